@@ -1,0 +1,76 @@
+"""Tsunagu: online summits and world cafés. `create_app` builds the Flask app and nothing else."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import load_config
+
+# Each feature package has views.py exposing `bp`; order is the registration order.
+BLUEPRINTS = (
+    "app.auth",
+    "app.events",
+    "app.api",
+)
+
+# Each of these modules exposes `register(app)` adding its CLI commands.
+CLI_MODULES = (
+    "app.auth.cli",
+    "app.demo.cli",
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, CLI, template helpers."""
+    root = Path(__file__).resolve().parent
+    app = Flask(
+        __name__,
+        template_folder=str(root.parent / "templates"),
+        static_folder=str(root.parent / "static"),
+        instance_relative_config=True,
+    )
+    app.config.update(load_config(Path(app.instance_path), config))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from app import errors, i18n, models, templating  # noqa: F401  (models: the whole schema)
+    from app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    _enable_sqlite_foreign_keys(app)
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"{name}.views").bp)
+    for name in CLI_MODULES:
+        importlib.import_module(name).register(app)
+    return app
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    """Make SQLite enforce foreign keys, as PostgreSQL does."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from app.extensions import db
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        engine: Engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,33 @@
+"""`flask demo`: load (or refresh) the realistic Japanese demo, idempotently."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+
+from app.demo import programme
+from app.extensions import db
+
+# Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
+# data without duplicating anything when run again. Features append their step here.
+STEPS = (programme.seed_events,)
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("demo")
+    @click.option("--password", default=None, help="Password for the demo organiser (default: a new random one).")
+    def demo(password: str | None) -> None:
+        """Load the demo summit (Japanese data): one upcoming event and one finished one."""
+        password = password or secrets.token_urlsafe(9)
+        organizer = programme.demo_organizer(password)
+        events = None
+        for step in STEPS:
+            events = step(organizer, events)
+        db.session.commit()
+        click.echo("Demo loaded.")
+        click.echo(f"  Organiser login: {programme.DEMO_EMAIL} / {password}")
+        if events:
+            for event in events:
+                click.echo(f"  Event: /events/{event.slug}  ({event.title})")

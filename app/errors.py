@@ -1,0 +1,54 @@
+"""Error pages: friendly HTML for people, JSON under /api/; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Please check what you entered and try again."),
+        403: _("You do not have permission to see this page."),
+        404: _("This page does not exist, or it is not public."),
+        405: _("This action is not allowed here."),
+        409: _("Someone else changed this at the same time. Reload and try again."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a few minutes and try again."),
+        500: _("Something went wrong on our side. Nothing you entered was lost; please try again."),
+    }
+
+
+def _render(code: int, message: str | None = None) -> tuple[Response | str, int]:
+    text = message or _messages().get(code, _messages()[400])
+    if request.path.startswith("/api/"):
+        return jsonify(error={"code": code, "message": text}), code
+    return render_template("errors/error.html", code=code, message=text), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[Response | str, int]:
+        return _render(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code, error.description if getattr(error, "custom", False) else None)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Response | str, int]:
+        if isinstance(error, HTTPException):
+            return _http(error)  # type: ignore[return-value]
+        log.exception("unhandled error on %s", request.path)
+        from app.extensions import db
+
+        db.session.rollback()
+        return _render(InternalServerError.code)

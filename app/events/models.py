@@ -1,0 +1,162 @@
+"""Events and their programme: items, speakers and world-café rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Organizer
+from app.db import utcnow
+from app.extensions import db
+
+
+class EventStatus(StrEnum):
+    """Life cycle of an event: only published and finished events are public."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    FINISHED = "finished"
+
+
+class ItemKind(StrEnum):
+    """What a programme item is."""
+
+    TALK = "talk"
+    PANEL = "panel"
+    CAFE = "cafe"
+    BREAK = "break"
+    SOCIAL = "social"
+
+
+class SpeakerRole(StrEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+
+
+event_organizers = Table(
+    "event_organizer",
+    db.metadata,
+    Column("event_id", Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("organizer_id", Integer, ForeignKey("organizer.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    """A summit: a time window in one time zone, a meeting link and a programme."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    meeting_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[EventStatus] = mapped_column(
+        db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=EventStatus.DRAFT,
+    )
+    # Self-registration (participants issue).
+    registration_open: Mapped[bool] = mapped_column(default=False)
+    registration_capacity: Mapped[int | None]
+    registration_consent: Mapped[str] = mapped_column(Text, default="")
+    registration_domains: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    organizers: Mapped[list[Organizer]] = relationship(secondary=event_organizers)
+    items: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="ProgrammeItem.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != EventStatus.DRAFT
+
+    def is_organized_by(self, organizer: Organizer | None) -> bool:
+        return organizer is not None and any(o.id == organizer.id for o in self.organizers)
+
+
+class ProgrammeItem(db.Model):
+    """One slot of the programme. A café item carries rounds and (in the cafe feature) rooms."""
+
+    __tablename__ = "programme_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ItemKind] = mapped_column(
+        db.Enum(ItemKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    position: Mapped[int] = mapped_column(default=0)
+    # Written after the event, for the report.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # Café settings: people per room, the host included, and the rotation seed.
+    room_size_min: Mapped[int] = mapped_column(default=4)
+    room_size_max: Mapped[int] = mapped_column(default=6)
+    rotation_seed: Mapped[int] = mapped_column(default=0)
+    # Goes up on every real change, for calendar updates (SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="items")
+    speakers: Mapped[list[Speaker]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="Speaker.position"
+    )
+    rounds: Mapped[list[CafeRound]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="CafeRound.number"
+    )
+
+    @property
+    def moderator(self) -> Speaker | None:
+        return next((s for s in self.speakers if s.role == SpeakerRole.MODERATOR), None)
+
+
+class Speaker(db.Model):
+    """A speaker or moderator of a talk or panel."""
+
+    __tablename__ = "speaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), index=True)
+    role: Mapped[SpeakerRole] = mapped_column(
+        db.Enum(SpeakerRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=SpeakerRole.SPEAKER,
+    )
+    family_name: Mapped[str] = mapped_column(String(80))
+    given_name: Mapped[str] = mapped_column(String(80), default="")
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    department: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[ProgrammeItem] = relationship(back_populates="speakers")
+
+
+class CafeRound(db.Model):
+    """One world-café round: its own question and time slot inside the café item."""
+
+    __tablename__ = "cafe_round"
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    question: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # Set when the organiser publishes this round's seating (cafe feature).
+    published_at: Mapped[datetime | None]
+
+    item: Mapped[ProgrammeItem] = relationship(back_populates="rounds")

@@ -1,0 +1,381 @@
+"""Event pages: the public list and event page, and the organisers' programme editor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from app.auth.views import current_organizer
+from app.db import utcnow
+from app.events import queries, services
+from app.events.forms import (
+    ConfirmForm,
+    CoOrganizerForm,
+    EventForm,
+    ItemForm,
+    RoundForm,
+    ShiftForm,
+    SpeakerForm,
+)
+from app.events.models import EventStatus, ItemKind, Speaker
+from app.extensions import db
+from app.templating import status_label
+
+bp = Blueprint("events", __name__)
+
+Page = str | tuple[str, int] | Response
+
+
+# ---- public -----------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index() -> str:
+    """Published events: upcoming first, past after."""
+    upcoming, past = queries.public_events(utcnow())
+    return render_template("events/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/events/<slug>")
+def show(slug: str) -> str:
+    """The public event page with the programme in the event's time zone."""
+    event = queries.public_event_or_404(slug)
+    return render_template("events/show.html", event=event, now=utcnow())
+
+
+# ---- organisers -------------------------------------------------------------------------------
+
+
+def _form_error(
+    form: ItemForm | EventForm | RoundForm | ShiftForm | CoOrganizerForm, error: services.ProgrammeError
+) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+def _event_data(form: EventForm) -> services.EventData:
+    return services.EventData(
+        title=form.title.data.strip(),
+        description=form.description.data or "",
+        timezone=form.timezone.data,
+        starts_at=form.starts_at.aware(),  # type: ignore[arg-type]
+        ends_at=form.ends_at.aware(),  # type: ignore[arg-type]
+        meeting_url=(form.meeting_url.data or "").strip(),
+        slug=(form.slug.data or "").strip(),
+    )
+
+
+@bp.route("/manage/")
+@login_required
+def dashboard() -> str:
+    """The organiser's events."""
+    return render_template("events/dashboard.html", events=queries.organizer_events(current_organizer()))
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@login_required
+def create() -> Page:
+    """Create a draft event."""
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(current_organizer(), _event_data(form))
+        except services.ProgrammeError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The event was created as a draft. Now add its programme."), "success")
+            return redirect(url_for("events.manage", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None), 400 if form.errors else 200
+
+
+@bp.route("/manage/events/<slug>")
+@login_required
+def manage(slug: str) -> str:
+    """An event's overview for its organisers: details, status, programme."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    return render_template(
+        "events/manage.html", event=event, confirm=ConfirmForm(), coorg=CoOrganizerForm(), kinds=ItemKind
+    )
+
+
+@bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str) -> Page:
+    """Change an event's details (optimistic locking: a stale form is refused, nothing overwritten)."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    form = EventForm(obj=event if request.method == "GET" else None)
+    if request.method == "GET":
+        form.set_zone(event.timezone)
+        form.starts_at.set_aware(event.starts_at)
+        form.ends_at.set_aware(event.ends_at)
+        form.version.data = event.version
+    elif form.validate_on_submit():
+        try:
+            services.update_event(event, _event_data(form), form.version.data)
+        except services.ConflictError:
+            db.session.refresh(event)
+            flash(
+                _(
+                    "Someone else changed this event while you were editing. Their version is shown beside yours; save again to keep yours."
+                ),
+                "error",
+            )
+            form.version.data = event.version
+            return render_template("events/form.html", form=form, event=event, conflict=True), 409
+        except services.ProgrammeError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("events.manage", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event), 400 if form.errors else 200
+
+
+@bp.route("/manage/events/<slug>/delete", methods=["GET", "POST"])
+@login_required
+def delete(slug: str) -> Page:
+    """Ask for confirmation, then delete the event with everything in it."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_event(event)
+        flash(_("The event was deleted."), "success")
+        return redirect(url_for("events.dashboard"))
+    return render_template("events/delete.html", event=event, form=form)
+
+
+@bp.route("/manage/events/<slug>/status/<status>", methods=["POST"])
+@login_required
+def set_status(slug: str, status: str) -> Response:
+    """Publish, unpublish or finish an event."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    if ConfirmForm().validate_on_submit() and status in EventStatus._value2member_map_:
+        try:
+            services.set_status(event, EventStatus(status))
+            flash(_("The event's status is now: %(status)s.", status=status_label(status)), "success")
+        except services.ProgrammeError as error:
+            flash(str(error), "error")
+    return redirect(url_for("events.manage", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/organizers", methods=["POST"])
+@login_required
+def add_organizer(slug: str) -> Response:
+    """Share an event with another organiser."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    form = CoOrganizerForm()
+    if form.validate_on_submit():
+        try:
+            services.add_organizer(event, form.email.data or "")
+            flash(_("The organiser was added."), "success")
+        except services.ProgrammeError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Please give a valid email address."), "error")
+    return redirect(url_for("events.manage", slug=event.slug) + "#organizers")
+
+
+def _item_data(form: ItemForm) -> services.ItemData:
+    return services.ItemData(
+        kind=ItemKind(form.kind.data),
+        title=form.title.data.strip(),
+        description=form.description.data or "",
+        starts_at=form.starts_at.aware(),  # type: ignore[arg-type]
+        ends_at=form.ends_at.aware(),  # type: ignore[arg-type]
+        room_size_min=form.room_size_min.data or 4,
+        room_size_max=form.room_size_max.data or 6,
+    )
+
+
+@bp.route("/manage/events/<slug>/items/new", methods=["GET", "POST"])
+@login_required
+def add_item(slug: str) -> Page:
+    """Add a programme item; it starts where the previous one ended."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    form = ItemForm()
+    form.set_zone(event.timezone)
+    if request.method == "GET":
+        form.kind.data = request.args.get("kind", ItemKind.TALK.value)
+        start = event.items[-1].ends_at if event.items else event.starts_at
+        form.starts_at.set_aware(start)
+        form.ends_at.set_aware(min(start + timedelta(minutes=30), event.ends_at))
+    elif form.validate_on_submit():
+        try:
+            services.add_item(
+                event,
+                _item_data(form),
+                round_count=form.round_count.data or 3,
+                round_gap=timedelta(minutes=form.round_gap.data or 0),
+            )
+        except services.ProgrammeError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The item was added."), "success")
+            return redirect(url_for("events.manage", slug=event.slug) + "#programme")
+    return render_template("events/item_form.html", form=form, event=event, item=None), 400 if form.errors else 200
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def edit_item(slug: str, item_id: int) -> Page:
+    """Edit an item, its speakers and (for a café) its rounds."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    form = ItemForm(obj=item if request.method == "GET" else None)
+    form.set_zone(event.timezone)
+    if request.method == "GET":
+        form.starts_at.set_aware(item.starts_at)
+        form.ends_at.set_aware(item.ends_at)
+        form.kind.data = item.kind.value
+    elif form.validate_on_submit():
+        try:
+            services.update_item(item, _item_data(form), move_following=form.move_following.data)
+        except services.ProgrammeError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id))
+    return render_template(
+        "events/item_form.html", form=form, event=event, item=item, speaker_form=SpeakerForm(), confirm=ConfirmForm()
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/delete", methods=["POST"])
+@login_required
+def delete_item(slug: str, item_id: int) -> Response:
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    if ConfirmForm().validate_on_submit():
+        services.delete_item(item)
+        flash(_("The item was removed."), "success")
+    return redirect(url_for("events.manage", slug=event.slug) + "#programme")
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/move/<direction>", methods=["POST"])
+@login_required
+def move_item(slug: str, item_id: int, direction: str) -> Response:
+    """Swap an item with its neighbour (earlier or later)."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    if ConfirmForm().validate_on_submit() and direction in ("up", "down"):
+        try:
+            services.swap_with_neighbour(item, -1 if direction == "up" else 1)
+        except services.ProgrammeError as error:
+            flash(str(error), "error")
+    return redirect(url_for("events.manage", slug=event.slug) + "#programme")
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/shift", methods=["GET", "POST"])
+@login_required
+def shift_item(slug: str, item_id: int) -> Page:
+    """Move an item to a new start time, optionally with every later item."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    form = ShiftForm()
+    form.set_zone(event.timezone)
+    if request.method == "GET":
+        form.starts_at.set_aware(item.starts_at)
+    elif form.validate_on_submit():
+        try:
+            services.shift_item(item, form.starts_at.aware(), move_following=form.move_following.data)  # type: ignore[arg-type]
+        except services.ProgrammeError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The programme was updated."), "success")
+            return redirect(url_for("events.manage", slug=event.slug) + "#programme")
+    return render_template("events/shift.html", form=form, event=event, item=item), 400 if form.errors else 200
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/speakers", methods=["POST"])
+@bp.route("/manage/events/<slug>/items/<int:item_id>/speakers/<int:speaker_id>", methods=["GET", "POST"])
+@login_required
+def save_speaker(slug: str, item_id: int, speaker_id: int | None = None) -> Page:
+    """Add a speaker (POST to the list) or edit one."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    speaker: Speaker | None = None
+    if speaker_id is not None:
+        speaker = next((s for s in item.speakers if s.id == speaker_id), None)
+        if speaker is None:
+            return render_template("errors/error.html", code=404, message=_("This speaker does not exist.")), 404
+    form = SpeakerForm(obj=speaker if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.save_speaker(
+                item,
+                speaker,
+                **{
+                    name: (getattr(form, name).data or "").strip()
+                    for name in ("role", "family_name", "given_name", "organization", "department", "bio")
+                },
+            )
+        except services.ProgrammeError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#speakers")
+    return render_template("events/speaker_form.html", form=form, event=event, item=item, speaker=speaker), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/speakers/<int:speaker_id>/delete", methods=["POST"])
+@login_required
+def delete_speaker(slug: str, item_id: int, speaker_id: int) -> Response:
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    speaker = next((s for s in item.speakers if s.id == speaker_id), None)
+    if speaker is not None and ConfirmForm().validate_on_submit():
+        services.delete_speaker(speaker)
+        flash(_("The speaker was removed."), "success")
+    return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#speakers")
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/rounds/<int:number>", methods=["GET", "POST"])
+@login_required
+def edit_round(slug: str, item_id: int, number: int) -> Page:
+    """Edit a café round's question and time slot."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    round_ = next((r for r in item.rounds if r.number == number), None)
+    if round_ is None:
+        return render_template("errors/error.html", code=404, message=_("This round does not exist.")), 404
+    form = RoundForm(obj=round_ if request.method == "GET" else None)
+    form.set_zone(event.timezone)
+    if request.method == "GET":
+        form.starts_at.set_aware(round_.starts_at)
+        form.ends_at.set_aware(round_.ends_at)
+    elif form.validate_on_submit():
+        try:
+            services.update_round(round_, form.question.data.strip(), form.starts_at.aware(), form.ends_at.aware())  # type: ignore[arg-type]
+        except services.ProgrammeError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#rounds")
+    return render_template("events/round_form.html", form=form, event=event, item=item, round=round_), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/manage/events/<slug>/items/<int:item_id>/rounds/<action>", methods=["POST"])
+@login_required
+def change_rounds(slug: str, item_id: int, action: str) -> Response:
+    """Add a round at the end of a café, or remove the last one."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    item = queries.owned_item_or_404(event, item_id)
+    if ConfirmForm().validate_on_submit() and action in ("add", "remove-last"):
+        try:
+            if action == "add":
+                services.add_round(item)
+            else:
+                services.delete_last_round(item)
+        except services.ProgrammeError as error:
+            flash(str(error), "error")
+    return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#rounds")

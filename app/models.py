@@ -1,0 +1,7 @@
+"""Imports every model module so that metadata (and Alembic) sees the whole schema."""
+
+from app.auth import models as auth_models  # noqa: F401
+from app.cafe import models as cafe_models  # noqa: F401
+from app.events import models as events_models  # noqa: F401
+from app.notes import models as notes_models  # noqa: F401
+from app.participants import models as participants_models  # noqa: F401

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Tsunagu's two commands:  ./dev.sh start  (the app on SQLite with the demo)  and  ./dev.sh test  (the whole suite).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+export FLASK_APP=wsgi
+
+setup() {
+  local requirements=$1
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+  fi
+  # Reinstall only when the requirements changed since the last install.
+  local stamp="$VENV/.installed-$(basename "$requirements")"
+  if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    touch "$stamp"
+  fi
+  "$VENV/bin/pybabel" compile --use-fuzzy -d app/translations >/dev/null
+}
+
+need_chromium() {
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    return
+  fi
+  echo "Installing Chromium and Japanese fonts for the browser tests (Debian packages)…"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+}
+
+case "${1:-}" in
+  start)
+    setup requirements.txt
+    "$VENV/bin/flask" db upgrade
+    "$VENV/bin/flask" demo
+    port=${PORT:-5000}
+    echo
+    echo "Tsunagu is running: open http://127.0.0.1:$port/  (organiser pages: http://127.0.0.1:$port/login)"
+    echo "Stop with Ctrl+C."
+    exec "$VENV/bin/flask" run --host 127.0.0.1 --port "$port"
+    ;;
+  test)
+    setup requirements-dev.txt
+    need_chromium
+    shift
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh start | ./dev.sh test [pytest args]" >&2
+    exit 2
+    ;;
+esac

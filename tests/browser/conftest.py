@@ -1,0 +1,76 @@
+"""Browser fixtures: the app served by a real WSGI server on 127.0.0.1, and Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve the test app (with CSRF on, as in production) on a free local port."""
+    app.config.update(WTF_CSRF_ENABLED=True, SERVER_NAME=None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    app.config.update(WTF_CSRF_ENABLED=False, SERVER_NAME="tsunagu.test")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def new_context(
+    browser: Browser, *, locale: str = "ja-JP", timezone_id: str = "Asia/Tokyo", **kwargs: object
+) -> BrowserContext:
+    return browser.new_context(
+        locale=locale, timezone_id=timezone_id, viewport={"width": 1280, "height": 900}, **kwargs
+    )  # type: ignore[arg-type]
+
+
+@pytest.fixture()
+def page(browser: Browser, live_server: str, db: object) -> Iterator[Page]:
+    """A Japanese-speaking visitor in Tokyo."""
+    context = new_context(browser)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Keep a full-page screenshot under test-artifacts/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
