@@ -11,11 +11,11 @@ from flask import Flask
 
 from app.config import load_config
 
-# Each feature package has views.py exposing `bp`; order is the registration order.
+# Modules exposing a blueprint `bp`, registered in this order.
 BLUEPRINTS = (
-    "app.auth",
-    "app.events",
-    "app.api",
+    "app.auth.views",
+    "app.events.views",
+    "app.api.views",
 )
 
 # Each of these modules exposes `register(app)` adding its CLI commands.
@@ -50,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _enable_sqlite_foreign_keys(app)
 
     for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f"{name}.views").bp)
+        app.register_blueprint(importlib.import_module(name).bp)
     for name in CLI_MODULES:
         importlib.import_module(name).register(app)
     return app
