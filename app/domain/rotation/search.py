@@ -1,0 +1,322 @@
+"""Conflict-directed tabu search over swaps, size shifts and room relabellings of the free rounds.
+
+After Dotú and Van Hentenryck's local search for the social golfer problem: each step takes the
+best non-tabu move among those that touch a person in conflict (someone they met before, a
+keep-apart partner; later also revisits, seat changes, same-org roommates), random among ties.
+A moved person may not return to the room they left in that round for a few steps, unless that
+gives the best plan so far. When the best plan has not improved for a while, search restarts
+from it with a few random swaps. Work is counted in move evaluations, not seconds, so the same
+seed gives the same plan on any machine.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from .problem import W_APART, W_ORG, W_REPEAT, W_REVISIT, W_SEAT
+from .state import State
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much search to spend: move evaluations (reproducible) and an optional wall-clock cap."""
+
+    evaluations: int = 3_000_000
+    per_step: int = 4_000  # evaluations in one step before sampling conflicted people
+    stall: int = 400  # steps without a new best before a restart
+    kick: int = 3  # random swaps applied at a restart
+    pair_tabu: bool = False
+    fresh: bool = False
+    focus: float = 0.7  # share of the evaluations spent on keep-apart and repeats alone
+    tenure: tuple[int, int] = (2, 10)  # steps a move's undoing stays tabu: random in [low, high)
+    deadline: float | None = None  # time.monotonic() value; makes the result machine-dependent
+
+
+def improve(state: State, rng: random.Random, budget: Budget, target: int = 0) -> State:
+    """Search from `state` until the cost reaches `target` or the budget runs out; return the best."""
+    search = _Search(state, rng, budget)
+    return search.run(target)
+
+
+class _Search:
+    def __init__(self, state: State, rng: random.Random, budget: Budget) -> None:
+        self.state = state
+        self.rng = rng
+        self.budget = budget
+        self.steps = 0
+        self.mov = [state.p.movable(f) for f in range(len(state.seat))]
+        self.prim: set[int] = set()
+        self.sec: set[int] = set()
+        self._refresh_all()
+
+    def _refresh_all(self) -> None:
+        self.prim.clear()
+        self.sec.clear()
+        for f, people in enumerate(self.mov):
+            for x in people:
+                self._refresh(f, x)
+
+    def _refresh(self, f: int, x: int) -> None:
+        """Put slot (f, x) in the primary / secondary conflict sets if x has such a conflict in f."""
+        st, p = self.state, self.state.p
+        n, g = p.n, p.g
+        slot = f * n + x
+        room = st.seat[f][x]
+        if room < 0 or p.host_room[x] >= 0:
+            return
+        row = st.seat[f]
+        if st.gain[slot * g + room] > st.size[f][room] - 1 or any(row[z] == room for z in p.apart[x]):
+            self.prim.add(slot)
+        else:
+            self.prim.discard(slot)
+        before = p.previous[f]
+        org = p.org[x]
+        if (
+            st.visits[x * g + room] > 1
+            or (before is not None and before[x] >= 0 and before[x] != room)
+            or (org >= 0 and st.orgs[f][room][org] > 1)
+        ):
+            self.sec.add(slot)
+        else:
+            self.sec.discard(slot)
+
+    def _refresh_around(self, f: int, people: list[int], rooms: list[int]) -> None:
+        """Refresh everyone in `rooms` of round f and everyone sharing a room with `people` anywhere."""
+        st = self.state
+        for room in rooms:
+            for y in st.members[f][room]:
+                self._refresh(f, y)
+        for f2 in range(len(st.seat)):
+            for x in people:
+                room = st.seat[f2][x]
+                if room >= 0:
+                    for y in st.members[f2][room]:
+                        self._refresh(f2, y)
+
+    def run(self, target: int) -> State:
+        st, rng, budget = self.state, self.rng, self.budget
+        cost = st.cost()
+        best, best_seats = cost, [list(row) for row in st.seat]
+        tabu: dict[int, int] = {}
+        step = since = evals = 0
+        while cost > target and evals < budget.evaluations:
+            if budget.deadline is not None and step % 16 == 0 and time.monotonic() > budget.deadline:
+                break
+            step += 1
+            # Repeats first; revisits, seats and orgs join once repeats are gone or the focus budget is spent.
+            wide = not self.prim or evals > budget.evaluations * budget.focus
+            pool = sorted(self.prim | self.sec) if wide else sorted(self.prim)
+            if not pool:
+                break
+            per_slot = max(1, max(len(people) for people in self.mov))
+            take = max(1, budget.per_step // per_slot)
+            if len(pool) > take:
+                pool = rng.sample(pool, take)
+            choice, delta, used = self._best_move(pool, tabu, step, best - cost, wide)
+            evals += used
+            if choice is None:
+                since = budget.stall + 1
+            else:
+                self._apply(choice, tabu, step)
+                cost += delta
+            if cost < best:
+                best, best_seats, since = cost, [list(row) for row in st.seat], 0
+            else:
+                since += 1
+            if since > budget.stall and budget.fresh:
+                from .construct import construct
+
+                st = self.state = State(st.p, construct(st.p, rng))
+                self._refresh_all()
+                cost = st.cost()
+                tabu.clear()
+                since = 0
+            if since > budget.stall:
+                st = self.state = State(st.p, best_seats)
+                cost = best
+                self._kick(budget.kick)
+                cost = st.cost()
+                tabu.clear()
+                since = 0
+        self.steps = step
+        if cost > best:
+            self.state = State(st.p, best_seats)
+        return self.state
+
+    def _kick(self, swaps: int) -> None:
+        st, rng = self.state, self.rng
+        for _ in range(swaps):
+            f = rng.randrange(len(st.seat))
+            people = self.mov[f]
+            if len(people) < 2:
+                continue
+            a, b = rng.sample(people, 2)
+            if st.seat[f][a] != st.seat[f][b]:
+                st.swap(f, a, b)
+        self._refresh_all()
+
+    def _apply(self, choice: tuple[int, int, int, int], tabu: dict[int, int], step: int) -> None:
+        kind, f, a, b = choice
+        st, p = self.state, self.state.p
+        n, g = p.n, p.g
+        low, high = self.budget.tenure
+        tenure = step + low + self.rng.randrange(high - low)
+        if kind == 0:  # swap people a and b
+            room_a, room_b = st.seat[f][a], st.seat[f][b]
+            st.swap(f, a, b)
+            if self.budget.pair_tabu:
+                tabu[(f * n + min(a, b)) * n + max(a, b)] = tenure
+            else:
+                tabu[(f * n + a) * g + room_a] = tenure
+                tabu[(f * n + b) * g + room_b] = tenure
+            self._refresh_around(f, [a, b], [room_a, room_b])
+        elif kind == 1:  # move person a into room b
+            old = st.seat[f][a]
+            st.move(f, a, b)
+            tabu[(f * n + a) * g + old] = tenure
+            self._refresh_around(f, [a], [old, b])
+        else:  # relabel rooms a and b
+            st.relabel(f, a, b)
+            tabu[-1 - (f * g + min(a, b)) * g - max(a, b)] = tenure
+            moved = st.members[f][a] + st.members[f][b]
+            for f2 in range(len(st.seat)):
+                for y in moved:
+                    self._refresh(f2, y)
+
+    def _best_move(
+        self, pool: list[int], tabu: dict[int, int], step: int, aspire: int, wide: bool
+    ) -> tuple[tuple[int, int, int, int] | None, int, int]:
+        """The best allowed move touching a slot of `pool`: (move, cost change, evaluations used)."""
+        st, p, rng = self.state, self.state.p, self.rng
+        n, g = p.n, p.g
+        gain, meet, visits, org, apart = st.gain, st.meet, st.visits, p.org, p.apart
+        best_d = 0
+        choice: tuple[int, int, int, int] | None = None
+        ties = used = 0
+        pair_tabu = self.budget.pair_tabu
+        for slot in pool:
+            f, x = divmod(slot, n)
+            row, sizes, orgs = st.seat[f], st.size[f], st.orgs[f]
+            before = p.previous[f]
+            room_a = row[x]
+            size_a = sizes[room_a]
+            bx = slot * g
+            fn = f * n
+            xn, xg = x * n, x * g
+            out_x = size_a - 1 - gain[bx + room_a]
+            vis_x = visits[xg + room_a] > 1
+            ox = org[x]
+            cnt_a = orgs[room_a]
+            px = before[x] if before is not None else -1
+            for q in self.mov[f]:
+                room_b = row[q]
+                if room_b == room_a:
+                    continue
+                bq = (fn + q) * g
+                qg = q * g
+                d = (
+                    gain[bx + room_b]
+                    + out_x
+                    + gain[bq + room_a]
+                    - gain[bq + room_b]
+                    + sizes[room_b]
+                    - 1
+                    - 2 * meet[xn + q]
+                ) * W_REPEAT
+                d += (
+                    (visits[xg + room_b] > 0) - vis_x + (visits[qg + room_a] > 0) - (visits[qg + room_b] > 1)
+                ) * W_REVISIT
+                oq = org[q]
+                if ox != oq:
+                    if ox >= 0:
+                        d += (orgs[room_b].get(ox, 0) - cnt_a[ox] + 1) * W_ORG
+                    if oq >= 0:
+                        d += (cnt_a.get(oq, 0) - orgs[room_b][oq] + 1) * W_ORG
+                if apart[x] or apart[q]:
+                    d += W_APART * (
+                        sum((row[z] == room_b) - (row[z] == room_a) for z in apart[x] if z != q)
+                        + sum((row[z] == room_a) - (row[z] == room_b) for z in apart[q] if z != x)
+                    )
+                if before is not None:
+                    pq = before[q]
+                    if px >= 0:
+                        d += ((room_b != px) - (room_a != px)) * W_SEAT
+                    if pq >= 0:
+                        d += ((room_a != pq) - (room_b != pq)) * W_SEAT
+                if choice is None or d <= best_d:
+                    if d >= aspire and (
+                        (tabu.get((fn + x) * g + room_b, 0) > step or tabu.get(bq + room_a, 0) > step)
+                        if not pair_tabu
+                        else tabu.get(((fn + x) * n + q) if x < q else ((fn + q) * n + x), 0) > step
+                    ):
+                        continue
+                    if choice is None or d < best_d:
+                        best_d, choice, ties = d, (0, f, x, q), 1
+                    else:
+                        ties += 1
+                        if rng.randrange(ties) == 0:
+                            choice = (0, f, x, q)
+            used += len(self.mov[f])
+            for room_b, size_b in enumerate(sizes):
+                if size_b == size_a - 1 and size_b > 0:
+                    d = self._move_cost(f, x, room_b)
+                    used += 1
+                    if choice is None or d <= best_d:
+                        if d >= aspire and tabu.get(bx + room_b, 0) > step:
+                            continue
+                        if choice is None or d < best_d:
+                            best_d, choice, ties = d, (1, f, x, room_b), 1
+                        else:
+                            ties += 1
+                            if rng.randrange(ties) == 0:
+                                choice = (1, f, x, room_b)
+            if wide and not p.hosted(f, room_a):
+                for room_b in range(g):
+                    if room_b == room_a or p.hosted(f, room_b):
+                        continue
+                    d = self._relabel_cost(f, room_a, room_b)
+                    used += 1
+                    if choice is None or d <= best_d:
+                        key = -1 - (f * g + min(room_a, room_b)) * g - max(room_a, room_b)
+                        if d >= aspire and tabu.get(key, 0) > step:
+                            continue
+                        if choice is None or d < best_d:
+                            best_d, choice, ties = d, (2, f, room_a, room_b), 1
+                        else:
+                            ties += 1
+                            if rng.randrange(ties) == 0:
+                                choice = (2, f, room_a, room_b)
+        return choice, best_d, used
+
+    def _move_cost(self, f: int, x: int, room_b: int) -> int:
+        """Cost change of seating x in room_b in round f (its room shrinks by one, room_b grows)."""
+        st, p = self.state, self.state.p
+        n, g = p.n, p.g
+        row, sizes, orgs = st.seat[f], st.size[f], st.orgs[f]
+        room_a = row[x]
+        base = (f * n + x) * g
+        d = (st.gain[base + room_b] - st.gain[base + room_a] + sizes[room_a] - 1) * W_REPEAT
+        d += ((st.visits[x * g + room_b] > 0) - (st.visits[x * g + room_a] > 1)) * W_REVISIT
+        ox = p.org[x]
+        if ox >= 0:
+            d += (orgs[room_b].get(ox, 0) - orgs[room_a][ox] + 1) * W_ORG
+        d += W_APART * sum((row[z] == room_b) - (row[z] == room_a) for z in p.apart[x])
+        before = p.previous[f]
+        if before is not None and before[x] >= 0:
+            d += ((room_b != before[x]) - (room_a != before[x])) * W_SEAT
+        return d
+
+    def _relabel_cost(self, f: int, room_a: int, room_b: int) -> int:
+        """Cost change of exchanging the groups of two unhosted rooms: only revisits and seats change."""
+        st, p = self.state, self.state.p
+        g, visits = p.g, st.visits
+        before = p.previous[f]
+        d = 0
+        for src, dst in ((room_a, room_b), (room_b, room_a)):
+            for y in st.members[f][src]:
+                d += ((visits[y * g + dst] > 0) - (visits[y * g + src] > 1)) * W_REVISIT
+                if before is not None and before[y] >= 0:
+                    d += ((dst != before[y]) - (src != before[y])) * W_SEAT
+        return d
