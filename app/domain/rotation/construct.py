@@ -15,16 +15,20 @@ FULL_SCAN_ROOMS = 64
 SAMPLED_ROOMS = 12
 
 
-def construct(problem: Problem, rng: random.Random) -> list[list[int]]:
-    """Seats (room per person, -1 absent) for every free round, built greedily in round order."""
+def construct(problem: Problem, rng: random.Random, preset: list[dict[int, int]] | None = None) -> list[list[int]]:
+    """Seats (room per person, -1 absent) for every free round: `preset` rounds first, then greedily."""
     n, g = problem.n, problem.g
     meet = bytearray(n * n) if problem.rounds < 256 else array("H", bytes(2 * n * n))
     visits = array("H", bytes(2 * n * g))
     for row in problem.fixed:
         _record(row, n, g, meet, visits)
     plan = []
+    preset = preset or []
     for f, r in enumerate(problem.free):
-        row = _seat_round(problem, f, r, rng, meet, visits)
+        if f < len(preset):
+            row = [preset[f].get(p, -1) for p in range(n)]
+        else:
+            row = _seat_round(problem, f, r, rng, meet, visits)
         _record(row, n, g, meet, visits)
         plan.append(row)
     return plan
@@ -52,7 +56,7 @@ def _seat_round(
         rng.shuffle(opened)
     else:
         opened.sort(key=lambda room: -kept[room])
-    capacity = dict(zip(opened, balanced_sizes(len(present), k)))
+    capacity = dict(zip(opened, balanced_sizes(len(present), k), strict=True))
     inside: dict[int, list[int]] = {room: [] for room in opened}
 
     def sit(person: int, room: int) -> None:

@@ -106,6 +106,17 @@ def lower_bound_excess(instance: Instance) -> int:
     return _bounds(instance)[1]
 
 
+def lower_bound_revisits(instance: Instance) -> int:
+    """Revisits no plan avoids: a non-host attending more rounds than there are rooms must return."""
+    hosts = {room.host for room in instance.rooms if room.host is not None}
+    rooms = len(instance.rooms)
+    return sum(
+        max(0, sum(1 for r in range(1, instance.rounds + 1) if p.attends(r)) - rooms)
+        for p in instance.people
+        if p.id not in hosts
+    )
+
+
 def _bounds(instance: Instance) -> tuple[int, int]:
     """(repeat pairs, excess meetings) that no plan of the instance can avoid."""
     people = instance.people

@@ -28,14 +28,13 @@ class Budget:
     stall: int = 400  # steps without a new best before a restart
     kick: int = 3  # random swaps applied at a restart
     pair_tabu: bool = False
-    fresh: bool = False
     focus: float = 0.7  # share of the evaluations spent on keep-apart and repeats alone
     tenure: tuple[int, int] = (2, 10)  # steps a move's undoing stays tabu: random in [low, high)
     deadline: float | None = None  # time.monotonic() value; makes the result machine-dependent
 
 
-def improve(state: State, rng: random.Random, budget: Budget, target: int = 0) -> State:
-    """Search from `state` until the cost reaches `target` or the budget runs out; return the best."""
+def improve(state: State, rng: random.Random, budget: Budget, target: int = 0) -> tuple[State, int]:
+    """Search from `state` until the cost reaches `target` or the budget runs out: the best and its cost."""
     search = _Search(state, rng, budget)
     return search.run(target)
 
@@ -95,7 +94,7 @@ class _Search:
                     for y in st.members[f2][room]:
                         self._refresh(f2, y)
 
-    def run(self, target: int) -> State:
+    def run(self, target: int) -> tuple[State, int]:
         st, rng, budget = self.state, self.rng, self.budget
         cost = st.cost()
         best, best_seats = cost, [list(row) for row in st.seat]
@@ -125,14 +124,6 @@ class _Search:
                 best, best_seats, since = cost, [list(row) for row in st.seat], 0
             else:
                 since += 1
-            if since > budget.stall and budget.fresh:
-                from .construct import construct
-
-                st = self.state = State(st.p, construct(st.p, rng))
-                self._refresh_all()
-                cost = st.cost()
-                tabu.clear()
-                since = 0
             if since > budget.stall:
                 st = self.state = State(st.p, best_seats)
                 cost = best
@@ -143,7 +134,7 @@ class _Search:
         self.steps = step
         if cost > best:
             self.state = State(st.p, best_seats)
-        return self.state
+        return self.state, best
 
     def _kick(self, swaps: int) -> None:
         st, rng = self.state, self.rng

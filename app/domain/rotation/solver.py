@@ -1,4 +1,4 @@
-"""solve(): compile the instance, build a first plan, improve it by tabu search, report its measures."""
+"""solve(): compile the instance, build first plans, improve them by tabu search, report the best."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ import random
 import time
 from dataclasses import replace
 
+from .affine import affine_rounds
 from .construct import construct
-from .measures import evaluate, lower_bound_excess
+from .measures import evaluate, lower_bound_excess, lower_bound_revisits
 from .model import Instance, RoundPlan, Schedule
-from .problem import W_REPEAT, Problem, compile_instance
+from .problem import W_REPEAT, W_REVISIT, Problem, compile_instance
 from .search import Budget, improve
 from .state import State
+
+# Share of the budget given to the affine start when the rounds have the social golfer shape;
+# the greedy start gets the rest (and all of it otherwise).
+AFFINE_SHARE = 0.25
 
 
 def solve(instance: Instance, *, time_limit: float | None = None, budget: Budget | None = None) -> Schedule:
@@ -28,15 +33,49 @@ def solve(instance: Instance, *, time_limit: float | None = None, budget: Budget
     rng = random.Random(instance.seed)
     rounds: list[RoundPlan] = [dict(plan) for plan in instance.history]
     if problem.free:
-        state = State(problem, construct(problem, rng))
         chosen = budget or Budget()
         if time_limit is not None:
             chosen = replace(chosen, deadline=time.monotonic() + time_limit)
-        target = W_REPEAT * lower_bound_excess(instance)
-        state = improve(state, rng, chosen, target)
-        rounds.extend(_plans(problem, state.seat))
+        target = W_REPEAT * lower_bound_excess(instance) + W_REVISIT * lower_bound_revisits(instance)
+        best: tuple[int, State] | None = None
+        for preset, share in _starts(problem, instance, rng):
+            start = State(problem, construct(problem, rng, preset))
+            part = replace(chosen, evaluations=int(chosen.evaluations * share))
+            state, cost = improve(start, rng, part, target)
+            if best is None or cost < best[0]:
+                best = (cost, state)
+            if cost <= target:
+                break
+        assert best is not None
+        rounds.extend(_plans(problem, best[1].seat))
     stats = evaluate(instance, rounds)
     return Schedule(rounds=tuple(rounds), stats=replace(stats, seconds=time.perf_counter() - started))
+
+
+def _starts(problem: Problem, instance: Instance, rng: random.Random) -> list[tuple[list[dict[int, int]], float]]:
+    """First plans to search from: an affine seeding where the rounds allow it, then greedy."""
+    shape = _golfer_shape(problem, instance)
+    if shape is None:
+        return [([], 1.0)]
+    people, rooms, size = shape
+    seeded = affine_rounds(people, rooms, size, len(problem.free), rng)
+    if not seeded:
+        return [([], 1.0)]
+    return [(seeded, AFFINE_SHARE), ([], 1.0 - AFFINE_SHARE)]
+
+
+def _golfer_shape(problem: Problem, instance: Instance) -> tuple[list[int], list[int], int] | None:
+    """(people, rooms, size) if every free round seats the same people, no host, in equal full rooms."""
+    if problem.fixed or instance.previous:
+        return None
+    present = {tuple(p for p in range(problem.n) if problem.attends[r][p]) for r in problem.free}
+    counts = set(problem.open_rooms)
+    if len(present) != 1 or len(counts) != 1:
+        return None
+    people, k = list(present.pop()), counts.pop()
+    if k == 0 or len(people) % k or any(problem.host_room[p] >= 0 for p in people):
+        return None
+    return people, list(range(k)), len(people) // k
 
 
 def _plans(problem: Problem, seats: list[list[int]]) -> list[RoundPlan]:

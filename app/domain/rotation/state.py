@@ -62,7 +62,7 @@ class State:
     def partners(self, person: int) -> set[int]:
         """Everyone `person` has met, in any round."""
         found: set[int] = set()
-        for row, rooms in zip(self.all_seats, self.all_members):
+        for row, rooms in zip(self.all_seats, self.all_members, strict=True):
             if row[person] >= 0:
                 found.update(rooms[row[person]])
         found.discard(person)
@@ -82,7 +82,7 @@ class State:
             if p.host_room[a] < 0:
                 revisit += sum(v - 1 for v in self.visits[a * g : (a + 1) * g] if v > 1)
         apart = same_org = seat = 0
-        for row, rooms in zip(self.all_seats, self.all_members):
+        for row, rooms in zip(self.all_seats, self.all_members, strict=True):
             for a in range(n):
                 if row[a] >= 0:
                     apart += sum(1 for b in p.apart[a] if b > a and row[b] == row[a])
