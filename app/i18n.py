@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, redirect, request
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from app.extensions import babel
 
@@ -45,4 +45,7 @@ def switch_language(code: str) -> Response:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on the app context, which outlives a request when one is already
+    # pushed (CLI commands, tests): choose afresh for every request.
+    app.before_request(refresh)
     app.add_url_rule("/lang/<code>", "switch_language", switch_language)

@@ -24,9 +24,9 @@ class Affiliated(Protocol):
 
 
 def person_name(person: Named) -> str:
-    """Family name first in Japanese; given name first in English."""
+    """Family name first; in English, a name written in Latin letters is given name first (Taro Yamada)."""
     parts = [person.family_name, person.given_name]
-    if current_language() != "ja":
+    if current_language() != "ja" and all(p.isascii() for p in parts):
         parts.reverse()
     return " ".join(p for p in parts if p)
 

@@ -33,6 +33,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "WTF_CSRF_ENABLED": False,
+            # Tests read English pages by default; test_i18n checks that Japanese is the real default.
+            "BABEL_DEFAULT_LOCALE": "en",
             "SERVER_NAME": "tsunagu.test",
             "UPLOAD_FOLDER": str(instance / "uploads"),
         }
@@ -62,6 +64,7 @@ def db(app: Flask) -> Iterator[object]:
 
 @pytest.fixture()
 def client(app: Flask, db: object) -> FlaskClient:
+    """A test client; pages come in English unless a test sends Accept-Language (see BABEL_DEFAULT_LOCALE)."""
     return app.test_client()
 
 

@@ -110,7 +110,9 @@ class ShiftForm(ZonedForm):
 
 class SpeakerForm(FlaskForm):
     role = SelectField(
-        _l("Role"), choices=[(SpeakerRole.SPEAKER.value, _l("Speaker")), (SpeakerRole.MODERATOR.value, _l("Moderator"))]
+        _l("Role"),
+        choices=[(SpeakerRole.SPEAKER.value, _l("Speaker")), (SpeakerRole.MODERATOR.value, _l("Moderator"))],
+        default=SpeakerRole.SPEAKER.value,
     )
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=80)])
     given_name = StringField(_l("Given name"), validators=[Length(max=80)])

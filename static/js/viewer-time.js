@@ -6,11 +6,12 @@
   var eventZone = note.getAttribute("data-event-zone");
   if (!viewerZone || viewerZone === eventZone) return;
   var lang = document.documentElement.lang || "ja";
-  var fmt = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", weekday: "short", timeZone: viewerZone });
+  var day = new Intl.DateTimeFormat(lang, { weekday: "short", timeZone: viewerZone });
+  var time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: viewerZone });
   document.querySelectorAll(".viewer-time").forEach(function (el) {
     var start = new Date(el.getAttribute("data-start"));
     var end = new Date(el.getAttribute("data-end"));
-    el.textContent = fmt.format(start) + "–" + fmt.format(end).replace(/^.*\s/, "");
+    el.textContent = day.format(start) + " " + time.format(start) + "–" + time.format(end);
     el.hidden = false;
   });
   note.textContent = note.textContent.replace(/\(\s*\)|（\s*）/, "(" + viewerZone + ")");

@@ -12,21 +12,33 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from app import create_app
+from app.extensions import db as _db
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[str]:
-    """Serve the test app (with CSRF on, as in production) on a free local port."""
-    app.config.update(WTF_CSRF_ENABLED=True, SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """Serve a second app on the same database, with CSRF on as in production, on a free local port."""
+    served = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+            "WEBHOOK_ALLOW_PRIVATE": True,
+        }
+    )
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-    app.config.update(WTF_CSRF_ENABLED=False, SERVER_NAME="tsunagu.test")
+    with served.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,41 @@
+"""Language: from the browser, with a switch that remembers the choice."""
+
+import pytest
+from flask.testing import FlaskClient
+
+
+def test_language_follows_the_browser(client: FlaskClient, db: object) -> None:
+    assert 'lang="en"' in client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="ja"' in client.get("/login", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
+
+
+def test_japanese_by_default(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(client.application.config, "BABEL_DEFAULT_LOCALE", "ja")
+    page = client.get("/login").get_data(as_text=True)
+    assert 'lang="ja"' in page
+    assert "ログイン" in page
+
+
+def test_switch_overrides_the_browser_and_returns_to_the_page(client: FlaskClient, db: object) -> None:
+    response = client.get("/lang/en?next=/login")
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert 'lang="en"' in page and "Organiser login" in page
+
+
+def test_switch_does_not_redirect_elsewhere(client: FlaskClient, db: object) -> None:
+    assert client.get("/lang/ja?next=//evil.example/x").headers["Location"] == "/"
+    assert client.get("/lang/ja?next=https://evil.example/").headers["Location"] == "/"
+
+
+def test_every_message_has_a_japanese_translation() -> None:
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "app/translations/ja/LC_MESSAGES/messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert missing == [] and fuzzy == []
