@@ -1,0 +1,182 @@
+"""Reads for the organiser's live console: check-in list, re-plan call to action, notes per round, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from app.cafe.models import Room, Seat
+from app.day.models import Broadcast
+from app.day.queries import Programme, RoundInfo, event_moment, live_override
+from app.domain.attendance import RosterEntry
+from app.domain.live import Moment, next_round_after
+from app.domain.schedule import Slot
+from app.events.models import Event
+from app.extensions import db
+from app.notes import queries as notes_queries
+from app.participants.models import Participant, Role, Status
+
+CHECKIN_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Replan:
+    """How far attendance has drifted from round k's seating plan."""
+
+    round: RoundInfo
+    absent: int
+    late: int
+    planned: bool
+
+    @property
+    def needed(self) -> bool:
+        return self.planned and (self.absent > 0 or self.late > 0)
+
+
+@dataclass(frozen=True)
+class Console:
+    programme: Programme
+    moment: Moment
+    overridden_round: RoundInfo | None
+    replan: Replan | None
+    rooms: list[Room]
+    notes: set[tuple[int, int]]
+    broadcasts: list[Broadcast]
+    counts: dict[str, int]
+
+    @property
+    def note_slots(self) -> int:
+        """How many (round, room) pairs could have notes."""
+        return sum(1 for room in self.rooms for r in self.programme.rounds.values() if r.item_id == room.item_id)
+
+
+def console(event: Event, now: datetime) -> Console:
+    """Everything on the console except the check-in list."""
+    prog, moment, _ = event_moment(event.id, Slot(event.id, event.starts_at, event.ends_at), now)
+    override, _ = live_override(event.id)
+    overridden = prog.rounds.get(override.round_key) if override and isinstance(override.round_key, int) else None
+    rooms = list(
+        db.session.scalars(
+            select(Room).where(Room.item_id.in_(list(prog.items) or [0])).order_by(Room.item_id, Room.position, Room.id)
+        )
+    )
+    counts = dict(
+        db.session.execute(
+            select(Participant.status, func.count())
+            .where(Participant.event_id == event.id)
+            .group_by(Participant.status)
+        ).all()
+    )
+    return Console(
+        programme=prog,
+        moment=moment,
+        overridden_round=overridden,
+        replan=replan(event, prog, moment),
+        rooms=rooms,
+        notes=rooms_with_notes(list(prog.rounds)),
+        broadcasts=list(
+            db.session.scalars(select(Broadcast).where(Broadcast.event_id == event.id).order_by(Broadcast.id.desc()))
+        ),
+        counts={str(getattr(k, "value", k)): v for k, v in counts.items()},
+    )
+
+
+def rooms_with_notes(round_ids: list[int]) -> set[tuple[int, int]]:
+    """(round id, room id) pairs that have a round note, as the notes feature reports them."""
+    return notes_queries.rooms_with_notes(round_ids) if round_ids else set()
+
+
+def replan(event: Event, prog: Programme, moment: Moment) -> Replan | None:
+    """Round k to plan next (the next round, else the running one) and how many people its plan now misses."""
+    key = moment.next_round if moment.next_round in prog.rounds else None
+    if key is None and moment.round in prog.rounds:
+        key = moment.round
+    if key is None:
+        key = next_round_after(prog.slots, None)
+    if key is None:
+        return None
+    rnd = prog.rounds[int(key)]  # type: ignore[call-overload]
+    published = rnd.published_at is not None
+    seated = set(
+        db.session.scalars(select(Seat.participant_id).where(Seat.round_id == rnd.id, Seat.published.is_(published)))
+    )
+    hosts = set(db.session.scalars(select(Room.host_id).where(Room.item_id == rnd.item_id, Room.host_id.is_not(None))))
+    people = db.session.execute(
+        select(Participant.id, Participant.status, Participant.joins_round, Participant.role).where(
+            Participant.event_id == event.id
+        )
+    ).all()
+    absent = sum(1 for p in people if p.id in seated and p.status in (Status.ABSENT, Status.CANCELLED))
+    late = sum(
+        1
+        for p in people
+        if p.id not in seated
+        and p.id not in hosts
+        and p.role == Role.PARTICIPANT
+        and p.status not in (Status.ABSENT, Status.CANCELLED)
+        and (p.joins_round is None or p.joins_round <= rnd.number)
+    )
+    return Replan(rnd, absent, late, planned=bool(seated))
+
+
+def checkin_list(event: Event, query: str = "", status: str = "") -> tuple[list[Participant], int]:
+    """People of the event matching a search (name, kana, organisation, email), and how many matched."""
+    stmt = select(Participant).where(Participant.event_id == event.id)
+    if query.strip():
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(
+            or_(
+                (Participant.family_name + Participant.given_name).ilike(like),
+                Participant.family_name.ilike(like),
+                Participant.given_name.ilike(like),
+                (Participant.family_kana + Participant.given_kana).ilike(like),
+                Participant.organization.ilike(like),
+                Participant.email.ilike(like),
+            )
+        )
+    if status in Status._value2member_map_:
+        stmt = stmt.where(Participant.status == Status(status))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    people = db.session.scalars(
+        stmt.order_by(Participant.family_kana, Participant.family_name, Participant.id).limit(CHECKIN_LIMIT)
+    ).all()
+    return list(people), total
+
+
+def roster(event: Event) -> tuple[list[RosterEntry], dict[int, Participant]]:
+    """Everyone expected (not cancelled), as roster entries for matching a Zoom report."""
+    people = db.session.scalars(
+        select(Participant).where(Participant.event_id == event.id, Participant.status != Status.CANCELLED)
+    ).all()
+    entries = [
+        RosterEntry(
+            p.id,
+            (
+                p.family_name + p.given_name,
+                f"{p.given_name} {p.family_name}",
+                p.family_kana + p.given_kana,
+            ),
+            p.email,
+        )
+        for p in people
+    ]
+    return entries, {p.id: p for p in people}
+
+
+def people_of(event: Event) -> list[Participant]:
+    """Everyone of the event, for the links page."""
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(Participant.event_id == event.id)
+            .order_by(Participant.role, Participant.family_kana, Participant.family_name, Participant.id)
+        )
+    )
+
+
+def person_or_none(event: Event, participant_id: int) -> Participant | None:
+    return db.session.scalar(
+        select(Participant).where(Participant.id == participant_id, Participant.event_id == event.id)
+    )

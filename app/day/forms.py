@@ -1,0 +1,60 @@
+"""Forms of the live console (shape only; services check the rest)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+MAX_REPORT_BYTES = 2 * 1024 * 1024
+
+
+class BroadcastForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message to everyone"),
+        validators=[DataRequired(message=_l("Write a message first.")), Length(max=500)],
+        description=_l("Shown at the top of every personal page of the event within a few seconds."),
+    )
+    urgent = BooleanField(_l("Highlight as important"))
+
+
+class AttendanceForm(FlaskForm):
+    """Present / absent / registered for one or more people (checkboxes named `ids`)."""
+
+    status = SelectField(
+        _l("Mark as"),
+        choices=[("present", _l("Present")), ("absent", _l("Absent")), ("registered", _l("Not checked in"))],
+    )
+
+
+class LateArrivalForm(FlaskForm):
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=80)])
+    given_name = StringField(_l("Given name"), validators=[Optional(), Length(max=80)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    organization = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    joins_round = IntegerField(_l("Joins from round"), validators=[Optional(), NumberRange(min=1, max=20)])
+
+
+class ZoomReportForm(FlaskForm):
+    report = FileField(
+        _l("Zoom participant report (CSV)"),
+        validators=[
+            FileRequired(message=_l("Choose the CSV file exported from Zoom.")),
+            FileAllowed(["csv", "txt"], message=_l("Upload the CSV file exported from Zoom.")),
+            FileSize(max_size=MAX_REPORT_BYTES, message=_l("The file is larger than 2 MB.")),
+        ],
+        description=_l("Zoom → Reports → Usage → Participants → Export. UTF-8 or Shift_JIS."),
+    )
+
+
+class ApplyAttendanceForm(FlaskForm):
+    """Carries the preview's decision back: comma-separated participant ids."""
+
+    present = HiddenField()
+    absent = HiddenField()
+
+
+class StartRoundForm(FlaskForm):
+    round_id = IntegerField(validators=[DataRequired()])

@@ -1,0 +1,406 @@
+"""Reads for personal pages: the holder of a token, the event's programme now, their seats and room-mates."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import false, select
+from sqlalchemy.orm import aliased, joinedload
+from werkzeug.exceptions import NotFound
+
+from app.cafe.models import Room, Seat
+from app.day.models import Broadcast, LiveState
+from app.domain.live import ItemSlot, Moment, Override, Phase, RoundSlot, moment
+from app.domain.schedule import Slot
+from app.events.models import CafeRound, ItemKind, ProgrammeItem
+from app.extensions import db
+from app.notes.models import RoundNote
+from app.participants.models import Participant, Role
+
+
+class LinkNotValid(NotFound):
+    """A personal link that does not exist (any more): a friendly 404."""
+
+    custom = True
+
+
+@dataclass(frozen=True)
+class Person:
+    """A name and affiliation, enough for the person_name and affiliation filters."""
+
+    id: int
+    family_name: str
+    given_name: str
+    organization: str
+    department: str
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    id: int
+    kind: ItemKind
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    item_id: int
+    number: int
+    question: str
+    starts_at: datetime
+    ends_at: datetime
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Programme:
+    """An event's timetable as plain values, safe to keep between requests."""
+
+    window: Slot
+    items: dict[int, ItemInfo]
+    rounds: dict[int, RoundInfo]
+    slots: tuple[ItemSlot, ...]
+
+    def signature(self) -> str:
+        published = ",".join(
+            f"{r.id}:{r.published_at.timestamp() if r.published_at else 0}" for r in self.rounds.values()
+        )
+        return f"{self.window.starts_at.timestamp()}|{self.window.ends_at.timestamp()}|{published}"
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    """Where one person is in one round."""
+
+    round_id: int
+    room_id: int
+    room_name: str
+    breakout_url: str
+    host: Person | None
+    hosting: bool
+
+
+@dataclass
+class Personal:
+    """Everything a personal page or its update endpoint needs, cheapest parts first."""
+
+    participant: Participant
+    programme: Programme
+    now: Moment
+    at: datetime
+    revision: int
+    seats: dict[int, SeatInfo]
+    mates: dict[int, list[Person]] = field(default_factory=dict)
+    broadcasts: list[Broadcast] = field(default_factory=list)
+    # Facilitators: round id → what their table said in the round before (the host briefs newcomers).
+    previous_summaries: dict[int, str] = field(default_factory=dict)
+    # Facilitators: the model objects the notes feature's partial template expects.
+    round_models: dict[int, CafeRound] = field(default_factory=dict)
+    room_models: dict[int, Room] = field(default_factory=dict)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.participant.role == Role.FACILITATOR or any(s.hosting for s in self.seats.values())
+
+    def etag(self, lang: str) -> str:
+        """Changes when the slot, the holder's published seats, the broadcasts or the language change."""
+        seats = ";".join(
+            f"{s.round_id}:{s.room_id}:{s.room_name}:{s.breakout_url}:{s.host.id if s.host else ''}"
+            for s in sorted(self.seats.values(), key=lambda s: s.round_id)
+        )
+        raw = "|".join(
+            (
+                str(self.participant.id),
+                self.participant.role.value,
+                lang,
+                str(self.revision),
+                self.now.signature(),
+                self.programme.signature(),
+                seats,
+            )
+        )
+        return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+    @property
+    def current_round(self) -> RoundInfo | None:
+        return self.programme.rounds.get(self.now.round) if isinstance(self.now.round, int) else None
+
+    @property
+    def next_round(self) -> RoundInfo | None:
+        return self.programme.rounds.get(self.now.next_round) if isinstance(self.now.next_round, int) else None
+
+    @property
+    def focus_round(self) -> RoundInfo | None:
+        """The round to show big: the running one, else the next one of the same café (between rounds)."""
+        if self.current_round:
+            return self.current_round
+        nxt = self.next_round
+        if (
+            nxt is not None
+            and self.now.phase != Phase.AFTER
+            and (self.now.item == nxt.item_id or self.now.phase == Phase.BEFORE)
+        ):
+            return nxt
+        return None
+
+    def rounds(self) -> list[RoundInfo]:
+        return sorted(self.programme.rounds.values(), key=lambda r: (r.starts_at, r.number))
+
+
+# ---- the holder of a link -----------------------------------------------------------------------
+
+
+def participant_by_token_or_404(token: str) -> Participant:
+    """The holder of a personal link, with the event; unknown or revoked tokens get a friendly 404."""
+    # Tokens are 43 characters; refuse odd lengths before touching the database.
+    if not 20 <= len(token) <= 64:
+        raise LinkNotValid(_link_message())
+    person = db.session.scalar(
+        select(Participant).options(joinedload(Participant.event)).where(Participant.token == token)
+    )
+    if person is None:
+        raise LinkNotValid(_link_message())
+    return person
+
+
+def _link_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("This personal link is no longer valid. Please contact the organisers for a new one.")
+
+
+# ---- the programme, cached briefly per process ------------------------------------------------------
+
+_cache: dict[int, tuple[float, Programme]] = {}
+_cache_lock = threading.Lock()
+
+
+def _cache_seconds() -> float:
+    default = 0.0 if current_app.testing else 2.0
+    return float(current_app.config.get("DAY_CACHE_SECONDS", default))
+
+
+def programme(event_id: int, window: Slot) -> Programme:
+    """The event's timetable; kept a couple of seconds so a crowd at a round change costs one read."""
+    ttl = _cache_seconds()
+    now = time.monotonic()
+    if ttl > 0:
+        hit = _cache.get(event_id)
+        if hit is not None and hit[0] > now and hit[1].window == window:
+            return hit[1]
+    loaded = _load_programme(event_id, window)
+    if ttl > 0:
+        with _cache_lock:
+            _cache[event_id] = (now + ttl, loaded)
+    return loaded
+
+
+def forget_programme(event_id: int) -> None:
+    """Drop the cached timetable (after a change made in this process)."""
+    with _cache_lock:
+        _cache.pop(event_id, None)
+
+
+def _load_programme(event_id: int, window: Slot) -> Programme:
+    item_rows = db.session.execute(
+        select(
+            ProgrammeItem.id, ProgrammeItem.kind, ProgrammeItem.title, ProgrammeItem.starts_at, ProgrammeItem.ends_at
+        ).where(ProgrammeItem.event_id == event_id)
+    ).all()
+    items = {r.id: ItemInfo(r.id, r.kind, r.title, r.starts_at, r.ends_at) for r in item_rows}
+    round_rows = db.session.execute(
+        select(
+            CafeRound.id,
+            CafeRound.item_id,
+            CafeRound.number,
+            CafeRound.question,
+            CafeRound.starts_at,
+            CafeRound.ends_at,
+            CafeRound.published_at,
+        ).where(CafeRound.item_id.in_(list(items)) if items else false())
+    ).all()
+    rounds = {r.id: RoundInfo(*r) for r in round_rows}
+    slots = tuple(
+        ItemSlot(
+            item.id,
+            item.starts_at,
+            item.ends_at,
+            tuple(
+                RoundSlot(r.id, r.number, r.starts_at, r.ends_at)
+                for r in sorted(rounds.values(), key=lambda r: r.number)
+                if r.item_id == item.id
+            ),
+        )
+        for item in sorted(items.values(), key=lambda i: i.starts_at)
+    )
+    return Programme(window, items, rounds, slots)
+
+
+# ---- live state, seats, room-mates ------------------------------------------------------------------
+
+
+def live_override(event_id: int) -> tuple[Override | None, int]:
+    """The organiser's manual round (if any) and the revision of the live state."""
+    row = db.session.execute(
+        select(LiveState.round_id, LiveState.started_at, LiveState.revision).where(LiveState.event_id == event_id)
+    ).first()
+    if row is None:
+        return None, 0
+    override = Override(row.round_id, row.started_at) if row.round_id and row.started_at else None
+    return override, row.revision
+
+
+def event_moment(event_id: int, window: Slot, at: datetime) -> tuple[Programme, Moment, int]:
+    """The programme and what is on at `at`, the organiser's override included."""
+    prog = programme(event_id, window)
+    override, revision = live_override(event_id)
+    return prog, moment(window, prog.slots, at, override), revision
+
+
+def seats_of(person: Participant, prog: Programme) -> dict[int, SeatInfo]:
+    """round id → where the person is: their published seat, or the room they host in that round's café."""
+    host = aliased(Participant)
+    rows = db.session.execute(
+        select(
+            Seat.round_id,
+            Room.id,
+            Room.name,
+            Room.breakout_url,
+            Room.host_id,
+            host.family_name,
+            host.given_name,
+            host.organization,
+            host.department,
+        )
+        .join(Room, Room.id == Seat.room_id)
+        .outerjoin(host, host.id == Room.host_id)
+        .where(Seat.participant_id == person.id, Seat.published.is_(True))
+    ).all()
+    seats = {
+        r[0]: SeatInfo(r[0], r[1], r[2], r[3], _person(r[4], r[5:]), r[4] == person.id)
+        for r in rows
+        if r[0] in prog.rounds
+    }
+    if person.role == Role.FACILITATOR or not seats:
+        hosted = db.session.execute(
+            select(Room.id, Room.name, Room.breakout_url, Room.item_id).where(Room.host_id == person.id)
+        ).all()
+        me = Person(person.id, person.family_name, person.given_name, person.organization, person.department)
+        for room_id, name, url, item_id in hosted:
+            for rnd in prog.rounds.values():
+                if rnd.item_id == item_id and rnd.published_at is not None:
+                    seats[rnd.id] = SeatInfo(rnd.id, room_id, name, url, me, True)
+    return seats
+
+
+def _person(person_id: int | None, fields: Iterable[str | None]) -> Person | None:
+    if person_id is None:
+        return None
+    family, given, org, dept = fields
+    return Person(person_id, family or "", given or "", org or "", dept or "")
+
+
+def room_members(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Person]]:
+    """(round id, room id) → the people seated there (published), in a stable order."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        select(
+            Seat.round_id,
+            Seat.room_id,
+            Participant.id,
+            Participant.family_name,
+            Participant.given_name,
+            Participant.organization,
+            Participant.department,
+        )
+        .join(Participant, Participant.id == Seat.participant_id)
+        .where(
+            Seat.room_id.in_({room for _, room in pairs}),
+            Seat.round_id.in_({rnd for rnd, _ in pairs}),
+            Seat.published.is_(True),
+        )
+        .order_by(Participant.family_kana, Participant.family_name, Participant.id)
+    ).all()
+    found: dict[tuple[int, int], list[Person]] = {pair: [] for pair in pairs}
+    for r in rows:
+        if (r[0], r[1]) in found:
+            found[(r[0], r[1])].append(Person(r[2], r[3], r[4], r[5], r[6]))
+    return found
+
+
+def broadcasts(event_id: int, limit: int = 5) -> list[Broadcast]:
+    """The latest messages of the event, newest first."""
+    return list(
+        db.session.scalars(
+            select(Broadcast).where(Broadcast.event_id == event_id).order_by(Broadcast.id.desc()).limit(limit)
+        )
+    )
+
+
+def personal_state(person: Participant, at: datetime) -> Personal:
+    """The cheap part of a personal page: enough to compute its ETag without rendering."""
+    event = person.event
+    prog, now, revision = event_moment(event.id, Slot(event.id, event.starts_at, event.ends_at), at)
+    return Personal(person, prog, now, at, revision, seats_of(person, prog))
+
+
+def fill_page(state: Personal) -> Personal:
+    """Load what only a full render needs: room-mates and broadcasts."""
+    if state.is_facilitator:
+        pairs = [(s.round_id, s.room_id) for s in state.seats.values()]
+    else:
+        focus = state.focus_round
+        seat = state.seats.get(focus.id) if focus else None
+        pairs = [(seat.round_id, seat.room_id)] if seat else []
+    members = room_members(pairs)
+    for rnd, room in pairs:
+        host = state.seats[rnd].host
+        state.mates[rnd] = [
+            p
+            for p in members.get((rnd, room), [])
+            if p.id != state.participant.id and (host is None or p.id != host.id)
+        ]
+    state.broadcasts = broadcasts(state.participant.event_id)
+    if state.is_facilitator:
+        state.previous_summaries = previous_summaries(state)
+        if state.seats:
+            state.round_models = {
+                r.id: r for r in db.session.scalars(select(CafeRound).where(CafeRound.id.in_(list(state.seats))))
+            }
+            state.room_models = {
+                r.id: r
+                for r in db.session.scalars(select(Room).where(Room.id.in_({s.room_id for s in state.seats.values()})))
+            }
+    return state
+
+
+def previous_summaries(state: Personal) -> dict[int, str]:
+    """round id → the summary of the previous round's note of the same room."""
+    wanted: dict[tuple[int, int], int] = {}
+    for seat in state.seats.values():
+        rnd = state.programme.rounds[seat.round_id]
+        before = next(
+            (r for r in state.programme.rounds.values() if r.item_id == rnd.item_id and r.number == rnd.number - 1),
+            None,
+        )
+        if before is not None:
+            wanted[(before.id, seat.room_id)] = seat.round_id
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(RoundNote.round_id, RoundNote.room_id, RoundNote.summary).where(
+            RoundNote.round_id.in_({r for r, _ in wanted}), RoundNote.room_id.in_({room for _, room in wanted})
+        )
+    ).all()
+    return {wanted[(r, room)]: summary for r, room, summary in rows if (r, room) in wanted and summary.strip()}
