@@ -35,7 +35,7 @@ def construct(problem: Problem, rng: random.Random, preset: list[dict[int, int]]
 
 
 def _seat_round(
-    problem: Problem, f: int, r: int, rng: random.Random, meet: bytearray | array, visits: array
+    problem: Problem, f: int, r: int, rng: random.Random, meet: bytearray | array[int], visits: array[int]
 ) -> list[int]:
     n, g = problem.n, problem.g
     attends = problem.attends[r]
@@ -88,8 +88,8 @@ def _best_room(
     inside: dict[int, list[int]],
     row: list[int],
     rng: random.Random,
-    meet: bytearray | array,
-    visits: array,
+    meet: bytearray | array[int],
+    visits: array[int],
 ) -> int:
     n, g, org = problem.n, problem.g, problem.org[p]
     candidates = rooms if len(rooms) <= FULL_SCAN_ROOMS else rng.sample(rooms, SAMPLED_ROOMS)
@@ -110,7 +110,7 @@ def _best_room(
     return best
 
 
-def _record(row: list[int], n: int, g: int, meet: bytearray | array, visits: array) -> None:
+def _record(row: list[int], n: int, g: int, meet: bytearray | array[int], visits: array[int]) -> None:
     rooms: dict[int, list[int]] = {}
     for person, room in enumerate(row):
         if room >= 0:

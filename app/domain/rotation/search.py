@@ -27,6 +27,7 @@ class Budget:
     per_step: int = 4_000  # evaluations in one step before sampling conflicted people
     stall: int = 400  # steps without a new best before a restart
     kick: int = 3  # random swaps applied at a restart
+    patience: int = 2_500  # steps without a new best before giving up (the plan is likely optimal)
     pair_tabu: bool = False
     focus: float = 0.7  # share of the evaluations spent on keep-apart and repeats alone
     tenure: tuple[int, int] = (2, 10)  # steps a move's undoing stays tabu: random in [low, high)
@@ -99,8 +100,8 @@ class _Search:
         cost = st.cost()
         best, best_seats = cost, [list(row) for row in st.seat]
         tabu: dict[int, int] = {}
-        step = since = evals = 0
-        while cost > target and evals < budget.evaluations:
+        step = since = evals = last_best = 0
+        while cost > target and evals < budget.evaluations and step - last_best < budget.patience:
             if budget.deadline is not None and step % 16 == 0 and time.monotonic() > budget.deadline:
                 break
             step += 1
@@ -121,7 +122,7 @@ class _Search:
                 self._apply(choice, tabu, step)
                 cost += delta
             if cost < best:
-                best, best_seats, since = cost, [list(row) for row in st.seat], 0
+                best, best_seats, since, last_best = cost, [list(row) for row in st.seat], 0, step
             else:
                 since += 1
             if since > budget.stall:

@@ -184,5 +184,5 @@ def _rooms_of(row: list[int], g: int) -> list[list[int]]:
     return rooms
 
 
-def _ushorts(size: int) -> array:
+def _ushorts(size: int) -> array[int]:
     return array("H", bytes(2 * size))
