@@ -216,3 +216,11 @@ def test_validate_names_each_problem() -> None:
         "host H sits in B",
     ):
         assert expected in text
+
+
+def test_people_that_fit_neither_fewer_nor_more_rooms_are_infeasible() -> None:
+    instance = Instance(
+        rounds=1, size_min=3, size_max=3, rooms=(Room("A"), Room("B")), people=tuple(Person(f"P{i}") for i in range(4))
+    )
+    with pytest.raises(InfeasibleError, match="4 people cannot be split into rooms of 3 to 3"):
+        solve(instance)

@@ -35,6 +35,10 @@ def open_room_count(attending: int, hosted: int, rooms: int, size_min: int, size
             f"hold only {rooms * size_max}"
         )
     high = min(rooms, attending // size_min)
+    if -(-attending // size_max) > high:
+        raise InfeasibleError(
+            f"round {round_no}: {attending} people cannot be split into rooms of {size_min} to {size_max}"
+        )
     if hosted > high:
         raise InfeasibleError(
             f"round {round_no}: {hosted} hosts are present, but {attending} people can fill only "
