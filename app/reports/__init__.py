@@ -1,0 +1,1 @@
+"""The post-event report: harvest the notes, review, publish versions, read, export."""

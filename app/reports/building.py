@@ -1,0 +1,181 @@
+"""Turns an event and its report draft into the pure Document (queries only, no writes)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.cafe.models import Room, Seat
+from app.domain import report as domain
+from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
+from app.extensions import db
+from app.notes.models import RoundNote
+from app.participants.models import Participant, Status
+from app.reports.models import Report
+
+
+def iso(value: Any, tz: str) -> str:
+    return str(value.astimezone(ZoneInfo(tz)).isoformat())
+
+
+def cafe_rounds(event: Event) -> list[CafeRound]:
+    """Every café round of the event, in programme order."""
+    return [r for item in event.items if item.kind == ItemKind.CAFE for r in item.rounds]
+
+
+def publishable_notes(event: Event) -> list[RoundNote]:
+    """Notes the facilitators allowed in the report."""
+    round_ids = [r.id for r in cafe_rounds(event)]
+    if not round_ids:
+        return []
+    return list(
+        db.session.scalars(select(RoundNote).where(RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True)))
+    )
+
+
+def attendees(event: Event) -> list[Participant]:
+    return list(
+        db.session.scalars(
+            select(Participant).where(
+                Participant.event_id == event.id, Participant.status.not_in([Status.CANCELLED, Status.ABSENT])
+            )
+        )
+    )
+
+
+def secrets_of(event: Event) -> list[str]:
+    """Strings that must never appear in public: every personal-link token and email of the event."""
+    rows = db.session.execute(select(Participant.token, Participant.email).where(Participant.event_id == event.id))
+    return [value for row in rows for value in row if value] + [o.email for o in event.organizers]
+
+
+def _seating(rounds: list[CafeRound], rooms: dict[int, Room]) -> list[tuple[int, int, int]]:
+    """Published seats as (round, room, person); a room's host counts as present in every round it ran."""
+    if not rounds:
+        return []
+    rows = db.session.execute(
+        select(Seat.round_id, Seat.room_id, Seat.participant_id).where(
+            Seat.round_id.in_([r.id for r in rounds]), Seat.published.is_(True)
+        )
+    ).all()
+    seating = [(r, m, p) for r, m, p in rows]
+    seated = {(r, p) for r, _m, p in seating}
+    for round_id, room_id in {(r, m) for r, m, _p in seating}:
+        host = rooms[room_id].host_id if room_id in rooms else None
+        if host is not None and (round_id, host) not in seated:
+            seating.append((round_id, room_id, host))
+    return seating
+
+
+def _name(person: Any) -> str:
+    return " ".join(p for p in (person.family_name, person.given_name) if p)
+
+
+def _affiliation(person: Any) -> str:
+    return " ".join(p for p in (person.organization, person.department) if p)
+
+
+def _programme(event: Event) -> list[domain.ProgrammeSection]:
+    tz = event.timezone
+    return [
+        domain.ProgrammeSection(
+            kind=item.kind.value,
+            title=item.title,
+            starts_at=iso(item.starts_at, tz),
+            ends_at=iso(item.ends_at, tz),
+            description=item.description,
+            summary=item.summary,
+            speakers=[domain.SpeakerInfo(_name(s), _affiliation(s), s.role.value) for s in item.speakers],
+        )
+        for item in event.items
+        if item.kind in (ItemKind.TALK, ItemKind.PANEL)
+    ]
+
+
+def _rounds(report: Report, rounds: list[CafeRound], rooms: dict[int, Room], notes: dict[int, RoundNote]) -> list:  # type: ignore[type-arg]
+    show_names = report.show_names
+    by_cell: dict[tuple[int, int], list[domain.Point]] = defaultdict(list)
+    for point in report.points:  # ordered by position
+        if point.hidden or not point.text.strip():
+            continue
+        if point.note_id is not None and point.note_id not in notes:
+            continue  # the facilitator has since made the note private
+        by_cell[(point.round_id, point.room_id)].append(domain.Point(point.kind, point.text, point.highlight))
+    hosts = {}
+    if show_names:
+        host_ids = {room.host_id for room in rooms.values() if room.host_id}
+        hosts = {p.id: _name(p) for p in db.session.scalars(select(Participant).where(Participant.id.in_(host_ids)))}
+    sections = []
+    ordered_rooms = sorted(rooms.values(), key=lambda m: (m.position, m.name))
+    for rnd in rounds:
+        room_sections = [
+            domain.RoomSection(room.name, hosts.get(room.host_id or 0, ""), by_cell[(rnd.id, room.id)])
+            for room in ordered_rooms
+            if room.item_id == rnd.item_id and by_cell[(rnd.id, room.id)]
+        ]
+        highlights = [p.text for room in room_sections for p in room.points if p.highlight]
+        sections.append(domain.RoundSection(rnd.number, rnd.question, highlights, room_sections))
+    return sections
+
+
+def build_document(report: Report) -> domain.Document:
+    """The document readers would see if the draft were published now (already redacted)."""
+    event = report.event
+    rounds = cafe_rounds(event)
+    item_ids = [i.id for i in event.items if i.kind == ItemKind.CAFE]
+    rooms = {m.id: m for m in db.session.scalars(select(Room).where(Room.item_id.in_(item_ids)))} if item_ids else {}
+    notes = {n.id: n for n in publishable_notes(event)}
+    round_numbers = {r.id: r.number for r in rounds}
+    gallery = [
+        domain.GalleryImage(
+            id=ri.image.id,
+            caption=ri.image.caption,
+            round=round_numbers.get(ri.image.note.round_id),
+            room=ri.image.note.room.name,
+        )
+        for ri in report.images
+        if ri.included and ri.image.publishable and ri.image.note_id in notes
+    ]
+    people = attendees(event)
+    stats = domain.statistics(
+        [domain.Person(p.id, p.organization, p.prefecture) for p in people],
+        rooms=len(rooms),
+        rounds=len(rounds),
+        seating=_seating(rounds, rooms),
+        other_label=_("Other"),
+    )
+    organisations = sorted({p.organization for p in people if p.organization})
+    named = sorted((p for p in people), key=lambda p: (p.organization, p.family_kana or p.family_name))
+    doc = domain.Document(
+        title=event.title,
+        slug=event.slug,
+        starts_at=iso(event.starts_at, event.timezone),
+        timezone=event.timezone,
+        year=event.starts_at.astimezone(ZoneInfo(event.timezone)).year,
+        overview=report.overview,
+        summary=report.summary,
+        tags=report.tag_list,
+        show_names=report.show_names,
+        programme=_programme(event),
+        rounds=_rounds(report, rounds, rooms, notes),
+        gallery=gallery,
+        stats=stats,
+        organisations=organisations,
+        people=[(_name(p), p.organization) for p in named] if report.show_names else [],
+    )
+    return domain.redact_document(doc, secrets_of(event))
+
+
+def document_dict(report: Report) -> dict[str, Any]:
+    """The draft's document in exactly the form a published version stores (a JSON round trip)."""
+    return json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))  # type: ignore[no-any-return]
+
+
+def programme_items(event: Event) -> list[ProgrammeItem]:
+    """Talks and panels: the items that get a written summary."""
+    return [i for i in event.items if i.kind in (ItemKind.TALK, ItemKind.PANEL)]

@@ -1,0 +1,108 @@
+"""Exports of a published version: Markdown, a self-contained HTML file and a PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.domain import report as domain
+from app.extensions import db
+from app.notes.models import NoteImage
+from app.reports.adapters import image_path
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def markdown_labels() -> dict[str, str]:
+    return {
+        "overview": _("Overview"),
+        "statistics": _("In numbers"),
+        "participants": _("Participants"),
+        "organisations": _("Organisations"),
+        "prefectures": _("Prefectures"),
+        "rooms": _("Rooms"),
+        "rounds": _("Rounds"),
+        "avg_new_people": _("New people met per participant (average)"),
+        "programme": _("Programme"),
+        "speaker": _("Speaker"),
+        "moderator": _("Moderator"),
+        "round": _("Round %(number)s"),
+        "highlights": _("Highlights"),
+        "gallery": _("Graphic recordings"),
+        "summary": _("Summary"),
+        "people": _("Participants"),
+    }
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    return domain.to_markdown(domain.document_from_dict(data), markdown_labels())
+
+
+def version_data(raw: str) -> dict[str, Any]:
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
+def image_uris(doc: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
+    """Images of the gallery as data: URIs, read once, so the file stands alone."""
+    ids = [g["id"] for g in doc["gallery"]]
+    images = {i.id: i for i in db.session.scalars(select(NoteImage).where(NoteImage.id.in_(ids)))} if ids else {}
+
+    def uri(entry: dict[str, Any]) -> str:
+        image = images.get(entry["id"])
+        if image is None:
+            return ""
+        path = image_path(image)
+        if not path.is_file():
+            log.warning("image file missing for note image %s", image.id)
+            return ""
+        return f"data:{image.content_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+    return uri
+
+
+def standalone_html(context: dict[str, Any]) -> str:
+    """One HTML file with the stylesheet inlined and images embedded (see image_uris): offline, printable."""
+    css = (STATIC / "css" / "report.css").read_text(encoding="utf-8")
+    return render_template("reports/standalone.html", inline_css=css, **context)
+
+
+# Bump when the PDF layout changes, so that cached files are laid out again.
+LAYOUT = "1"
+
+
+def _cache_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]).parent / "report-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pdf_bytes(html: str) -> bytes:
+    """Lay the standalone HTML out as A4 pages (fonts from the system: Noto CJK)."""
+    import weasyprint  # imported here: loading pango takes a moment and most requests never need it
+
+    return weasyprint.HTML(string=html, base_url=str(STATIC)).write_pdf()  # type: ignore[no-any-return]
+
+
+def cached_pdf(data: str, lang: str, make_html: Callable[[], str]) -> bytes:
+    """Versions never change, so each (content, language) is laid out once and kept on disk."""
+    key = hashlib.sha256(f"{LAYOUT}|{lang}|{data}".encode()).hexdigest()
+    path = _cache_dir() / f"{key}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    data = pdf_bytes(make_html())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    log.info("report PDF %s laid out (%d bytes)", key, len(data))
+    return data

@@ -1,0 +1,97 @@
+"""Readers' pages (no login): the archive, a report and its older versions, exports and images."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from app.extensions import db
+from app.i18n import current_language
+from app.notes.models import NoteImage
+from app.reports import exports, queries
+from app.reports.adapters import image_response, public_image_path
+from app.reports.models import Report, ReportVersion
+from app.reports.rendering import reader_context
+
+bp = Blueprint("public_reports", __name__, url_prefix="/reports")
+
+EXPORTS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+@bp.route("")
+def archive() -> str:
+    """Published reports, newest first, with keyword search and year/tag filters."""
+    keyword = (request.args.get("q") or "").strip()[:100]
+    year = request.args.get("year", type=int)
+    tag = (request.args.get("tag") or "").strip()[:100]
+    years, tags = queries.archive_facets()
+    entries = queries.archive(keyword, year, tag)
+    return render_template(
+        "reports/archive.html", entries=entries, q=keyword, year=year, tag=tag, years=years, tags=tags
+    )
+
+
+def _show(slug: str, number: int | None) -> str:
+    report = queries.published_report_or_404(slug)
+    version = queries.version_or_404(report, number)
+    doc: dict[str, Any] = json.loads(version.data)
+    return render_template(
+        "reports/show.html", **reader_context(report.event, doc, version), all_versions=report.versions
+    )
+
+
+@bp.route("/<slug>")
+def show(slug: str) -> str:
+    """The latest published version of an event's report."""
+    return _show(slug, None)
+
+
+@bp.route("/<slug>/v/<int:number>")
+def show_version(slug: str, number: int) -> str:
+    """An earlier (or the latest) version, kept as it was published."""
+    return _show(slug, number)
+
+
+def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
+    doc: dict[str, Any] = json.loads(version.data)
+    name = f"{report.event.slug}-report-v{version.number}.{fmt}"
+
+    def html() -> str:
+        return exports.standalone_html(
+            reader_context(report.event, doc, version, image_src=exports.image_uris(doc), standalone=True)
+        )
+
+    if fmt == "md":
+        body: str | bytes = exports.to_markdown(doc)
+    elif fmt == "html":
+        body = html()
+    else:
+        body = exports.cached_pdf(version.data, current_language(), html)
+    response = Response(body, mimetype=EXPORTS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/<slug>/report.<fmt>")
+@bp.route("/<slug>/v/<int:number>/report.<fmt>")
+def export(slug: str, fmt: str, number: int | None = None) -> Response:
+    """Download a version as Markdown, a self-contained HTML file or a PDF."""
+    if fmt not in EXPORTS:
+        abort(404)
+    report = queries.published_report_or_404(slug)
+    return _export(report, queries.version_or_404(report, number), fmt)
+
+
+@bp.route("/<slug>/images/<int:image_id>")
+def image(slug: str, image_id: int) -> Response:
+    """A gallery image, only if a published version of this report shows it and it is still publishable."""
+    report = queries.published_report_or_404(slug)
+    shown = any(g["id"] == image_id for v in report.versions for g in json.loads(v.data)["gallery"])
+    found = db.session.get(NoteImage, image_id) if shown else None
+    if found is None or public_image_path(found) is None:
+        abort(404)
+    response = image_response(found)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
