@@ -16,6 +16,9 @@ BLUEPRINTS = (
     "app.auth.views",
     "app.events.views",
     "app.api.views",
+    "app.reports.views",
+    "app.reports.public",
+    "app.reports.api",
 )
 
 # Each of these modules exposes `register(app)` adding its CLI commands.
