@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "app.auth.views",
     "app.events.views",
     "app.api.views",
+    "app.invites.views",
+    "app.webhooks.views",
     "app.reports.views",
     "app.reports.public",
     "app.reports.api",
@@ -25,6 +27,7 @@ BLUEPRINTS = (
 CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
+    "app.invites.cli",
 )
 
 

@@ -1,0 +1,1 @@
+"""Calendar invites: ICS feeds, emailed iMIP invitations and the durable outbox that sends them."""

@@ -1,0 +1,63 @@
+"""`flask worker` drains the outbox in a loop; `flask outbox send-now` and `flask outbox status`."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import click
+from flask import Flask
+
+from app.invites import outbox
+from app.invites import services as _services  # noqa: F401  (registers the email sender)
+
+log = logging.getLogger(__name__)
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("worker")
+    @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
+    @click.option("--batch", default=20, show_default=True, help="Messages claimed at a time.")
+    @click.option("--once", is_flag=True, help="Drain what is due now, then stop.")
+    def worker(interval: float, batch: int, once: bool) -> None:
+        """Send the outbox's emails and webhook calls, with retries, until stopped (Ctrl-C)."""
+        log.info("outbox worker started")
+        try:
+            while True:
+                result = outbox.drain(limit=batch)
+                if result.total:
+                    click.echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")
+                elif once:
+                    break
+                else:
+                    time.sleep(interval)
+        except KeyboardInterrupt:
+            log.info("outbox worker stopped")
+
+    @app.cli.group("outbox")
+    def outbox_group() -> None:
+        """The queue of emails and webhook calls."""
+
+    @outbox_group.command("send-now")
+    @click.option("--all", "force", is_flag=True, help="Also those waiting for their next retry.")
+    def send_now(force: bool) -> None:
+        """Send everything that is due (or, with --all, everything pending) and report."""
+        totals = outbox.DrainResult()
+        while True:
+            result = outbox.drain(limit=50, force=force)
+            if not result.total:
+                break
+            totals.sent += result.sent
+            totals.retrying += result.retrying
+            totals.failed += result.failed
+            force = False  # a message that just failed waits for its backoff
+        click.echo(f"sent {totals.sent}, retrying later {totals.retrying}, failed {totals.failed}")
+
+    @outbox_group.command("status")
+    def status() -> None:
+        """How many messages of each kind are in each state."""
+        counts = outbox.status_counts()
+        if not counts:
+            click.echo("outbox empty")
+        for (kind, state), count in sorted(counts.items()):
+            click.echo(f"{kind:8} {state:8} {count}")

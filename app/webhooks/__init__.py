@@ -1,0 +1,1 @@
+"""Webhooks: organisers' endpoints, signed JSON deliveries through the outbox, and their log."""
