@@ -1,10 +1,11 @@
-"""World-café rooms and seats (the rotation plan, draft and published)."""
+"""World-café rooms and seats (the rotation plan, draft and published), keep-apart pairs and the plan record."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import utcnow
@@ -46,3 +47,51 @@ class Seat(db.Model):
     round: Mapped[CafeRound] = relationship()
     room: Mapped[Room] = relationship()
     participant: Mapped[Participant] = relationship()
+
+
+class KeepApart(db.Model):
+    """Two people the organiser wants in different rooms (a manager and their staff, say)."""
+
+    __tablename__ = "keep_apart"
+    __table_args__ = (UniqueConstraint("item_id", "first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), index=True)
+    # Stored with first_id < second_id so that a pair is recorded once.
+    first_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    first: Mapped[Participant] = relationship(foreign_keys=[first_id])
+    second: Mapped[Participant] = relationship(foreign_keys=[second_id])
+
+
+class CafePlan(db.Model):
+    """The draft plan of a café item: how it was made (seed, re-plan round) and its measures."""
+
+    __tablename__ = "cafe_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), unique=True)
+    seed: Mapped[int] = mapped_column(default=0)
+    # 1 for a full plan; k when rounds k.. were re-planned around the rounds already held.
+    planned_from: Mapped[int] = mapped_column(default=1)
+    # The engine's measures when the plan was made (FORMAT.md names); hand edits are measured live.
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+    item: Mapped[ProgrammeItem] = relationship()
+
+
+class PlanChange(db.Model):
+    """A line of the plan's change log: generated, re-planned, moved, swapped, published."""
+
+    __tablename__ = "cafe_plan_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,178 @@
+"""Reads of a café for pages, exports and the API: the review grid, paths, measures, movers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import select
+
+from app.cafe.models import CafePlan, PlanChange, Room
+from app.cafe.planner import CafeData, held_rounds, load, open_problems, pending_changes, review_instance
+from app.domain import rotation, seating
+from app.domain.rotation import RoundPlan
+from app.events.models import Event, ItemKind, ProgrammeItem
+from app.extensions import db
+from app.participants.models import Participant
+
+
+def cafe_items(event: Event) -> list[ProgrammeItem]:
+    return [i for i in event.items if i.kind == ItemKind.CAFE]
+
+
+def cafe_item_or_404(event: Event, item_id: int) -> ProgrammeItem:
+    item = next((i for i in cafe_items(event) if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def plan_record(item: ProgrammeItem) -> CafePlan | None:
+    return db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
+
+
+def recent_changes(item: ProgrammeItem, limit: int = 8) -> list[PlanChange]:
+    return list(
+        db.session.scalars(
+            select(PlanChange).where(PlanChange.item_id == item.id).order_by(PlanChange.id.desc()).limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The people of one room in one round, the host first."""
+
+    people: list[Participant]
+    host_id: int | None
+
+    @property
+    def size(self) -> int:
+        return len(self.people)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "none" | "at_bound" | "above_bound" | "maybe_better"
+    repeats: int
+    bound: int
+
+
+@dataclass
+class Review:
+    """What the review page shows for the draft (or published) plan."""
+
+    data: CafeData
+    plans: list[RoundPlan]
+    grid: list[tuple[Room, list[Cell]]]
+    paths: list[tuple[Participant, list[Room | None]]]
+    stats: rotation.Stats
+    verdict: Verdict
+    problems: list[tuple[int, str, Participant]]
+    size_notes: list[tuple[int, Room, int]]
+    pending: list[tuple[Participant, int, Room | None, Room | None]]
+    held: int
+
+
+def verdict_for(stats: rotation.Stats) -> Verdict:
+    """The plain-language verdict: no repeats, as few as possible, or maybe improvable."""
+    repeats, bound = stats.repeat_pairs, stats.lower_bound_repeat_pairs
+    if repeats == 0:
+        kind = "none"
+    elif bound > 0 and repeats <= bound:
+        kind = "at_bound"
+    elif bound > 0:
+        kind = "above_bound"
+    else:
+        kind = "maybe_better"
+    return Verdict(kind, repeats, bound)
+
+
+def measure(data: CafeData, plans: list[RoundPlan]) -> rotation.Stats:
+    return rotation.evaluate(review_instance(data, plans), plans)
+
+
+def grid(data: CafeData, plans: list[RoundPlan]) -> list[tuple[Room, list[Cell]]]:
+    by_id = data.by_id
+    return [
+        (
+            room,
+            [Cell([by_id[pid] for pid in plan.get(str(room.id), ()) if pid in by_id], room.host_id) for plan in plans],
+        )
+        for room in data.rooms
+    ]
+
+
+def review(item: ProgrammeItem, now: datetime, *, published: bool = False) -> Review:
+    """The rooms × rounds grid, everyone's path, the measures and what is pending publication."""
+    data = load(item)
+    plans = data.published if published else data.draft
+    rooms = data.room_by_id
+    by_id = data.by_id
+    stats = measure(data, plans)
+    path_rows = [
+        (by_id[pid], [rooms.get(r) if r else None for r in path])
+        for pid, path in seating.paths(plans).items()
+        if pid in by_id
+    ]
+    path_rows.sort(key=lambda row: (row[0].family_kana or row[0].family_name, row[0].given_name, row[0].id))
+    notes = [
+        (index + 1, rooms[rid], size)
+        for index, plan in enumerate(plans)
+        for rid, size in seating.size_warnings(plan, item.room_size_min, item.room_size_max)
+    ]
+    pending = describe_changes(data, pending_changes(data))
+    return Review(
+        data=data,
+        plans=plans,
+        grid=grid(data, plans),
+        paths=path_rows,
+        stats=stats,
+        verdict=verdict_for(stats),
+        problems=[] if published else open_problems(data, now),
+        size_notes=notes,
+        pending=pending,
+        held=held_rounds(data, now),
+    )
+
+
+def describe_changes(
+    data: CafeData, changes: list[seating.Change]
+) -> list[tuple[Participant, int, Room | None, Room | None]]:
+    """Changes as (person, round number, old room, new room) for the pages."""
+    rooms, by_id = data.room_by_id, data.by_id
+    return [
+        (by_id[c.person], c.round_no, rooms.get(c.before or ""), rooms.get(c.after or ""))
+        for c in changes
+        if c.person in by_id
+    ]
+
+
+@dataclass(frozen=True)
+class MoverGroup:
+    """People arriving in one room (None: leaving the café) between two rounds."""
+
+    room: Room | None
+    host: Participant | None
+    arrivals: list[tuple[Participant, Room | None]]
+
+
+def mover_sheet(data: CafeData, plans: list[RoundPlan], round_no: int) -> list[MoverGroup]:
+    """Between round `round_no` and the next: who moves from which room to which, by destination room."""
+    rooms, by_id = data.room_by_id, data.by_id
+    grouped = seating.moves_by_target(plans[round_no - 1], plans[round_no])
+    order = {str(r.id): i for i, r in enumerate(data.rooms)}
+    out = []
+    for target in sorted(grouped, key=lambda t: (t is None, order.get(t or "", 0))):
+        room = rooms.get(target) if target else None
+        arrivals = [(by_id[m.person], rooms.get(m.source) if m.source else None) for m in grouped[target]]
+        arrivals.sort(key=lambda a: (a[1] is None, order.get(str(a[1].id) if a[1] else "", 0)))
+        out.append(MoverGroup(room, room.host if room else None, arrivals))
+    return out
+
+
+def zoom_rows(data: CafeData, plan: RoundPlan) -> list[tuple[str, str]]:
+    """Zoom pre-assignment rows (room name, email) for one round: every seated person, the host first."""
+    by_id = data.by_id
+    return [(room.name, by_id[pid].email) for room in data.rooms for pid in plan.get(str(room.id), ()) if pid in by_id]

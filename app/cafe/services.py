@@ -1,0 +1,368 @@
+"""State changes of a café: rooms and hosts, keep-apart pairs, generating, adjusting, re-planning, publishing.
+
+Each public function is one transaction; the acting organiser is passed in for the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from app.auth.models import Organizer
+from app.cafe.models import CafePlan, KeepApart, PlanChange, Room, Seat
+from app.cafe.planner import CafeData, PlanError, attends, build_instance, load, pending_changes, write_draft
+from app.db import utcnow
+from app.domain import rotation, seating
+from app.events.models import ProgrammeItem
+from app.extensions import db
+from app.participants.models import Participant, Role, Status
+from app.signals import rounds_published
+
+log = logging.getLogger(__name__)
+
+__all__ = ["NeedsConfirmation", "PlanError"]
+
+
+class NeedsConfirmation(PlanError):
+    """Publishing would change rounds people have already seen; `changes` lists them."""
+
+    def __init__(self, changes: list[seating.Change]) -> None:
+        super().__init__(str(_l("Published rounds would change. Please review and confirm.")))
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    stats: rotation.Stats
+    changed: int  # seats that differ from what people were told (re-plans)
+
+
+def _log(item: ProgrammeItem, actor: Organizer | None, action: str, detail: str) -> None:
+    db.session.add(PlanChange(item_id=item.id, action=action, detail=detail))
+    log.info("cafe %s: item=%s organiser=%s %s", action, item.id, actor.id if actor else None, detail)
+
+
+# ---- rooms, hosts, keep-apart ------------------------------------------------------------------
+
+
+def attendance(data: CafeData) -> int:
+    """The most people seated in any round, as the attendance stands now."""
+    return max((sum(1 for p in data.people if attends(p, r.number)) for r in data.rounds), default=0)
+
+
+def proposed_room_count(data: CafeData) -> int | None:
+    """Rooms the engine suggests for the attendance, or None when the sizes cannot hold it."""
+    try:
+        return rotation.room_count_for(attendance(data), data.item.room_size_min, data.item.room_size_max) or None
+    except rotation.InfeasibleError:
+        return None
+
+
+def create_rooms(item: ProgrammeItem, count: int, name_pattern: str, actor: Organizer | None = None) -> int:
+    """Add rooms until the café has `count`, named by `name_pattern` ("Room %(number)s"); returns how many."""
+    rooms = list(db.session.scalars(select(Room).where(Room.item_id == item.id)))
+    if count > 200:
+        raise PlanError(_l("At most 200 rooms."))
+    taken = {r.name for r in rooms}
+    added, number = 0, 0
+    position = max((r.position for r in rooms), default=0)
+    while len(rooms) + added < count:
+        number += 1
+        name = name_pattern % {"number": number}
+        if name in taken:
+            continue
+        position += 1
+        db.session.add(Room(item_id=item.id, name=name, position=position))
+        added += 1
+    if added:
+        _log(item, actor, "rooms", f"{added} rooms added")
+    db.session.commit()
+    return added
+
+
+def update_room(
+    item: ProgrammeItem, room: Room, *, name: str, breakout_url: str, host_id: int | None, actor: Organizer | None
+) -> None:
+    """Rename a room, set its breakout link and its host (a facilitator of the event, hosting no other room)."""
+    name = name.strip()
+    if not name:
+        raise PlanError(_l("Please give the room a name."))
+    clash = db.session.scalar(select(Room).where(Room.item_id == item.id, Room.name == name, Room.id != room.id))
+    if clash is not None:
+        raise PlanError(_l("Another room is already called %(name)s.", name=name))
+    if breakout_url and not breakout_url.lower().startswith(("http://", "https://")):
+        raise PlanError(_l("Use a link that starts with https://"))
+    if host_id is not None:
+        host = db.session.get(Participant, host_id)
+        if host is None or host.event_id != item.event_id or host.role != Role.FACILITATOR:
+            raise PlanError(_l("Only a facilitator of this event can host a room."))
+        other = db.session.scalar(
+            select(Room).where(Room.item_id == item.id, Room.host_id == host_id, Room.id != room.id)
+        )
+        if other is not None:
+            raise PlanError(_l("%(name)s already hosts %(room)s.", name=host.family_name, room=other.name))
+    room.name, room.breakout_url, room.host_id = name, breakout_url, host_id
+    _log(item, actor, "room", f"room {room.id} saved (host {host_id})")
+    db.session.commit()
+
+
+def delete_room(item: ProgrammeItem, room: Room, actor: Organizer | None = None) -> None:
+    """Delete a room and its draft seats; a room people have been told about (published) stays."""
+    if db.session.scalar(select(Seat.id).where(Seat.room_id == room.id, Seat.published.is_(True)).limit(1)):
+        raise PlanError(_l("%(room)s is in the published plan and cannot be deleted.", room=room.name))
+    db.session.delete(room)
+    _log(item, actor, "room", f"room {room.id} deleted")
+    db.session.commit()
+
+
+def assign_hosts(item: ProgrammeItem, actor: Organizer | None = None) -> int:
+    """Give each room without a host an unassigned, attending facilitator, in order; returns how many."""
+    data = load(item)
+    used = {r.host_id for r in data.rooms if r.host_id}
+    free = [p for p in data.people if p.role == Role.FACILITATOR and p.id not in used and p.attends]
+    count = 0
+    for room in data.rooms:
+        if room.host_id is None and free:
+            room.host_id = free.pop(0).id
+            count += 1
+    _log(item, actor, "hosts", f"{count} hosts assigned")
+    db.session.commit()
+    return count
+
+
+def add_keep_apart(item: ProgrammeItem, first_id: int, second_id: int, actor: Organizer | None = None) -> None:
+    """Ask the engine to keep two people of the event in different rooms."""
+    if first_id == second_id:
+        raise PlanError(_l("Please pick two different people."))
+    people = [db.session.get(Participant, pid) for pid in (first_id, second_id)]
+    if any(p is None or p.event_id != item.event_id for p in people):
+        raise PlanError(_l("Please pick two people of this event."))
+    low, high = sorted((first_id, second_id))
+    exists = db.session.scalar(
+        select(KeepApart).where(KeepApart.item_id == item.id, KeepApart.first_id == low, KeepApart.second_id == high)
+    )
+    if exists is None:
+        db.session.add(KeepApart(item_id=item.id, first_id=low, second_id=high))
+        _log(item, actor, "keep-apart", f"{low} and {high}")
+    db.session.commit()
+
+
+def delete_keep_apart(item: ProgrammeItem, pair: KeepApart, actor: Organizer | None = None) -> None:
+    db.session.delete(pair)
+    _log(item, actor, "keep-apart", f"pair {pair.id} removed")
+    db.session.commit()
+
+
+def mark_absent(item: ProgrammeItem, participant_ids: list[int], actor: Organizer | None = None) -> int:
+    """On the day: mark people of the event absent (the next re-plan frees their seats)."""
+    people = db.session.scalars(
+        select(Participant).where(Participant.event_id == item.event_id, Participant.id.in_(participant_ids))
+    ).all()
+    for person in people:
+        person.status = Status.ABSENT
+    _log(item, actor, "absent", ", ".join(str(p.id) for p in people))
+    db.session.commit()
+    return len(people)
+
+
+# ---- plans ---------------------------------------------------------------------------------------
+
+
+def _solve(data: CafeData, seed: int, from_round: int, keep_previous: bool) -> rotation.Schedule:
+    if not data.rooms:
+        raise PlanError(_l("Create the rooms first."))
+    if not data.rounds:
+        raise PlanError(_l("This café has no rounds. Add rounds in the programme first."))
+    try:
+        instance = build_instance(data, seed=seed, from_round=from_round, keep_previous=keep_previous)
+        return rotation.solve(instance)
+    except rotation.InfeasibleError as error:
+        raise PlanError(_l("The rooms cannot hold this attendance: %(reason)s", reason=str(error))) from error
+    except PlanError:
+        raise
+    except ValueError as error:
+        raise PlanError(_l("The plan could not be made: %(reason)s", reason=str(error))) from error
+
+
+def _plan_record(item: ProgrammeItem) -> CafePlan:
+    plan = db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
+    if plan is None:
+        plan = CafePlan(item_id=item.id)
+        db.session.add(plan)
+    return plan
+
+
+def new_seed() -> int:
+    return secrets.randbelow(1_000_000) + 1
+
+
+def generate(item: ProgrammeItem, seed: int | None = None, actor: Organizer | None = None) -> PlanResult:
+    """Plan every round from scratch as a draft (published seats stay until the next publish)."""
+    data = load(item)
+    seed = new_seed() if seed is None else seed
+    schedule = _solve(data, seed, 1, keep_previous=False)
+    write_draft(data, schedule.rounds)
+    record = _plan_record(item)
+    record.seed, record.planned_from, record.stats = seed, 1, schedule.stats.as_dict()
+    record.generated_at, record.edited_at = _now(), None
+    item.rotation_seed = seed
+    _log(item, actor, "generate", f"seed {seed}: {schedule.stats.as_dict()}")
+    db.session.commit()
+    return PlanResult(schedule.stats, 0)
+
+
+def replan(item: ProgrammeItem, from_round: int, seed: int | None = None, actor: Organizer | None = None) -> PlanResult:
+    """Re-plan rounds `from_round`.. around who is here now, keeping earlier rounds and as many seats as possible."""
+    data = load(item)
+    if not data.has_draft():
+        raise PlanError(_l("Generate a plan first."))
+    before = [data.current(i) for i in range(len(data.rounds))]
+    seed = (item.rotation_seed or 1) if seed is None else seed
+    schedule = _solve(data, seed, from_round, keep_previous=True)
+    write_draft(data, schedule.rounds, from_round=from_round)
+    changed = len(seating.changes(before, list(schedule.rounds), from_round))
+    record = _plan_record(item)
+    record.seed, record.planned_from, record.stats = seed, from_round, schedule.stats.as_dict()
+    record.generated_at, record.edited_at = _now(), None
+    _log(item, actor, "replan", f"from round {from_round}, {changed} seats changed: {schedule.stats.as_dict()}")
+    db.session.commit()
+    return PlanResult(schedule.stats, changed)
+
+
+def _draft_seat(round_id: int, participant_id: int) -> Seat | None:
+    return db.session.scalar(
+        select(Seat).where(Seat.round_id == round_id, Seat.participant_id == participant_id, Seat.published.is_(False))
+    )
+
+
+def _round_of(data: CafeData, round_no: int) -> int:
+    if not 1 <= round_no <= len(data.rounds):
+        raise PlanError(_l("This round does not exist."))
+    if not any(data.draft[round_no - 1].values()):
+        raise PlanError(_l("Round %(number)s has no plan yet.", number=round_no))
+    return data.rounds[round_no - 1].id
+
+
+def _check_movable(data: CafeData, participant_id: int) -> Participant:
+    person = data.by_id.get(str(participant_id))
+    if person is None:
+        raise PlanError(_l("This person is not in this event."))
+    room = next((r for r in data.rooms if r.host_id == participant_id), None)
+    if room is not None:
+        raise PlanError(
+            _l(
+                "%(name)s hosts %(room)s and stays there every round. Change the room's host instead.",
+                name=person.family_name,
+                room=room.name,
+            )
+        )
+    return person
+
+
+def _size_notes(data: CafeData, index: int) -> list[str]:
+    names = {str(r.id): r.name for r in data.rooms}
+    item = data.item
+    return [
+        str(
+            _l(
+                "%(room)s now has %(count)s people (the range is %(min)s–%(max)s).",
+                room=names[room],
+                count=size,
+                min=item.room_size_min,
+                max=item.room_size_max,
+            )
+        )
+        for room, size in seating.size_warnings(data.draft[index], item.room_size_min, item.room_size_max)
+    ]
+
+
+def move_person(
+    item: ProgrammeItem, round_no: int, participant_id: int, room_id: int, actor: Organizer | None = None
+) -> list[str]:
+    """Put a person in another room for one round (or seat them if they had no seat); returns size warnings.
+
+    Rooms may go beyond the size range on purpose (a latecomer squeezed in): the move is kept and
+    the organiser is warned.
+    """
+    data = load(item)
+    round_id = _round_of(data, round_no)
+    _check_movable(data, participant_id)
+    if str(room_id) not in data.room_by_id:
+        raise PlanError(_l("This room does not exist."))
+    seat = _draft_seat(round_id, participant_id)
+    if seat is None:
+        seat = Seat(round_id=round_id, room_id=room_id, participant_id=participant_id)
+        db.session.add(seat)
+    seat.room_id = room_id
+    db.session.flush()
+    _edited(item, actor, "move", f"round {round_no}: {participant_id} -> room {room_id}")
+    db.session.commit()
+    data = load(item)
+    return _size_notes(data, round_no - 1)
+
+
+def swap_people(
+    item: ProgrammeItem, round_no: int, first_id: int, second_id: int, actor: Organizer | None = None
+) -> None:
+    """Exchange the rooms of two people in one round."""
+    data = load(item)
+    round_id = _round_of(data, round_no)
+    for pid in (first_id, second_id):
+        _check_movable(data, pid)
+    seats = [_draft_seat(round_id, pid) for pid in (first_id, second_id)]
+    if seats[0] is None or seats[1] is None:
+        raise PlanError(_l("Both people need a seat in this round to swap."))
+    if seats[0].room_id == seats[1].room_id:
+        raise PlanError(_l("These two people are already in the same room."))
+    seats[0].room_id, seats[1].room_id = seats[1].room_id, seats[0].room_id
+    _edited(item, actor, "swap", f"round {round_no}: {first_id} <-> {second_id}")
+    db.session.commit()
+
+
+def _edited(item: ProgrammeItem, actor: Organizer | None, action: str, detail: str) -> None:
+    _plan_record(item).edited_at = _now()
+    _log(item, actor, action, detail)
+
+
+def publish(item: ProgrammeItem, upto: int, *, confirm: bool, actor: Organizer | None = None) -> list[int]:
+    """Publish the draft of rounds 1..upto; returns the rounds whose seats changed or were new.
+
+    Rounds already published change only with `confirm` (else NeedsConfirmation lists the changes).
+    """
+    data = load(item)
+    if not 1 <= upto <= len(data.rounds):
+        raise PlanError(_l("This round does not exist."))
+    for index in range(upto):
+        if not any(data.draft[index].values()):
+            raise PlanError(_l("Round %(number)s has no plan yet.", number=index + 1))
+    changes = pending_changes(data, upto)
+    if changes and not confirm:
+        raise NeedsConfirmation(changes)
+    now = _now()
+    numbers = []
+    for index in range(upto):
+        round_ = data.rounds[index]
+        if round_.published_at is not None and data.published[index] == data.draft[index]:
+            continue
+        db.session.execute(delete(Seat).where(Seat.round_id == round_.id, Seat.published.is_(True)))
+        for room_id, members in data.draft[index].items():
+            for pid in members:
+                db.session.add(Seat(round_id=round_.id, room_id=int(room_id), participant_id=int(pid), published=True))
+        round_.published_at = now
+        numbers.append(round_.number)
+    record = _plan_record(item)
+    record.published_at = now
+    _log(item, actor, "publish", f"rounds {numbers} ({len(changes)} published seats changed)")
+    if numbers:
+        rounds_published.send(item.event, item=item, rounds=numbers)
+    db.session.commit()
+    return numbers
+
+
+def _now() -> datetime:
+    return utcnow()

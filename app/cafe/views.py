@@ -1,0 +1,350 @@
+"""Organiser pages of the world café: rooms and hosts, keep-apart pairs, the plan, adjusting, publishing, re-planning."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.auth.views import current_organizer
+from app.cafe import planner, queries, services
+from app.cafe.forms import (
+    AbsentForm,
+    ConfirmForm,
+    CreateRoomsForm,
+    GenerateForm,
+    KeepApartForm,
+    MoveForm,
+    PublishForm,
+    ReplanForm,
+    RoomForm,
+    SwapForm,
+    people_choices,
+)
+from app.cafe.models import KeepApart, Room
+from app.db import utcnow
+from app.events import queries as event_queries
+from app.events.models import Event, ProgrammeItem
+from app.extensions import db
+from app.participants.models import Role
+
+bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
+
+Page = str | tuple[str, int] | Response
+
+
+def _owned(slug: str, item_id: int) -> tuple[Event, ProgrammeItem]:
+    event = event_queries.owned_event_or_404(slug, current_organizer())
+    return event, queries.cafe_item_or_404(event, item_id)
+
+
+def _form_errors(form: FlaskForm) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}" if field.label.text else str(error), "error")
+
+
+def _back(event: Event, item: ProgrammeItem, page: str = "index", anchor: str = "") -> Response:
+    if page == "plan":
+        return redirect(url_for("cafe.plan", slug=event.slug, item_id=item.id) + anchor)
+    return redirect(url_for("cafe.index", slug=event.slug, item=item.id) + anchor)
+
+
+def _room_form(room: Room, data: planner.CafeData) -> RoomForm:
+    form = RoomForm(prefix=f"room{room.id}", obj=room if request.method == "GET" else None)
+    facilitators = [p for p in data.people if p.role == Role.FACILITATOR and p.attends]
+    form.host.choices = people_choices(facilitators, empty=_("— no host —"))
+    if request.method == "GET":
+        form.host.data = room.host_id
+    return form
+
+
+@bp.route("")
+@login_required
+def index(slug: str) -> Page:
+    """The café of an event: pick the café item, set up rooms, hosts and keep-apart pairs, see the plan."""
+    event = event_queries.owned_event_or_404(slug, current_organizer())
+    items = queries.cafe_items(event)
+    item = next((i for i in items if str(i.id) == request.args.get("item")), items[0] if items else None)
+    if item is None:
+        return render_template("cafe/index.html", event=event, items=items, item=None)
+    data = planner.load(item)
+    proposal = services.proposed_room_count(data)
+    keep = KeepApartForm()
+    keep.first.choices = keep.second.choices = people_choices(
+        [p for p in data.people if p.role in planner.SEATED_ROLES], empty=_("— pick —")
+    )
+    return render_template(
+        "cafe/index.html",
+        event=event,
+        items=items,
+        item=item,
+        data=data,
+        attendance=services.attendance(data),
+        proposal=proposal,
+        facilitators=[p for p in data.people if p.role == Role.FACILITATOR and p.attends],
+        rooms_form=CreateRoomsForm(count=proposal or len(data.rooms) or 1),
+        room_forms=[(room, _room_form(room, data)) for room in data.rooms],
+        keep_form=keep,
+        generate_form=GenerateForm(),
+        confirm=ConfirmForm(),
+        record=queries.plan_record(item),
+    )
+
+
+@bp.post("/<int:item_id>/rooms")
+@login_required
+def create_rooms(slug: str, item_id: int) -> Response:
+    """Create rooms up to the number asked for, named Room 1, Room 2, …"""
+    event, item = _owned(slug, item_id)
+    form = CreateRoomsForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+    else:
+        try:
+            added = services.create_rooms(item, form.count.data or 0, _("Room %(number)s"), current_organizer())
+        except services.PlanError as error:
+            flash(str(error), "error")
+        else:
+            if added:
+                flash(_("%(count)s rooms were created.", count=added), "success")
+            else:
+                flash(_("There are already %(count)s rooms or more.", count=form.count.data), "info")
+    return _back(event, item, anchor="#rooms")
+
+
+@bp.post("/<int:item_id>/rooms/<int:room_id>")
+@login_required
+def save_room(slug: str, item_id: int, room_id: int) -> Response:
+    """Rename a room, set its breakout link and host."""
+    event, item = _owned(slug, item_id)
+    room = db.get_or_404(Room, room_id)
+    if room.item_id != item.id:
+        return _back(event, item)
+    form = _room_form(room, planner.load(item))
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(event, item, anchor="#rooms")
+    try:
+        services.update_room(
+            item,
+            room,
+            name=form.name.data or "",
+            breakout_url=(form.breakout_url.data or "").strip(),
+            host_id=form.host.data,
+            actor=current_organizer(),
+        )
+    except services.PlanError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("%(room)s was saved.", room=room.name), "success")
+    return _back(event, item, anchor="#rooms")
+
+
+@bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
+@login_required
+def delete_room(slug: str, item_id: int, room_id: int) -> Response:
+    event, item = _owned(slug, item_id)
+    room = db.get_or_404(Room, room_id)
+    if room.item_id == item.id and ConfirmForm().validate_on_submit():
+        try:
+            services.delete_room(item, room, current_organizer())
+            flash(_("The room was deleted. Generate or re-plan so that nobody is left without a room."), "success")
+        except services.PlanError as error:
+            flash(str(error), "error")
+    return _back(event, item, anchor="#rooms")
+
+
+@bp.post("/<int:item_id>/hosts")
+@login_required
+def assign_hosts(slug: str, item_id: int) -> Response:
+    """Give every room without a host one of the free facilitators."""
+    event, item = _owned(slug, item_id)
+    if ConfirmForm().validate_on_submit():
+        count = services.assign_hosts(item, current_organizer())
+        flash(_("%(count)s facilitators were assigned to rooms.", count=count), "success")
+    return _back(event, item, anchor="#rooms")
+
+
+@bp.post("/<int:item_id>/keep-apart")
+@login_required
+def add_keep_apart(slug: str, item_id: int) -> Response:
+    event, item = _owned(slug, item_id)
+    form = KeepApartForm()
+    if not form.validate_on_submit() or form.first.data is None or form.second.data is None:
+        flash(_("Please pick two people."), "error")
+    else:
+        try:
+            services.add_keep_apart(item, form.first.data, form.second.data, current_organizer())
+            flash(_("These two will be kept in different rooms."), "success")
+        except services.PlanError as error:
+            flash(str(error), "error")
+    return _back(event, item, anchor="#keep-apart")
+
+
+@bp.post("/<int:item_id>/keep-apart/<int:pair_id>/delete")
+@login_required
+def delete_keep_apart(slug: str, item_id: int, pair_id: int) -> Response:
+    event, item = _owned(slug, item_id)
+    pair = db.get_or_404(KeepApart, pair_id)
+    if pair.item_id == item.id and ConfirmForm().validate_on_submit():
+        services.delete_keep_apart(item, pair, current_organizer())
+        flash(_("The pair was removed."), "success")
+    return _back(event, item, anchor="#keep-apart")
+
+
+@bp.post("/<int:item_id>/generate")
+@login_required
+def generate(slug: str, item_id: int) -> Response:
+    """Make a new draft plan (with the seed given, or a new one: re-roll)."""
+    event, item = _owned(slug, item_id)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(event, item)
+    try:
+        result = services.generate(item, form.seed.data, current_organizer())
+    except services.PlanError as error:
+        flash(str(error), "error")
+        return _back(event, item)
+    flash(_("A new draft plan was made in %(seconds)s s.", seconds=f"{result.stats.seconds:.2f}"), "success")
+    return _back(event, item, "plan")
+
+
+@bp.route("/<int:item_id>/plan")
+@login_required
+def plan(slug: str, item_id: int) -> Page:
+    """Review the draft: rooms × rounds, everyone's path, the measures; adjust, publish, re-plan."""
+    event, item = _owned(slug, item_id)
+    review = queries.review(item, utcnow(), published=request.args.get("view") == "published")
+    rounds = [(r.number, _("Round %(number)s", number=r.number)) for r in review.data.rounds]
+    seated = [p for p in review.data.people if p.role in planner.SEATED_ROLES]
+    movable = [p for p in seated if p.id not in {r.host_id for r in review.data.rooms}]
+    move, swap = MoveForm(prefix="move"), SwapForm(prefix="swap")
+    move.round.choices = swap.round.choices = rounds
+    move.person.choices = swap.first.choices = swap.second.choices = people_choices(movable)
+    move.room.choices = [(r.id, r.name) for r in review.data.rooms]
+    publish = PublishForm()
+    publish.upto.choices = [(n, _("rounds 1–%(number)s", number=n)) for n, _label in rounds]
+    publish.upto.data = len(rounds)
+    replan = ReplanForm()
+    # Rounds that have started cannot be re-planned; the first open round is the default.
+    replan.from_round.choices = rounds[review.held :]
+    absent = AbsentForm()
+    absent.people.choices = people_choices([p for p in seated if p.attends])
+    return render_template(
+        "cafe/plan.html",
+        event=event,
+        item=item,
+        review=review,
+        record=queries.plan_record(item),
+        log=queries.recent_changes(item),
+        view=request.args.get("view", "draft"),
+        move_form=move,
+        swap_form=swap,
+        publish_form=publish,
+        replan_form=replan,
+        absent_form=absent,
+        generate_form=GenerateForm(),
+    )
+
+
+@bp.post("/<int:item_id>/move")
+@login_required
+def move(slug: str, item_id: int) -> Response:
+    """Move one person to another room for one round."""
+    event, item = _owned(slug, item_id)
+    form = MoveForm(prefix="move")
+    if not form.validate_on_submit() or form.person.data is None or form.room.data is None:
+        flash(_("Please pick a round, a person and a room."), "error")
+        return _back(event, item, "plan", "#adjust")
+    try:
+        notes = services.move_person(item, form.round.data, form.person.data, form.room.data, current_organizer())
+    except services.PlanError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Moved. The measures below are updated."), "success")
+        for note in notes:
+            flash(note, "info")
+    return _back(event, item, "plan", "#measures")
+
+
+@bp.post("/<int:item_id>/swap")
+@login_required
+def swap(slug: str, item_id: int) -> Response:
+    """Exchange the rooms of two people in one round."""
+    event, item = _owned(slug, item_id)
+    form = SwapForm(prefix="swap")
+    if not form.validate_on_submit() or form.first.data is None or form.second.data is None:
+        flash(_("Please pick a round and two people."), "error")
+        return _back(event, item, "plan", "#adjust")
+    try:
+        services.swap_people(item, form.round.data, form.first.data, form.second.data, current_organizer())
+    except services.PlanError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Swapped. The measures below are updated."), "success")
+    return _back(event, item, "plan", "#measures")
+
+
+@bp.post("/<int:item_id>/publish")
+@login_required
+def publish(slug: str, item_id: int) -> Page:
+    """Publish rounds 1..k; if that changes rounds already published, show the changes and ask first."""
+    event, item = _owned(slug, item_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _back(event, item, "plan")
+    try:
+        numbers = services.publish(item, form.upto.data, confirm=form.confirm.data, actor=current_organizer())
+    except services.NeedsConfirmation as pending:
+        changes = queries.describe_changes(planner.load(item), pending.changes)
+        return render_template("cafe/publish_confirm.html", event=event, item=item, form=form, changes=changes), 409
+    except services.PlanError as error:
+        flash(str(error), "error")
+        return _back(event, item, "plan")
+    if numbers:
+        flash(_("Published: rounds %(rounds)s.", rounds=", ".join(map(str, numbers))), "success")
+    else:
+        flash(_("Nothing changed: the published rounds already match the plan."), "info")
+    return _back(event, item, "plan")
+
+
+@bp.post("/<int:item_id>/replan")
+@login_required
+def replan(slug: str, item_id: int) -> Response:
+    """Re-plan rounds k.. around who is here now, keeping earlier rounds as they were held."""
+    event, item = _owned(slug, item_id)
+    form = ReplanForm()
+    if not form.validate_on_submit():
+        return _back(event, item, "plan")
+    try:
+        result = services.replan(item, form.from_round.data, actor=current_organizer())
+    except services.PlanError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            _(
+                "Rounds %(number)s onwards were re-planned: %(changed)s seats changed. Review the changes, then publish.",
+                number=form.from_round.data,
+                changed=result.changed,
+            ),
+            "success",
+        )
+    return _back(event, item, "plan", "#changes")
+
+
+@bp.post("/<int:item_id>/absent")
+@login_required
+def absent(slug: str, item_id: int) -> Response:
+    """On the day: mark the people who did not come (or left) as absent."""
+    event, item = _owned(slug, item_id)
+    form = AbsentForm()
+    if not form.validate_on_submit() or not form.people.data:
+        flash(_("Please pick at least one person."), "error")
+    else:
+        count = services.mark_absent(item, form.people.data, current_organizer())
+        flash(_("%(count)s people were marked absent. Now re-plan the coming rounds.", count=count), "success")
+    return _back(event, item, "plan", "#on-the-day")
