@@ -66,8 +66,12 @@ class Participant(db.Model):
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: two organisers editing the same person cannot silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1)
 
     event: Mapped[Event] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def attends(self) -> bool:
