@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "app.auth.views",
     "app.events.views",
     "app.api.views",
+    "app.participants.views",
+    "app.participants.public",
     "app.invites.views",
     "app.webhooks.views",
     "app.reports.views",
