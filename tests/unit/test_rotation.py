@@ -93,7 +93,7 @@ def test_keep_apart_pairs_never_share_a_room() -> None:
                 assert not (a in members and b in members)
 
 
-@pytest.mark.parametrize(("groups", "size", "rounds"), [(5, 3, 7), (8, 4, 8), (4, 4, 5), (7, 4, 7)])
+@pytest.mark.parametrize(("groups", "size", "rounds"), [(5, 3, 7), (8, 4, 8), (7, 4, 7), (9, 3, 5)])
 def test_golfer_shapes_with_known_perfect_plans_get_no_repeats(groups: int, size: int, rounds: int) -> None:
     for seed in (0, 1):
         schedule = solve(golfer_instance(groups, size, rounds, seed=seed))
@@ -224,3 +224,10 @@ def test_people_that_fit_neither_fewer_nor_more_rooms_are_infeasible() -> None:
     )
     with pytest.raises(InfeasibleError, match="4 people cannot be split into rooms of 3 to 3"):
         solve(instance)
+
+
+def test_a_time_limit_cuts_the_search_short_but_still_returns_a_valid_plan() -> None:
+    instance = golfer_instance(6, 4, 6)  # tight: the search would otherwise run its whole budget
+    schedule = solve(instance, time_limit=0.2)
+    assert validate(instance, schedule.rounds) == []
+    assert schedule.stats.seconds < 2

@@ -51,7 +51,7 @@ class Instance:
 
 @dataclass(frozen=True)
 class Stats:
-    """The measures of a schedule, named as in FORMAT.md."""
+    """The measures of a schedule, named as in FORMAT.md; size_min/size_max are the actual room sizes seen."""
 
     repeat_pairs: int
     excess_meetings: int
