@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -36,27 +37,32 @@ TOPIC_HEADER = "X-Tsunagu-Event"
 
 
 class WebhookError(ValueError):
-    """An endpoint that cannot be registered; the message is for the organiser."""
+    """An endpoint that cannot be registered; the message (lazy, translated when shown) is for the organiser."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(message)
+        self.lazy = message
+
+    def __str__(self) -> str:
+        return str(self.lazy)
 
 
-def unsafe_target(url: str) -> str | None:
+def unsafe_target(url: str) -> Any:
     """Why `url` must not be called (scheme, unresolvable, private address), or None when it is fine."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return str(_l("Use a link that starts with https://"))
+        return _l("Use a link that starts with https://")
     if current_app.config.get("WEBHOOK_ALLOW_PRIVATE"):
         return None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     except (OSError, UnicodeError):
-        return str(_l("The address %(host)s could not be found.", host=parts.hostname))
+        return _l("The address %(host)s could not be found.", host=parts.hostname)
     addresses = {info[4][0] for info in infos}
     if not addresses or any(delivery.blocked_address(str(a)) for a in addresses):
-        return str(
-            _l(
-                "%(host)s points to a private or local network address; webhooks can only go to public internet addresses.",
-                host=parts.hostname,
-            )
+        return _l(
+            "%(host)s points to a private or local network address; webhooks can only go to public internet addresses.",
+            host=parts.hostname,
         )
     return None
 
@@ -68,7 +74,7 @@ def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "") ->
         raise WebhookError(problem)
     chosen = [t for t in TOPICS if t in topics]
     if not chosen:
-        raise WebhookError(str(_l("Choose at least one.")))
+        raise WebhookError(_l("Choose at least one."))
     endpoint = WebhookEndpoint(
         event_id=event.id, url=url, topics=" ".join(chosen), secret=secret.strip() or secrets.token_urlsafe(32)
     )
@@ -177,7 +183,8 @@ def send_webhook(envelope: outbox.Envelope, config: Mapping[str, Any]) -> outbox
     db.session.commit()  # end the read before the network call
     # Checked at send time too: a name can be pointed at an internal address after registration.
     if problem := unsafe_target(url):
-        raise outbox.DeliveryError(problem, retry=False)
+        with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+            raise outbox.DeliveryError(str(problem), retry=False)
     body = envelope.payload.encode("utf-8")
     headers = {
         "Content-Type": "application/json; charset=utf-8",
