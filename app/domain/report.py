@@ -255,9 +255,13 @@ def top_counts(values: Iterable[str], limit: int, other: str) -> list[tuple[str,
 
 
 def statistics(
-    people: list[Person], rooms: int, rounds: int, seating: Iterable[tuple[int, int, int]], other_label: str = "Other"
+    people: list[Person], rooms: int, rounds: int, seating: Iterable[tuple[int, int, int]], other_label: str = ""
 ) -> Stats:
-    """Head counts, and the average number of new people each seated person met across the rounds."""
+    """Head counts, and the average number of new people each seated person met across the rounds.
+
+    The prefectures beyond the top ten are summed under `other_label` ("" by default: readers' pages
+    show it as "Other" in their own language).
+    """
     met = new_people_met(seating)
     average = round(sum(met.values()) / len(met), 1) if met else 0.0
     return Stats(

@@ -7,7 +7,6 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.cafe.models import Room, Seat
@@ -147,7 +146,6 @@ def build_document(report: Report) -> domain.Document:
         rooms=len(rooms),
         rounds=len(rounds),
         seating=_seating(rounds, rooms),
-        other_label=_("Other"),
     )
     organisations = sorted({p.organization for p in people if p.organization})
     named = sorted((p for p in people), key=lambda p: (p.organization, p.family_kana or p.family_name))

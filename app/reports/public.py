@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from sqlalchemy import select
 
+from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
 from app.notes.models import NoteImage
@@ -95,3 +97,10 @@ def image(slug: str, image_id: int) -> Response:
     response = image_response(found)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@bp.app_template_global()
+def published_report_url(event: Event) -> str | None:
+    """The public report's address for an event page's link, when one is published."""
+    report = db.session.scalar(select(Report).where(Report.event_id == event.id))
+    return url_for("public_reports.show", slug=event.slug) if report is not None and report.is_published else None

@@ -21,7 +21,8 @@ def charts(doc: dict[str, Any]) -> list[str]:
     stats = doc["stats"]
     out = []
     if stats["by_prefecture"]:
-        out.append(domain.bar_chart(_("Participants by prefecture"), [tuple(r) for r in stats["by_prefecture"]]))
+        rows = [(label or _("Other"), count) for label, count in stats["by_prefecture"]]
+        out.append(domain.bar_chart(_("Participants by prefecture"), rows))
     if stats["new_people_histogram"]:
         out.append(
             domain.bar_chart(

@@ -196,7 +196,10 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
     report.current_version = version.number
     db.session.commit()
     log.info("report %s published as version %s by organiser %s", report.id, version.number, actor.id)
-    report_published.send(report.event, report=report, version=version)
+    try:
+        report_published.send(report.event, report=report, version=version)
+    except Exception:  # the version is committed; a subscriber's failure must not look like a failed publish
+        log.exception("a report_published subscriber failed for report %s", report.id)
     return version
 
 

@@ -34,7 +34,11 @@ def _point(report: Report, contains: str) -> ReportPoint:
 def test_start_page_then_draft_harvests_publishable_notes_only(client: FlaskClient, logged_in: Organizer) -> None:
     summit = make_summit(organizer=logged_in)
     page = client.get(_base(summit))
-    assert page.status_code == 200 and "Create the draft report" in page.get_data(as_text=True) or "下書き" in page.get_data(as_text=True)
+    assert (
+        page.status_code == 200
+        and "Create the draft report" in page.get_data(as_text=True)
+        or "下書き" in page.get_data(as_text=True)
+    )
     report = _create(client, summit)
     texts = [p.text for p in report.points]
     assert any("雑談の価値 R2-0" in t for t in texts)
@@ -154,7 +158,12 @@ def test_publish_versions_and_unpublish(client: FlaskClient, logged_in: Organize
     assert "第一版の概要" in old and "earlier version" in old or "以前の版" in old
     assert client.get(f"/reports/{slug}/v/3").status_code == 404
     client.post(_base(summit) + "/unpublish")
-    for url in (f"/reports/{slug}", f"/reports/{slug}/v/1", f"/reports/{slug}/report.md", f"/api/v1/events/{slug}/report"):
+    for url in (
+        f"/reports/{slug}",
+        f"/reports/{slug}/v/1",
+        f"/reports/{slug}/report.md",
+        f"/api/v1/events/{slug}/report",
+    ):
         assert client.get(url).status_code == 404, url
     client.post(_base(summit) + "/publish")  # republishing the same content keeps version 2
     assert client.get(f"/reports/{slug}").status_code == 200
@@ -171,7 +180,13 @@ def test_another_organiser_gets_404_everywhere(client: FlaskClient, logged_in: O
     # even once the owner has a report
     db.session.add(Report(event=summit.event))
     db.session.commit()
-    point_urls = [base + "/points/1/hide", base + "/publish", base + "/unpublish", base + "/refresh", base + "/settings"]
+    point_urls = [
+        base + "/points/1/hide",
+        base + "/publish",
+        base + "/unpublish",
+        base + "/refresh",
+        base + "/settings",
+    ]
     for url in [base, base + "/preview", base + "/refresh", base + "/points/1/edit", base + "/gallery/1/file"]:
         assert client.get(url).status_code == 404, url
     for url in point_urls:
