@@ -11,6 +11,7 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringF
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from app.domain.participant_import import PREFECTURES
+from app.domain.participant_registration import domain_allowed, parse_domains
 from app.forms import VersionField
 from app.participants.labels import role_choices, status_choices
 
@@ -79,11 +80,19 @@ class RegistrationSettingsForm(FlaskForm):
 class RegistrationForm(PersonFields):
     consent = BooleanField(_l("I agree"))
     # A field people never see: bots fill it in.
-    website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=0)])
+    website = StringField(_l("Leave this empty"), validators=[Length(max=500)])
 
-    def __init__(self, *args: Any, consent_required: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consent_required: bool = False, domains: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.consent_required = consent_required
+        self.domains = domains
+
+    def validate_email(self, field: EmailField) -> None:
+        # Said here too, so the person sees every problem at once; the service decides.
+        if field.data and not domain_allowed(field.data, parse_domains(self.domains)):
+            raise ValidationError(
+                _l("Registration is limited to addresses ending in: %(domains)s", domains=self.domains)
+            )
 
     def validate_consent(self, field: BooleanField) -> None:
         if self.consent_required and not field.data:

@@ -24,7 +24,10 @@ def register(slug: str) -> Page:
     seats_left = services.seats_left(event)
     if seats_left == 0:
         return render_template("participants/register_closed.html", event=event, full=True), 200
-    form = RegistrationForm(consent_required=bool(event.registration_consent))
+    form = RegistrationForm(consent_required=bool(event.registration_consent), domains=event.registration_domains)
+    if form.validate_on_submit() and form.website.data:
+        # Only bots fill the hidden field: tell them it worked, keep nothing.
+        return redirect(url_for("registration.done", slug=event.slug))
     if form.validate_on_submit():
         values = {name: getattr(form, name).data or "" for name in FIELDS}
         try:

@@ -42,8 +42,13 @@ class ParticipantError(Exception):
     """A change that cannot be made; `field` names the form field to mark, if any."""
 
     def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
+        # Kept lazy: worded in the language of the request that shows it (services also run in the CLI).
+        super().__init__(message)
+        self.message = message
         self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class ConflictError(ParticipantError):
@@ -207,7 +212,7 @@ def import_participants(event: Event, parsed: pi.Parsed, *, by: Organizer | None
         db.session.commit()
     except (IntegrityError, StaleDataError, ParticipantError) as error:
         db.session.rollback()
-        log.warning("import into %s failed: %s", event.slug, error)
+        log.warning("import into %s failed: %s", event.slug, type(error).__name__)
         raise ParticipantError(
             _l("The import could not be saved (someone changed the list at the same time). Nothing was imported.")
         ) from error
