@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "app.reports.views",
     "app.reports.public",
     "app.reports.api",
+    "app.notes.views",
 )
 
 # Each of these modules exposes `register(app)` adding its CLI commands.

@@ -1,0 +1,105 @@
+"""Image files of notes on disk: checked on the way in (real type, size), served with safe headers."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from flask import Response, abort, current_app, send_file
+from flask_babel import lazy_gettext as _l
+
+from app.domain.notes import image_size, sniff_image
+from app.notes.models import NoteImage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+SUBFOLDER = "notes"
+
+
+class ImageError(ValueError):
+    """An upload we refuse, with a message for the person who sent it."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    filename: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("NOTES_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def folder() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / SUBFOLDER
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_image(stream: IO[bytes]) -> StoredFile:
+    """Check an uploaded image and write it under a random name; raises ImageError with a clear message."""
+    limit = max_bytes()
+    data = stream.read(limit + 1)
+    if not data:
+        raise ImageError(_l("The file is empty. Please choose the image again."))
+    if len(data) > limit:
+        raise ImageError(
+            _l(
+                "The image is larger than %(mb)s MB. Please make it smaller (for example, take a screenshot).",
+                mb=limit // (1024 * 1024),
+            )
+        )
+    kind = sniff_image(data[:32])
+    if kind is None:
+        raise ImageError(
+            _l(
+                "This file is not a PNG, JPEG, WebP or GIF image, whatever its name says. Please upload a photo or a picture."
+            )
+        )
+    width, height = image_size(data[:65536], kind) or (None, None)
+    filename = f"{secrets.token_hex(16)}.{kind.extension}"
+    (folder() / filename).write_bytes(data)
+    log.info("stored note image %s (%s, %d bytes)", filename, kind.content_type, len(data))
+    return StoredFile(filename, kind.content_type, len(data), width, height)
+
+
+def image_path(image: NoteImage) -> Path:
+    """Where the file of an image lives. The stored name is ours (random hex), never the uploader's."""
+    return folder() / Path(image.filename).name
+
+
+def remove_file(filename: str) -> None:
+    path = folder() / Path(filename).name
+    path.unlink(missing_ok=True)
+    log.info("removed note image file %s", filename)
+
+
+def image_response(image: NoteImage) -> Response:
+    """The image file with headers that stop browsers from treating it as anything else."""
+    path = image_path(image)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=image.content_type, max_age=3600, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def public_image_path(image: NoteImage) -> Path | None:
+    """The file of an image the public report may show (image and note publishable), else None.
+
+    The report serves it from its own public route, e.g. `send_file(path, mimetype=image.content_type)`,
+    or through `image_response(image)` once it has checked the event is public.
+    """
+    if not (image.publishable and image.note.publishable):
+        return None
+    path = image_path(image)
+    return path if path.exists() else None

@@ -1,0 +1,145 @@
+"""Pictures of notes: real type from the bytes, size limits, clear messages, access checks, delete."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.auth.models import Organizer
+from app.extensions import db
+from app.notes.models import NoteImage
+from app.notes.storage import public_image_path
+from tests import factories
+from tests.factories_notes import NotesCafe, make_notes_cafe, png_bytes
+from tests.functional.test_notes_edit import note_data, the_note
+
+
+@pytest.fixture()
+def cafe(organizer: Organizer) -> NotesCafe:
+    return make_notes_cafe(organizer=organizer)
+
+
+@pytest.fixture()
+def uploads(app: Flask) -> Path:
+    return Path(app.config["UPLOAD_FOLDER"]) / "notes"
+
+
+@pytest.fixture()
+def small_limit(app: Flask) -> Iterator[None]:
+    app.config["NOTES_IMAGE_MAX_BYTES"] = 2048
+    yield
+    app.config.pop("NOTES_IMAGE_MAX_BYTES")
+
+
+def upload(client: FlaskClient, url: str, data: bytes, name: str = "board.png", **fields: str) -> str:
+    form = {"image": (io.BytesIO(data), name), "caption": "ホワイトボード", "publishable": "y", **fields}
+    response = client.post(url, data=form, content_type="multipart/form-data", follow_redirects=True)
+    return response.get_data(as_text=True)
+
+
+def test_upload_stores_a_real_png_under_a_random_name(client: FlaskClient, cafe: NotesCafe, uploads: Path) -> None:
+    html = upload(client, cafe.url(suffix="/images"), png_bytes(40, 30), name="../../etc/グラレコ.png")
+    assert "The image was added" in html
+    image = db.session.query(NoteImage).one()
+    assert image.content_type == "image/png" and (image.width, image.height) == (40, 30)
+    assert image.filename.endswith(".png") and len(image.filename) == 36 and "/" not in image.filename
+    assert (uploads / image.filename).read_bytes() == png_bytes(40, 30)
+    assert image.note.version == 0  # a picture alone is not a text version: the form's version stays valid
+    assert client.post(cafe.url(), data=note_data(0, summary="画像のあとに本文")).status_code == 302
+    assert "ホワイトボード" in html and f"/p/{cafe.hosts[0].token}/notes/images/{image.id}" in html
+
+
+def test_the_host_and_organisers_can_see_it_nobody_else(client: FlaskClient, cafe: NotesCafe) -> None:
+    upload(client, cafe.url(suffix="/images"), png_bytes())
+    image = db.session.query(NoteImage).one()
+    own = client.get(f"/p/{cafe.hosts[0].token}/notes/images/{image.id}")
+    assert own.status_code == 200 and own.data == png_bytes() and own.mimetype == "image/png"
+    assert own.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in own.headers["Content-Security-Policy"]
+    own.close()
+    assert client.get(f"/p/{cafe.hosts[1].token}/notes/images/{image.id}").status_code == 404
+    assert client.get(f"/p/{cafe.guest.token}/notes/images/{image.id}").status_code == 404
+    assert client.get(f"/manage/events/{cafe.event.slug}/notes/images/{image.id}").status_code == 302  # login first
+    client.post("/login", data={"email": "organiser@city.kobe.lg.jp", "password": factories.PASSWORD})
+    organiser_view = client.get(f"/manage/events/{cafe.event.slug}/notes/images/{image.id}")
+    assert organiser_view.status_code == 200
+    organiser_view.close()
+    other = make_notes_cafe(organizer=db.session.get(Organizer, cafe.event.organizers[0].id))
+    assert client.get(f"/manage/events/{other.event.slug}/notes/images/{image.id}").status_code == 404
+
+
+def test_html_disguised_as_png_is_refused(client: FlaskClient, cafe: NotesCafe, uploads: Path) -> None:
+    before = set(uploads.glob("*")) if uploads.exists() else set()
+    html = upload(client, cafe.url(suffix="/images"), b"<html><script>alert(1)</script></html>", name="photo.png")
+    assert "not a PNG, JPEG, WebP or GIF image" in html
+    assert db.session.query(NoteImage).count() == 0
+    assert (set(uploads.glob("*")) if uploads.exists() else set()) == before
+
+
+def test_svg_is_refused(client: FlaskClient, cafe: NotesCafe) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+    assert "not a PNG, JPEG, WebP or GIF image" in upload(client, cafe.url(suffix="/images"), svg, name="x.svg")
+
+
+def test_too_large_image_gets_a_clear_message(client: FlaskClient, cafe: NotesCafe, small_limit: None) -> None:
+    html = upload(client, cafe.url(suffix="/images"), png_bytes() + b"\x00" * 4096)
+    assert "The image is larger than" in html
+    assert db.session.query(NoteImage).count() == 0
+
+
+def test_request_over_the_server_limit_gets_a_friendly_413(app: Flask, client: FlaskClient, cafe: NotesCafe) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    try:
+        response = client.post(
+            cafe.url(suffix="/images"),
+            data={"image": (io.BytesIO(png_bytes() + b"\x00" * 5000), "big.png")},
+            content_type="multipart/form-data",
+        )
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    assert response.status_code == 413
+    assert "Please choose a smaller image" in response.get_data(as_text=True)
+
+
+def test_empty_file_and_no_file(client: FlaskClient, cafe: NotesCafe) -> None:
+    assert "The file is empty" in upload(client, cafe.url(suffix="/images"), b"", name="empty.png")
+    response = client.post(cafe.url(suffix="/images"), data={"caption": "x"}, follow_redirects=True)
+    assert "Please choose an image" in response.get_data(as_text=True)
+    assert db.session.query(NoteImage).count() == 0
+
+
+def test_a_guest_cannot_upload(client: FlaskClient, cafe: NotesCafe) -> None:
+    response = client.post(f"/p/{cafe.guest.token}/notes/1/images", data={"image": (io.BytesIO(png_bytes()), "a.png")})
+    assert response.status_code == 403
+    assert db.session.query(NoteImage).count() == 0
+
+
+def test_caption_visibility_and_delete(client: FlaskClient, cafe: NotesCafe, uploads: Path) -> None:
+    upload(client, cafe.url(suffix="/images"), png_bytes())
+    image = db.session.query(NoteImage).one()
+    path = uploads / image.filename
+    assert public_image_path(image) == path
+
+    client.post(cafe.url(suffix=f"/images/{image.id}"), data={"caption": "第1ラウンドの板書"})
+    db.session.expire_all()
+    assert image.caption == "第1ラウンドの板書" and image.publishable is False
+    assert public_image_path(image) is None  # internal pictures never reach the public report
+
+    # Another host cannot touch it through their own link.
+    assert client.post(f"/p/{cafe.hosts[1].token}/notes/1/images/{image.id}/delete").status_code == 404
+    assert path.exists()
+    client.post(cafe.url(suffix=f"/images/{image.id}/delete"))
+    assert db.session.query(NoteImage).count() == 0 and not path.exists()
+
+
+def test_a_publishable_image_of_an_internal_note_is_not_public(client: FlaskClient, cafe: NotesCafe) -> None:
+    upload(client, cafe.url(suffix="/images"), png_bytes())
+    client.post(cafe.url(), data={**note_data(0, summary="内部"), "publishable": ""})
+    image = db.session.query(NoteImage).one()
+    db.session.expire_all()
+    assert the_note(cafe).publishable is False and public_image_path(image) is None
