@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from app.auth.models import Organizer
 from app.cafe import services
@@ -49,17 +50,22 @@ def make_cafe_event(
     rounds: int = 3,
     rooms: int | None = None,
     hosts: bool = True,
+    starts_at: datetime | None = None,
 ) -> Cafe:
     """An event with one café of `rounds` rounds, `facilitators` + `people` people and rooms (hosted)."""
-    event = factories.make_event(organizer=organizer)
+    if starts_at is None:
+        event = factories.make_event(organizer=organizer)
+    else:
+        event = factories.make_event(organizer=organizer, starts_at=starts_at, ends_at=starts_at + timedelta(hours=6))
     item = factories.make_cafe(event=event, rounds=rounds)
     hosts_list = [make_person(event, 1000 + i, role=Role.FACILITATOR) for i in range(facilitators)]
     others = [make_person(event, i) for i in range(people)]
     db.session.commit()
     if rooms is None:
         rooms = facilitators
-    services.create_rooms(item, rooms, "Room %(number)s")
-    if hosts:
+    if rooms:
+        services.create_rooms(item, rooms, "Room %(number)s")
+    if hosts and rooms:
         services.assign_hosts(item)
     room_list = list(db.session.scalars(db.select(Room).where(Room.item_id == item.id).order_by(Room.position)))
     return Cafe(event, item, hosts_list, others, room_list)

@@ -130,7 +130,8 @@ def assign_hosts(item: ProgrammeItem, actor: Organizer | None = None) -> int:
         if room.host_id is None and free:
             room.host_id = free.pop(0).id
             count += 1
-    _log(item, actor, "hosts", f"{count} hosts assigned")
+    if count:
+        _log(item, actor, "hosts", f"{count} hosts assigned")
     db.session.commit()
     return count
 
