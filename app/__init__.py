@@ -18,9 +18,6 @@ BLUEPRINTS = (
     "app.api.views",
     "app.participants.views",
     "app.participants.public",
-    "app.cafe.views",
-    "app.cafe.exports",
-    "app.cafe.api",
     "app.invites.views",
     "app.webhooks.views",
     "app.reports.views",
@@ -33,7 +30,6 @@ BLUEPRINTS = (
 CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
-    "app.cafe.cli",
     "app.invites.cli",
 )
 

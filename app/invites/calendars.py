@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
@@ -75,11 +76,12 @@ def uid_domain() -> str:
     return host or "tsunagu"
 
 
-def external(endpoint: str, **values: object) -> str:
-    """An absolute link under base_url()."""
-    path = url_for(endpoint, **values, _external=False)
-    if path.startswith("http"):  # SERVER_NAME set (tests): keep only the path
-        path = "/" + path.split("/", 3)[3]
+def external(endpoint: str, **values: Any) -> str:
+    """An absolute link under base_url(), also outside requests (worker, CLI)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
     return base_url() + path
 
 

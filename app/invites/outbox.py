@@ -177,7 +177,8 @@ def _record(
     if error is None:
         assert outcome is not None
         status = MessageStatus.SENT
-        values.update(status=status, sent_at=now, last_error="", last_status_code=outcome.status_code)
+        # last_error stays: after a retry it tells what went wrong before the success.
+        values.update(status=status, sent_at=now, last_status_code=outcome.status_code)
         values["response_excerpt"] = outcome.excerpt[:500]
     else:
         row_max = db.session.scalar(select(OutboxMessage.max_attempts).where(OutboxMessage.id == envelope.id))

@@ -221,10 +221,10 @@ def _organizer_person(event: Event, organizer: Organizer) -> Person:
     return Person(organizer.display_name or event.title, current_app.config["MAIL_FROM"])
 
 
-def _queue_one(
+def queue_one(
     event: Event, person: Participant, organizer: Organizer, entry: CalendarEntry | None, cancel: bool, now: datetime
 ) -> CalendarEntry:
-    """Build the person's invitation (or cancellation), record it and put the email in the outbox."""
+    """Build the person's invitation (or cancellation), record it and put the email in the outbox (no commit)."""
     with force_locale(calendars.person_language(person)):
         draft = calendars.summit_draft(event, person)
         if cancel:
@@ -323,13 +323,13 @@ def queue_invites(
     for row in rows:
         if row.withdrawn:
             if row.entry is not None and row.entry.method == "REQUEST":
-                _queue_one(event, row.person, organizer, row.entry, True, now)
+                queue_one(event, row.person, organizer, row.entry, True, now)
                 result.cancels += 1
             continue
         if audience == Audience.CHANGED and not row.needs_sending:
             result.unchanged += 1
             continue
-        _queue_one(event, row.person, organizer, row.entry, False, now)
+        queue_one(event, row.person, organizer, row.entry, False, now)
         result.requests += 1
     if result.requests + result.cancels == 0:
         db.session.rollback()

@@ -42,7 +42,7 @@ def public_ics(slug: str) -> Response:
 def personal_ics(token: str) -> Response:
     """A person's own calendar: their rooms, hosts and breakout links. The token is the only key."""
     person = db.session.scalar(select(Participant).where(Participant.token == token))
-    if person is None or not person.event.is_public:
+    if person is None:  # the token is the only key; drafts too, as invitations may go out before publishing
         abort(404)
     feed = services.personal_calendar(person, utcnow())
     return _calendar_response(feed.body, feed.method, f"{person.event.slug}-my-schedule.ics")
