@@ -18,6 +18,9 @@ BLUEPRINTS = (
     "app.api.views",
     "app.participants.views",
     "app.participants.public",
+    "app.cafe.views",
+    "app.cafe.exports",
+    "app.cafe.api",
     "app.invites.views",
     "app.webhooks.views",
     "app.reports.views",
@@ -30,6 +33,7 @@ BLUEPRINTS = (
 CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
+    "app.cafe.cli",
     "app.invites.cli",
 )
 
