@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 PRODID = "-//Tsunagu//Tsunagu calendar//JA"
 
@@ -75,9 +76,16 @@ def build_calendar(
     if entries:
         first = min(e.starts_at for e in entries)
         last = max(e.ends_at for e in entries)
-        # A window around the entries keeps the VTIMEZONE short yet right for every time used.
-        calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1))
+        # Before the events, as Outlook likes it; every TZID used is the calendar's zone.
+        calendar.subcomponents.insert(0, _vtimezone(tz, first.year, last.year))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=32)
+def _vtimezone(tz: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of `tz` from zoneinfo for a window around the entries (short, yet right for every
+    time used). Building it walks the zone's transitions (~30 ms), so it is made once per zone and years."""
+    return Timezone.from_tzid(tz, first_date=date(first_year - 1, 1, 1), last_date=date(last_year + 2, 1, 1))
 
 
 def _vevent(
