@@ -15,7 +15,7 @@ from app.notes.models import NoteImage
 from app.reports import exports, queries
 from app.reports.adapters import image_response, public_image_path
 from app.reports.models import Report, ReportVersion
-from app.reports.rendering import reader_context
+from app.reports.rendering import COMPACT_PDF_POINTS, point_count, reader_context
 
 bp = Blueprint("public_reports", __name__, url_prefix="/reports")
 
@@ -60,17 +60,20 @@ def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
     doc: dict[str, Any] = json.loads(version.data)
     name = f"{report.event.slug}-report-v{version.number}.{fmt}"
 
-    def html() -> str:
-        return exports.standalone_html(
-            reader_context(report.event, doc, version, image_src=exports.image_uris(doc), standalone=True)
+    def html(compact: bool = False) -> str:
+        context = reader_context(
+            report.event, doc, version, image_src=exports.image_uris(doc), standalone=True, compact=compact
         )
+        return exports.standalone_html(context)
 
     if fmt == "md":
         body: str | bytes = exports.to_markdown(doc)
     elif fmt == "html":
         body = html()
     else:
-        body = exports.cached_pdf(version.data, current_language(), html)
+        body = exports.cached_pdf(
+            version.data, current_language(), lambda: html(compact=point_count(doc) > COMPACT_PDF_POINTS)
+        )
     response = Response(body, mimetype=EXPORTS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

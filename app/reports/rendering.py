@@ -55,6 +55,7 @@ def reader_context(
     preview_of: Report | None = None,
     image_src: Callable[[dict[str, Any]], str] | None = None,
     standalone: bool = False,
+    compact: bool = False,
 ) -> dict[str, Any]:
     """Everything reports/_body.html uses, the same for readers, the preview and the exports."""
     if image_src is None:
@@ -73,4 +74,14 @@ def reader_context(
         "md": render_markdown,
         "when": when,
         "standalone": standalone,
+        "compact": compact,
     }
+
+
+# Above this many points a PDF lists each room's points as one paragraph: a 2,000-person summit would
+# otherwise run to 500 pages and take WeasyPrint minutes.
+COMPACT_PDF_POINTS = 1500
+
+
+def point_count(doc: dict[str, Any]) -> int:
+    return sum(len(room["points"]) for rnd in doc["rounds"] for room in rnd["rooms"])
