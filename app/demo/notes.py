@@ -47,6 +47,28 @@ SUMMARIES = {
     ),
 }
 
+# A second sentence per table, so that no two tables of a round read alike.
+CLOSERS = {
+    1: (
+        "",
+        "次回はオンラインで小さく再開してみよう、という声で締めくくった。",
+        "参加できていないメンバーにまず声をかけてみる、と皆で確認した。",
+        "他の自治体のやり方を聞けたこと自体が収穫だった、という感想が多かった。",
+    ),
+    2: (
+        "",
+        "オンラインとリアルを対立させず、組み合わせ方を考えたいという結論になった。",
+        "とはいえ、今日のような全国の出会いはオンラインならでは、という声もあった。",
+        "最後は「早く会って乾杯したい」で全員が一致した。",
+    ),
+    3: (
+        "",
+        "まずは来月、今日のメンバーでオンライン勉強会を開くことになった。",
+        "自治体職員だからこそできる「小さいこと」から始めよう、という話で終わった。",
+        "今日出たアイデアを持ち帰り、それぞれの職場で一つ試してみることにした。",
+    ),
+}
+
 KEY_POINTS = {
     1: (
         "コロナ禍で対面の活動がほぼ止まっている",
@@ -152,7 +174,8 @@ def _content(number: int, index: int) -> dict[str, str]:
     summaries, points, ideas, quotes = SUMMARIES[number], KEY_POINTS[number], IDEAS[number], QUOTES[number]
     key_points = _pick(points, index * 3, 3 + index % 2)
     content = {
-        "summary": summaries[index % len(summaries)],
+        "summary": summaries[index % len(summaries)]
+        + CLOSERS[number][(index // len(summaries)) % len(CLOSERS[number])],
         "key_points": "\n".join(f"・{p}" for p in key_points),
         "ideas": "\n".join(_pick(ideas, index, 1 + index % 2)),
         "quotes": quotes[index % len(quotes)] if index % 3 != 2 else "",

@@ -79,14 +79,15 @@ def _edit(scope: Scope) -> Page:
         return _edit_page(scope, note, form, status=400)
     base = form.version.data or 0
     content = form.content()
-    if action == "merge":
+    if action == "merge":  # what the writer meant to do before the conflict (save, submit, draft) still holds
         content = merged_content(request.form, NoteContent.of(note) if note else NoteContent())
+        action = request.form.get("then", "save")
     try:
         services.save_note(
             scope.round, scope.room, content, base, scope.actor, submit={"submit": True, "draft": False}.get(action)
         )
     except services.NoteConflict as conflict:
-        return _conflict_page(scope, conflict.note, content, base)
+        return _conflict_page(scope, conflict.note, content, base, action)
     messages = {"submit": _("Your note is submitted. Thank you!"), "draft": _("Saved as a draft.")}
     flash(messages.get(action, _("Saved.")), "success")
     return redirect(scope.url("edit"))
@@ -98,7 +99,9 @@ def _edit_page(
     return _page("notes/edit.html", scope, status, note=note, form=form, image_form=ImageForm(formdata=None), **context)
 
 
-def _conflict_page(scope: Scope, note: RoundNote | None, yours: NoteContent, base_version: int) -> tuple[str, int]:
+def _conflict_page(
+    scope: Scope, note: RoundNote | None, yours: NoteContent, base_version: int, action: str = "save"
+) -> tuple[str, int]:
     """409: the saved version (theirs) beside yours, field by field, with a proposed merge to edit and save."""
     base_revision = queries.revision_at(note, base_version)
     base = NoteContent.of(base_revision) if base_revision else NoteContent()
@@ -106,7 +109,8 @@ def _conflict_page(scope: Scope, note: RoundNote | None, yours: NoteContent, bas
     merged = merge(base, theirs, yours.normalised())
     form = NoteForm(formdata=None, obj=merged.proposal)
     form.version.data = note.version if note else 0
-    conflict = {"merge": merged, "theirs": theirs, "yours": yours.normalised(), "note": note}
+    then = action if action in ("save", "submit", "draft") else "save"
+    conflict = {"merge": merged, "theirs": theirs, "yours": yours.normalised(), "note": note, "then": then}
     return _edit_page(scope, note, form, status=409, conflict=conflict)
 
 

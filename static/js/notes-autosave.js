@@ -12,13 +12,16 @@
   }
   var store = storage();
 
-  // On the merge form and its "drop my changes" link: the local copy has been dealt with.
+  // One key per tab (kept across reloads in sessionStorage), so two tabs never clobber each other's copy.
+  var tabId;
+  try {
+    tabId = sessionStorage.getItem("tsunagu-tab") || Math.random().toString(36).slice(2, 10);
+    sessionStorage.setItem("tsunagu-tab", tabId);
+  } catch (e) { tabId = Math.random().toString(36).slice(2, 10); }
+
+  // On the merge form and its "drop my changes" link: this tab's local copy has been dealt with.
   function forget(noteKey) {
-    if (!store) return;
-    for (var i = store.length - 1; i >= 0; i--) {
-      var k = store.key(i);
-      if (k && k.indexOf(PREFIX + noteKey + ":") === 0) store.removeItem(k);
-    }
+    if (store) store.removeItem(PREFIX + noteKey + ":" + tabId);
   }
   var mergeForm = document.querySelector("[data-merge-form]");
   if (mergeForm) {
@@ -38,12 +41,6 @@
   var csrfInput = form.querySelector("input[name=csrf_token]");
   var SAVE_DELAY = 2500, RETRY_DELAY = 15000, HEARTBEAT = 5000, ORPHAN_AFTER = 20000;
 
-  // One key per tab (kept across reloads in sessionStorage), so two tabs never clobber each other's copy.
-  var tabId;
-  try {
-    tabId = sessionStorage.getItem("tsunagu-tab") || Math.random().toString(36).slice(2, 10);
-    sessionStorage.setItem("tsunagu-tab", tabId);
-  } catch (e) { tabId = Math.random().toString(36).slice(2, 10); }
   var ownKey = PREFIX + noteKey + ":" + tabId;
 
   var timer = null, inFlight = false, again = false, conflict = false;
@@ -84,8 +81,18 @@
   }
   function drop() { if (store) store.removeItem(ownKey); }
 
+  // Each open tab holds a Web Lock named after it, so a copy whose tab holds no lock was left behind.
+  var LOCK = "tsunagu-note-tab:";
+  if (navigator.locks) navigator.locks.request(LOCK + tabId, function () { return new Promise(function () {}); });
+  function liveTabs() {
+    if (!navigator.locks || !navigator.locks.query) return Promise.resolve(null);
+    return navigator.locks.query().then(function (state) {
+      return (state.held || []).map(function (l) { return l.name; });
+    }).catch(function () { return null; });
+  }
+
   // A copy left by this tab before a reload, or by a tab that was closed: adopt the newest.
-  function findDraft() {
+  function findDraft(held) {
     var own = readDraft(ownKey);
     if (own) return own;
     if (!store) return null;
@@ -94,7 +101,9 @@
       var k = store.key(i);
       if (!k || k.indexOf(PREFIX + noteKey + ":") !== 0) continue;
       var d = readDraft(k);
-      if (d && (d.closed || Date.now() - d.t > ORPHAN_AFTER) && (!best || d.t > best.t)) { best = d; bestKey = k; }
+      var owner = k.slice((PREFIX + noteKey + ":").length);
+      var orphan = held ? held.indexOf(LOCK + owner) === -1 : (d && (d.closed || Date.now() - d.t > ORPHAN_AFTER));
+      if (d && orphan && (!best || d.t > best.t)) { best = d; bestKey = k; }
     }
     if (best) { store.removeItem(bestKey); store.setItem(ownKey, JSON.stringify(best)); }
     return best;
@@ -174,8 +183,9 @@
   }, HEARTBEAT);
 
   // On load: the server's text wins if it equals our copy; otherwise bring back what was typed and send it.
-  var draft = findDraft();
-  if (draft && draft.f) {
+  liveTabs().then(function (held) {
+    var draft = findDraft(held);
+    if (!draft || !draft.f) return;
     if (same(draft.f, values()) && draft.v <= version()) {
       drop();
     } else {
@@ -185,5 +195,5 @@
       show("restored");
       schedule(500);
     }
-  }
+  });
 })();

@@ -293,3 +293,19 @@ def test_note_items_render_one_per_line(client: FlaskClient, cafe: NotesCafe) ->
     client.post(cafe.url(), data=note_data(key_points="・五感\n- 雑談の価値\n\n名刺交換"))
     html = client.get(cafe.url()).get_data(as_text=True)
     assert "<li>五感</li>" in html and "<li>雑談の価値</li>" in html and "<li>名刺交換</li>" in html
+
+
+def test_a_submit_that_conflicts_is_submitted_once_merged(
+    client: FlaskClient, cafe: NotesCafe, submitted: list[dict[str, Any]]
+) -> None:
+    client.post(cafe.url(), data=note_data(summary="下書き"))
+    client.post(cafe.url(), data=note_data(1, summary="別タブの版"))
+    response = client.post(cafe.url(), data=note_data(1, "submit", summary="提出したい版"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'name="then" value="submit"' in html
+    assert "Save and submit the merged note" in html and not submitted
+    merged = note_data(2, "merge", summary="まとめた版")
+    merged["then"] = "submit"
+    client.post(cafe.url(), data=merged)
+    note = the_note(cafe)
+    assert note.submitted and note.summary == "まとめた版" and len(submitted) == 1
