@@ -69,6 +69,7 @@ MANAGE_TABS = (
     ("participants.index", _l("Participants"), "participants"),
     ("cafe.index", _l("World café"), "cafe"),
     ("day.console", _l("Live console"), "live"),
+    ("notes.overview", _l("Round notes"), "notes"),
     ("invites.index", _l("Invites"), "invites"),
     ("webhooks.index", _l("Webhooks"), "webhooks"),
     ("reports.edit", _l("Report"), "report"),
