@@ -9,6 +9,7 @@ from flask import abort
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
+from app.domain import report as domain
 from app.events.models import Event
 from app.extensions import db
 from app.reports import building, services
@@ -107,7 +108,10 @@ def editor_view(report: Report, round_id: int | None) -> dict[str, Any]:
     rooms = sorted({p.room for ps in cells.values() for p in ps}, key=lambda m: (m.position, m.name))
     counts = {r.id: sum(1 for p in report.points if p.round_id == r.id and not p.hidden) for r in rounds}
     found = services.pending(report)
+    secrets = domain.Secrets(building.secrets_of(event))
+    shown = [p for points in cells.values() for p in points]
     return {
+        "auto_redacted": {p.id for p in shown if domain.redact(p.text, secrets) != p.text},
         "rounds": rounds,
         "current_round": current,
         "round_counts": counts,
