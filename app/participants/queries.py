@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.domain import participant_import as pi
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant, Role, Status
@@ -46,24 +47,24 @@ def search(event: Event, text: str = "", role: str = "", status: str = "") -> li
         query = query.where(Participant.role == Role(role))
     if status in Status._value2member_map_:
         query = query.where(Participant.status == Status(status))
+    columns = (
+        Participant.family_name,
+        Participant.given_name,
+        Participant.family_kana,
+        Participant.given_kana,
+        Participant.email,
+        Participant.organization,
+        Participant.department,
+        Participant.prefecture,
+        Participant.family_name + Participant.given_name,
+    )
     for word in text.replace("\u3000", " ").split()[:5]:
-        pattern = f"%{word.lower()}%"
+        # Readings are stored in katakana: a search in hiragana finds them too.
+        needle = pi.normalise_kana(word).lower()
         query = query.where(
             or_(
-                *(
-                    func.lower(column).like(pattern)
-                    for column in (
-                        Participant.family_name,
-                        Participant.given_name,
-                        Participant.family_kana,
-                        Participant.given_kana,
-                        Participant.email,
-                        Participant.organization,
-                        Participant.department,
-                        Participant.prefecture,
-                    )
-                ),
-                func.lower(Participant.family_name + Participant.given_name).like(pattern),
+                *(func.lower(c).contains(needle, autoescape=True) for c in columns),
+                *(func.lower(c).contains(word.lower(), autoescape=True) for c in columns),
             )
         )
     return list(db.session.scalars(query.order_by(*_ordering())))

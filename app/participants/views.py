@@ -226,7 +226,11 @@ def import_preview(slug: str, key: str) -> Page:
     if data is None:
         flash(_("This upload is no longer available. Please upload the file again."), "error")
         return redirect(url_for("participants.import_upload", slug=event.slug))
-    table = pi.read_table(data)  # checked at upload; the same bytes read the same way
+    try:
+        table = pi.read_table(data)  # checked at upload; read again, never trusted from the client
+    except pi.ImportFileError as error:
+        flash(import_words.file_message(error), "error")
+        return redirect(url_for("participants.import_upload", slug=event.slug))
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         mapping = pi.clean_mapping(
