@@ -27,6 +27,8 @@ BLUEPRINTS = (
     "app.reports.public",
     "app.reports.api",
     "app.notes.views",
+    "app.day.views",
+    "app.day.api",
 )
 
 # Each of these modules exposes `register(app)` adding its CLI commands.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.auth.models import Organizer
 from app.cafe.models import Room, Seat
@@ -11,7 +12,7 @@ from app.events.models import Event, ItemKind, ProgrammeItem
 from app.extensions import db
 from app.participants.models import Participant, Role
 from tests import factories
-from tests.instants import CAFE_START, EVENT_START
+from tests.instants import CAFE_START, EVENT_END, EVENT_START
 
 
 @dataclass
@@ -47,11 +48,18 @@ def seat(*, room: Room, round_number: int, person: Participant, published: bool 
     return row
 
 
-def make_day(*, organizer: Organizer | None = None, people: int = 4, publish: bool = True, **event_args: object) -> Day:
+def make_day(
+    *,
+    organizer: Organizer | None = None,
+    people: int = 4,
+    publish: bool = True,
+    start: datetime = EVENT_START,
+    cafe_start: datetime = CAFE_START,
+) -> Day:
     """Talk 13:00–13:40 JST, café from 14:00 (3 rounds), rooms A and B; person i sits in room (i + round) % 2."""
-    event = factories.make_event(organizer=organizer, **event_args)  # type: ignore[arg-type]
-    factories.make_item(event=event, kind=ItemKind.TALK, title="基調講演", starts_at=EVENT_START, minutes=40)
-    cafe = factories.make_cafe(event=event, rounds=3, round_minutes=20, starts_at=CAFE_START)
+    event = factories.make_event(organizer=organizer, starts_at=start, ends_at=start + (EVENT_END - EVENT_START))
+    factories.make_item(event=event, kind=ItemKind.TALK, title="基調講演", starts_at=start, minutes=40)
+    cafe = factories.make_cafe(event=event, rounds=3, round_minutes=20, starts_at=cafe_start)
     hosts = [
         factories.make_participant(event=event, family_name=name, given_name="進行", role=Role.FACILITATOR)
         for name in ("ホストA", "ホストB")

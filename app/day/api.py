@@ -95,24 +95,12 @@ def _payload(state: queries.Personal) -> dict[str, Any]:
     }
 
 
-def _all_mates(state: queries.Personal) -> queries.Personal:
-    """Unlike the page, the API gives room-mates for every round, so a bot can answer "who is in round 3"."""
-    members = queries.room_members((s.round_id, s.room_id) for s in state.seats.values())
-    for seat in state.seats.values():
-        host_id = seat.host.id if seat.host else None
-        state.mates[seat.round_id] = [
-            p for p in members.get((seat.round_id, seat.room_id), []) if p.id not in (state.participant.id, host_id)
-        ]
-    state.broadcasts = queries.broadcasts(state.participant.event_id)
-    return state
-
-
 def _answer(token: str) -> Response:
-    person = queries.participant_by_token_or_404(token)
-    state = queries.personal_state(person, utcnow())
+    # Unlike the page, the API gives room-mates for every round, so a bot can answer "who is in round 3".
+    state = queries.state_for_token(token, utcnow())
     etag = state.etag("api")
     unchanged = etag in request.if_none_match
-    response = make_response("", 304) if unchanged else jsonify(_payload(_all_mates(state)))
+    response = make_response("", 304) if unchanged else jsonify(_payload(queries.fill_page(state, all_rounds=True)))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

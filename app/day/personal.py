@@ -57,8 +57,7 @@ def _template(state: queries.Personal, fragment: bool) -> str:
 @bp.get("/p/<token>")
 def personal(token: str) -> Response:
     """The holder's own page: where to go now, in large type; facilitators get their hosting view."""
-    person = queries.participant_by_token_or_404(token)
-    state = queries.personal_state(person, utcnow())
+    state = queries.state_for_token(token, utcnow())
     etag = state.etag(current_language())
     if (cached := _not_modified(etag)) is not None:
         return cached
@@ -69,8 +68,7 @@ def personal(token: str) -> Response:
 @bp.get("/p/<token>/state.json")
 def personal_state(token: str) -> Response:
     """The page's live part as HTML inside JSON; 304 with no body while nothing changed (ETag)."""
-    person = queries.participant_by_token_or_404(token)
-    state = queries.personal_state(person, utcnow())
+    state = queries.state_for_token(token, utcnow())
     etag = state.etag(current_language())
     if (cached := _not_modified(etag)) is not None:
         return cached

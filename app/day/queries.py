@@ -11,11 +11,13 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import false, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
-from app.cafe.models import Room, Seat
-from app.day.models import Broadcast, LiveState
+from app.cafe.models import Room
+from app.day import seating as snapshots
+from app.day.models import LiveState
+from app.day.seating import BroadcastInfo, Person
 from app.domain.live import ItemSlot, Moment, Override, Phase, RoundSlot, moment
 from app.domain.schedule import Slot
 from app.events.models import CafeRound, ItemKind, ProgrammeItem
@@ -28,17 +30,6 @@ class LinkNotValid(NotFound):
     """A personal link that does not exist (any more): a friendly 404."""
 
     custom = True
-
-
-@dataclass(frozen=True)
-class Person:
-    """A name and affiliation, enough for the person_name and affiliation filters."""
-
-    id: int
-    family_name: str
-    given_name: str
-    organization: str
-    department: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +91,7 @@ class Personal:
     revision: int
     seats: dict[int, SeatInfo]
     mates: dict[int, list[Person]] = field(default_factory=dict)
-    broadcasts: list[Broadcast] = field(default_factory=list)
+    broadcasts: list[BroadcastInfo] = field(default_factory=list)
     # Facilitators: round id → what their table said in the round before (the host briefs newcomers).
     previous_summaries: dict[int, str] = field(default_factory=dict)
     # Facilitators: the model objects the notes feature's partial template expects.
@@ -161,15 +152,25 @@ class Personal:
 
 def participant_by_token_or_404(token: str) -> Participant:
     """The holder of a personal link, with the event; unknown or revoked tokens get a friendly 404."""
+    return holder_or_404(token)[0]
+
+
+def holder_or_404(token: str) -> tuple[Participant, Override | None, int]:
+    """The holder with their event, the organiser's manual round and the live revision: one query."""
     # Tokens are 43 characters; refuse odd lengths before touching the database.
     if not 20 <= len(token) <= 64:
         raise LinkNotValid(_link_message())
-    person = db.session.scalar(
-        select(Participant).options(joinedload(Participant.event)).where(Participant.token == token)
-    )
-    if person is None:
+    row = db.session.execute(
+        select(Participant, LiveState.round_id, LiveState.started_at, LiveState.revision)
+        .options(joinedload(Participant.event))
+        .outerjoin(LiveState, LiveState.event_id == Participant.event_id)
+        .where(Participant.token == token)
+    ).first()
+    if row is None:
         raise LinkNotValid(_link_message())
-    return person
+    person, round_id, started_at, revision = row
+    override = Override(round_id, started_at) if round_id and started_at else None
+    return person, override, revision or 0
 
 
 def _link_message() -> str:
@@ -205,9 +206,10 @@ def programme(event_id: int, window: Slot) -> Programme:
 
 
 def forget_programme(event_id: int) -> None:
-    """Drop the cached timetable (after a change made in this process)."""
+    """Drop the cached timetable and seating (after a change made in this process)."""
     with _cache_lock:
         _cache.pop(event_id, None)
+    snapshots.forget(event_id)
 
 
 def _load_programme(event_id: int, window: Slot) -> Programme:
@@ -266,104 +268,58 @@ def event_moment(event_id: int, window: Slot, at: datetime) -> tuple[Programme, 
     return prog, moment(window, prog.slots, at, override), revision
 
 
+def seating_of(prog: Programme, event_id: int) -> snapshots.Seating:
+    return snapshots.seating(event_id, sorted(prog.rounds), prog.signature())
+
+
 def seats_of(person: Participant, prog: Programme) -> dict[int, SeatInfo]:
-    """round id → where the person is: their published seat, or the room they host in that round's café."""
-    host = aliased(Participant)
-    rows = db.session.execute(
-        select(
-            Seat.round_id,
-            Room.id,
-            Room.name,
-            Room.breakout_url,
-            Room.host_id,
-            host.family_name,
-            host.given_name,
-            host.organization,
-            host.department,
-        )
-        .join(Room, Room.id == Seat.room_id)
-        .outerjoin(host, host.id == Room.host_id)
-        .where(Seat.participant_id == person.id, Seat.published.is_(True))
-    ).all()
-    seats = {
-        r[0]: SeatInfo(r[0], r[1], r[2], r[3], _person(r[4], r[5:]), r[4] == person.id)
-        for r in rows
-        if r[0] in prog.rounds
-    }
-    if person.role == Role.FACILITATOR or not seats:
-        hosted = db.session.execute(
-            select(Room.id, Room.name, Room.breakout_url, Room.item_id).where(Room.host_id == person.id)
-        ).all()
-        me = Person(person.id, person.family_name, person.given_name, person.organization, person.department)
-        for room_id, name, url, item_id in hosted:
-            for rnd in prog.rounds.values():
-                if rnd.item_id == item_id and rnd.published_at is not None:
-                    seats[rnd.id] = SeatInfo(rnd.id, room_id, name, url, me, True)
+    """round id → where the person is: their published seat, or the room they host in a published round."""
+    plan = seating_of(prog, person.event_id)
+    seats: dict[int, SeatInfo] = {}
+    for rnd in prog.rounds.values():
+        room_id = plan.by_round.get(rnd.id, {}).get(person.id)
+        if room_id is None and rnd.published_at is not None:
+            room_id = next((r for r in plan.hosted.get(person.id, ()) if plan.rooms[r].item_id == rnd.item_id), None)
+        if room_id is None:
+            continue
+        room = plan.rooms[room_id]
+        hosting = room.host is not None and room.host.id == person.id
+        seats[rnd.id] = SeatInfo(rnd.id, room.id, room.name, room.breakout_url, room.host, hosting)
     return seats
 
 
-def _person(person_id: int | None, fields: Iterable[str | None]) -> Person | None:
-    if person_id is None:
-        return None
-    family, given, org, dept = fields
-    return Person(person_id, family or "", given or "", org or "", dept or "")
-
-
-def room_members(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Person]]:
+def room_members(
+    prog: Programme, event_id: int, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], list[Person]]:
     """(round id, room id) → the people seated there (published), in a stable order."""
-    pairs = set(pairs)
-    if not pairs:
-        return {}
-    rows = db.session.execute(
-        select(
-            Seat.round_id,
-            Seat.room_id,
-            Participant.id,
-            Participant.family_name,
-            Participant.given_name,
-            Participant.organization,
-            Participant.department,
-        )
-        .join(Participant, Participant.id == Seat.participant_id)
-        .where(
-            Seat.room_id.in_({room for _, room in pairs}),
-            Seat.round_id.in_({rnd for rnd, _ in pairs}),
-            Seat.published.is_(True),
-        )
-        .order_by(Participant.family_kana, Participant.family_name, Participant.id)
-    ).all()
-    found: dict[tuple[int, int], list[Person]] = {pair: [] for pair in pairs}
-    for r in rows:
-        if (r[0], r[1]) in found:
-            found[(r[0], r[1])].append(Person(r[2], r[3], r[4], r[5], r[6]))
-    return found
+    plan = seating_of(prog, event_id)
+    return {pair: list(plan.members.get(pair, ())) for pair in pairs}
 
 
-def broadcasts(event_id: int, limit: int = 5) -> list[Broadcast]:
-    """The latest messages of the event, newest first."""
-    return list(
-        db.session.scalars(
-            select(Broadcast).where(Broadcast.event_id == event_id).order_by(Broadcast.id.desc()).limit(limit)
-        )
-    )
-
-
-def personal_state(person: Participant, at: datetime) -> Personal:
+def personal_state(person: Participant, at: datetime, override: Override | None, revision: int) -> Personal:
     """The cheap part of a personal page: enough to compute its ETag without rendering."""
     event = person.event
-    prog, now, revision = event_moment(event.id, Slot(event.id, event.starts_at, event.ends_at), at)
+    window = Slot(event.id, event.starts_at, event.ends_at)
+    prog = programme(event.id, window)
+    now = moment(window, prog.slots, at, override)
     return Personal(person, prog, now, at, revision, seats_of(person, prog))
 
 
-def fill_page(state: Personal) -> Personal:
-    """Load what only a full render needs: room-mates and broadcasts."""
-    if state.is_facilitator:
+def state_for_token(token: str, at: datetime) -> Personal:
+    """The holder of `token` and what they should see at `at`; a friendly 404 for unknown links."""
+    person, override, revision = holder_or_404(token)
+    return personal_state(person, at, override, revision)
+
+
+def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
+    """Load what only a full render needs: room-mates (of the focus round, or all) and broadcasts."""
+    if state.is_facilitator or all_rounds:
         pairs = [(s.round_id, s.room_id) for s in state.seats.values()]
     else:
         focus = state.focus_round
         seat = state.seats.get(focus.id) if focus else None
         pairs = [(seat.round_id, seat.room_id)] if seat else []
-    members = room_members(pairs)
+    members = room_members(state.programme, state.participant.event_id, pairs)
     for rnd, room in pairs:
         host = state.seats[rnd].host
         state.mates[rnd] = [
@@ -371,7 +327,7 @@ def fill_page(state: Personal) -> Personal:
             for p in members.get((rnd, room), [])
             if p.id != state.participant.id and (host is None or p.id != host.id)
         ]
-    state.broadcasts = broadcasts(state.participant.event_id)
+    state.broadcasts = snapshots.broadcasts(state.participant.event_id, state.revision)
     if state.is_facilitator:
         state.previous_summaries = previous_summaries(state)
         if state.seats:

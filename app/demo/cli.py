@@ -7,12 +7,12 @@ import secrets
 import click
 from flask import Flask
 
-from app.demo import cafe, invites, notes, participants, programme, reports
+from app.demo import cafe, day, invites, notes, participants, programme, reports
 from app.extensions import db
 
 # Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
 # data without duplicating anything when run again. Features append their step here.
-STEPS = (programme.seed_events, participants.seed_participants, cafe.seed_cafe, notes.seed_notes, invites.seed_invites, reports.seed_report)
+STEPS = (programme.seed_events, participants.seed_participants, cafe.seed_cafe, notes.seed_notes, invites.seed_invites, reports.seed_report, day.seed_day)
 
 
 def register(app: Flask) -> None:

@@ -20,7 +20,7 @@
     var viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var eventZone = region.getAttribute("data-event-zone");
     if (!viewerZone || !eventZone || viewerZone === eventZone) return;
-    var fmt = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: viewerZone });
+    var fmt = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: viewerZone });
     root.querySelectorAll("time[data-local-time]").forEach(function (el) {
       if (el.nextElementSibling && el.nextElementSibling.classList.contains("day-viewer-time")) return;
       var extra = document.createElement("span");

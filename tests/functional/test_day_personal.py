@@ -31,7 +31,7 @@ def test_during_round_one_shows_room_host_question_mates_and_countdown(client: F
     me = day.people[0]
     with freeze_time(ROUND_1):
         html = page(client, me.token)
-    assert 'data-room-name>部屋B</p>' in html
+    assert "data-room-name>部屋B</p>" in html
     assert "https://zoom.us/j/100?room=b" in html
     assert "ホストB" in html  # the host's name
     assert "最近の活動状況は？" in html  # round 1's question
@@ -57,7 +57,9 @@ def test_every_round_is_listed_with_its_room(client: FlaskClient) -> None:
         (BETWEEN_ROUNDS, "部屋A", "14:25"),  # round 2's room, shown ahead with its start time
     ],
 )
-def test_the_page_follows_the_clock_round_by_round(client: FlaskClient, instant: object, room: str, expected: str) -> None:
+def test_the_page_follows_the_clock_round_by_round(
+    client: FlaskClient, instant: object, room: str, expected: str
+) -> None:
     day = make_day()
     with freeze_time(instant):  # type: ignore[arg-type]
         html = page(client, day.people[0].token)

@@ -1,0 +1,187 @@
+"""Per-event snapshots kept briefly in each process: the published seating of every round, and broadcasts.
+
+At a round change up to 2,000 people open their page within seconds. Everything they see about rooms comes
+from the same few thousand seat rows, so each worker reads them once per publication (keyed by the
+rounds' published_at, refreshed at most every DAY_SEATING_CACHE_SECONDS) instead of twice per request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.cafe.models import Room, Seat
+from app.day.models import Broadcast
+from app.events.models import CafeRound
+from app.extensions import db
+from app.participants.models import Participant
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A name and affiliation, enough for the person_name and affiliation filters."""
+
+    id: int
+    family_name: str
+    given_name: str
+    organization: str
+    department: str
+
+
+@dataclass(frozen=True)
+class RoomInfo:
+    id: int
+    item_id: int
+    name: str
+    breakout_url: str
+    host: Person | None
+
+
+@dataclass(frozen=True)
+class Seating:
+    """The published plan of an event's rounds."""
+
+    rooms: dict[int, RoomInfo]
+    by_round: dict[int, dict[int, int]]  # round id → participant id → room id
+    members: dict[tuple[int, int], tuple[Person, ...]]  # (round id, room id) → people seated there
+    hosted: dict[int, tuple[int, ...]]  # participant id → rooms they host
+
+
+@dataclass(frozen=True)
+class BroadcastInfo:
+    id: int
+    body: str
+    urgent: bool
+    created_at: datetime
+
+
+class _Store:
+    """A tiny per-process cache: key → (version, expiry, value); a new version or expiry reloads."""
+
+    def __init__(self) -> None:
+        self._data: dict[Hashable, tuple[Hashable, float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, version: Hashable, ttl: float, load: Callable[[], T]) -> T:
+        now = time.monotonic()
+        hit = self._data.get(key)
+        if ttl > 0 and hit is not None and hit[0] == version and hit[1] > now:
+            return hit[2]  # type: ignore[return-value]
+        value = load()
+        if ttl > 0:
+            with self._lock:
+                self._data[key] = (version, now + ttl, value)
+        return value
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+
+_seatings = _Store()
+_broadcasts = _Store()
+
+
+def _ttl(name: str, default: float) -> float:
+    # Tests see every change at once; a running site trades a few seconds of staleness for speed.
+    return float(current_app.config.get(name, 0.0 if current_app.testing else default))
+
+
+def seating(event_id: int, round_ids: list[int], version: str) -> Seating:
+    """The event's published seating; `version` (the rounds' publication times) invalidates it."""
+    return _seatings.get(
+        event_id, version, _ttl("DAY_SEATING_CACHE_SECONDS", 30.0), lambda: _load_seating(event_id, round_ids)
+    )
+
+
+def _load_seating(event_id: int, round_ids: list[int]) -> Seating:
+    if not round_ids:
+        return Seating({}, {}, {}, {})
+    host = aliased(Participant)
+    room_rows = db.session.execute(
+        select(
+            Room.id,
+            Room.item_id,
+            Room.name,
+            Room.breakout_url,
+            Room.host_id,
+            host.family_name,
+            host.given_name,
+            host.organization,
+            host.department,
+        )
+        .outerjoin(host, host.id == Room.host_id)
+        .where(Room.item_id.in_(select(CafeRound.item_id).where(CafeRound.id.in_(round_ids))))
+    ).all()
+    rooms = {
+        r.id: RoomInfo(
+            r.id,
+            r.item_id,
+            r.name,
+            r.breakout_url,
+            Person(r.host_id, r.family_name, r.given_name, r.organization, r.department) if r.host_id else None,
+        )
+        for r in room_rows
+    }
+    hosted: dict[int, list[int]] = {}
+    for room in rooms.values():
+        if room.host is not None:
+            hosted.setdefault(room.host.id, []).append(room.id)
+    by_round: dict[int, dict[int, int]] = {r: {} for r in round_ids}
+    members: dict[tuple[int, int], list[Person]] = {}
+    seat_rows = db.session.execute(
+        select(
+            Seat.round_id,
+            Seat.room_id,
+            Participant.id,
+            Participant.family_name,
+            Participant.given_name,
+            Participant.organization,
+            Participant.department,
+        )
+        .join(Participant, Participant.id == Seat.participant_id)
+        .where(Seat.round_id.in_(round_ids), Seat.published.is_(True))
+        .order_by(Participant.family_kana, Participant.family_name, Participant.id)
+    ).all()
+    for r in seat_rows:
+        by_round[r.round_id][r.id] = r.room_id
+        members.setdefault((r.round_id, r.room_id), []).append(
+            Person(r.id, r.family_name, r.given_name, r.organization, r.department)
+        )
+    return Seating(
+        rooms,
+        by_round,
+        {k: tuple(v) for k, v in members.items()},
+        {k: tuple(v) for k, v in hosted.items()},
+    )
+
+
+def broadcasts(event_id: int, revision: int, limit: int = 5) -> list[BroadcastInfo]:
+    """The latest messages, newest first; cached until the live state's revision moves."""
+
+    def load() -> list[BroadcastInfo]:
+        rows = db.session.execute(
+            select(Broadcast.id, Broadcast.body, Broadcast.urgent, Broadcast.created_at)
+            .where(Broadcast.event_id == event_id)
+            .order_by(Broadcast.id.desc())
+            .limit(limit)
+        ).all()
+        return [BroadcastInfo(*r) for r in rows]
+
+    return _broadcasts.get(event_id, revision, _ttl("DAY_BROADCAST_CACHE_SECONDS", 60.0), load)
+
+
+def forget(event_id: int) -> None:
+    """Drop this process's snapshots of an event (after a change made here)."""
+    _seatings.forget(event_id)
+    _broadcasts.forget(event_id)

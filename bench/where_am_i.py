@@ -1,0 +1,268 @@
+"""Benchmark: the "where am I now" page and its update endpoint under gunicorn + PostgreSQL, against a bare endpoint.
+
+Creates (and at the end drops) a database `tsunagu_bench`, seeds a 2,000-person event whose café round 1 is
+running with published seats, starts gunicorn on 127.0.0.1, and drives it with wrk (200 connections, ~10 s
+each): the bare endpoint of the same app (a constant), the personal page, the update endpoint answering 304
+(the steady state of polling) and the update endpoint rendering (after a change). Requests rotate over all
+2,000 personal links. Prints requests/s, p99 and the ratio to the bare endpoint.
+
+    .venv/bin/python bench/where_am_i.py [--connections 200] [--seconds 10] [--workers 4]
+    PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres (the server to create the bench database on)
+
+Targets (issue 4): page ≥ 25 % of the bare endpoint's throughput, p99 < 200 ms at 200 connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "tsunagu_bench"
+PEOPLE = 2000
+ROOM_SIZE = 6  # the host and five guests
+ROUNDS = 3
+
+
+def server_url() -> str:
+    return os.environ.get("PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def bench_url() -> str:
+    return server_url().rsplit("/", 1)[0] + "/" + BENCH_DB
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(server_url().replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(server_url().replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def seed() -> list[str]:
+    """A 2,000-person event, round 1 of its café running now, seats published; returns the tokens."""
+    from sqlalchemy import insert, select
+
+    from app import create_app
+    from app.auth.models import Organizer
+    from app.cafe.models import Room, Seat
+    from app.db import utcnow
+    from app.events.models import CafeRound, Event, EventStatus, ItemKind, ProgrammeItem
+    from app.extensions import db
+    from app.participants.models import Participant, Role, new_token
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": bench_url(), "SECRET_KEY": "bench"})
+    now = utcnow().replace(microsecond=0)
+    with app.app_context():
+        db.create_all()
+        organizer = Organizer(email="bench@example.lg.jp", display_name="ベンチ", password_hash="x")
+        event = Event(
+            slug="bench-summit",
+            title="ベンチマーク・サミット",
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=4),
+            status=EventStatus.PUBLISHED,
+            organizers=[organizer],
+            meeting_url="https://zoom.us/j/81234567890",
+        )
+        talk = ProgrammeItem(
+            event=event, kind=ItemKind.TALK, title="基調講演", starts_at=now - timedelta(hours=1),
+            ends_at=now - timedelta(minutes=20), position=0,
+        )  # fmt: skip
+        cafe = ProgrammeItem(
+            event=event, kind=ItemKind.CAFE, title="ワールドカフェ", starts_at=now - timedelta(minutes=10),
+            ends_at=now + timedelta(hours=3), position=1,
+        )  # fmt: skip
+        for n in range(ROUNDS):
+            start = now - timedelta(minutes=10) + timedelta(hours=n)
+            cafe.rounds.append(
+                CafeRound(number=n + 1, question=f"問い{n + 1}：明日から何ができるか？", starts_at=start,
+                          ends_at=start + timedelta(minutes=50), published_at=now)
+            )  # fmt: skip
+        db.session.add_all([organizer, event, talk, cafe])
+        db.session.flush()
+        rooms_count = PEOPLE // ROOM_SIZE
+        people = [
+            {
+                "event_id": event.id,
+                "family_name": f"参加{i}",
+                "given_name": "花子",
+                "family_kana": f"さんか{i}",
+                "email": f"p{i}@example.lg.jp",
+                "organization": f"市役所{i % 97}",
+                "department": "企画課",
+                "role": Role.FACILITATOR if i < rooms_count else Role.PARTICIPANT,
+                "token": new_token(),
+            }
+            for i in range(PEOPLE)
+        ]
+        db.session.execute(insert(Participant), people)
+        ids = list(
+            db.session.scalars(select(Participant.id).where(Participant.event_id == event.id).order_by(Participant.id))
+        )
+        hosts, guests = ids[:rooms_count], ids[rooms_count:]
+        db.session.execute(
+            insert(Room),
+            [{"item_id": cafe.id, "name": f"ルーム{n + 1}", "breakout_url": f"https://zoom.us/j/8123?room={n + 1}",
+              "host_id": hosts[n], "position": n} for n in range(rooms_count)],
+        )  # fmt: skip
+        room_ids = list(db.session.scalars(select(Room.id).where(Room.item_id == cafe.id).order_by(Room.position)))
+        seats = []
+        for rnd in cafe.rounds:
+            for i, guest in enumerate(guests):
+                # A different mix each round: a stride that moves people across rooms.
+                room = room_ids[(i * (rnd.number * 2 - 1) + rnd.number) % rooms_count]
+                seats.append({"round_id": rnd.id, "room_id": room, "participant_id": guest, "published": True})
+        db.session.execute(insert(Seat), seats)
+        db.session.commit()
+        tokens = list(db.session.scalars(select(Participant.token).where(Participant.event_id == event.id)))
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+    return tokens
+
+
+LUA = """
+local paths = {%(paths)s}
+local etags = {%(etags)s}
+local i = 0
+request = function()
+  i = i + 1
+  local k = (i * 7919) %% #paths + 1
+  local headers = {}
+  if #etags > 0 then headers["If-None-Match"] = etags[k] end
+  return wrk.format("GET", paths[k], headers)
+end
+"""
+
+
+def lua_script(directory: Path, name: str, paths: list[str], etags: list[str] | None = None) -> Path:
+    path = directory / f"{name}.lua"
+    path.write_text(
+        LUA
+        % {
+            "paths": ",".join(json.dumps(p) for p in paths),
+            "etags": ",".join(json.dumps(e) for e in (etags or [])),
+        }
+    )
+    return path
+
+
+def run_wrk(url: str, script: Path | None, connections: int, seconds: int) -> tuple[float, float, int, int]:
+    """requests/s, p99 in ms, requests, non-2xx/3xx responses."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p99_ms = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = int(bad.group(1)) if bad else 0
+    if errors:
+        failed += sum(int(g) for g in errors.groups()[1:])  # connect errors are retried by wrk
+    return rps, p99_ms, total, failed
+
+
+def wait_up(base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/__bench/bare", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--keep-db", action="store_true", help="keep the bench database afterwards")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed. On Debian/Ubuntu: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    if not gunicorn.exists():
+        gunicorn = Path(shutil.which("gunicorn") or "gunicorn")
+
+    print(f"Seeding {PEOPLE} people with published seats in {BENCH_DB} …", flush=True)
+    recreate_database()
+    tokens = seed()
+    base = f"http://127.0.0.1:{args.port}"
+    env = {**os.environ, "DATABASE_URL": bench_url(), "SECRET_KEY": "bench"}
+    server = subprocess.Popen(
+        [str(gunicorn), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}", "--backlog", "2048",
+         "--log-level", "warning", "app:create_app({'BENCH_BARE_ENDPOINT': True})"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_up(base)
+        # Learn each link's current ETag, as a polling browser would after its first answer.
+        etags = []
+        for token in tokens:
+            with urllib.request.urlopen(f"{base}/p/{token}/state.json") as response:
+                etags.append(response.headers["ETag"])
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            cases = [
+                ("bare endpoint (constant)", base + "/__bench/bare", None),
+                ("where-am-I page (200)", base, lua_script(directory, "page", [f"/p/{t}" for t in tokens])),
+                ("update endpoint, unchanged (304)", base, lua_script(directory, "state304", [f"/p/{t}/state.json" for t in tokens], etags)),
+                ("update endpoint, changed (200)", base, lua_script(directory, "state200", [f"/p/{t}/state.json" for t in tokens])),
+            ]  # fmt: skip
+            results = []
+            print(
+                f"gunicorn {args.workers} sync workers · wrk 2 threads · {args.connections} connections · {args.seconds} s each\n"
+            )
+            print(f"{'case':36} {'req/s':>9} {'p99 ms':>9} {'requests':>9} {'errors':>7} {'vs bare':>8}")
+            for name, url, script in cases:
+                run_wrk(url, script, args.connections, 2)  # warm-up: caches, connections, code paths
+                rps, p99, total, failed = run_wrk(url, script, args.connections, args.seconds)
+                bare = results[0][1] if results else rps
+                results.append((name, rps, p99))
+                print(f"{name:36} {rps:9.0f} {p99:9.1f} {total:9d} {failed:7d} {rps / bare:8.0%}", flush=True)
+        page_ratio = results[1][1] / results[0][1]
+        ok = page_ratio >= 0.25 and results[1][2] < 200
+        print(
+            f"\nTarget: page ≥ 25% of bare and p99 < 200 ms → page at {page_ratio:.0%}, p99 {results[1][2]:.0f} ms: "
+            + ("met" if ok else "NOT met")
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if not args.keep_db:
+            drop_database()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
