@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, redirect, request
+from flask import Flask, Response, current_app, has_request_context, redirect, request
 from flask_babel import get_locale, refresh
 
 from app.extensions import babel
@@ -14,6 +14,8 @@ LANG_COOKIE = "lang"
 
 def select_locale() -> str:
     """The switch's cookie wins; otherwise the browser's Accept-Language; Japanese by default."""
+    if not has_request_context():  # CLI commands and workers: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
