@@ -12,6 +12,8 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +25,11 @@ from app.domain.rotation import (  # noqa: E402
     RoundPlan,
     evaluate,
     instance_from_json,
+    lower_bound_repeat_cost,
     solve,
     validate,
 )
+from app.domain.rotation.generate import summit_instance  # noqa: E402
 from app.domain.rotation.sizing import balanced_sizes, open_room_count  # noqa: E402
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "rotation" / "instances"
@@ -98,6 +102,75 @@ def measure(path: Path) -> dict[str, Any]:
     return rows
 
 
+def small_instances(count: int = 40, seed: int = 2024) -> list[Instance]:
+    """Random small, often tight cafés: 12-40 people, 3-8 rooms of 3-6, 3-5 rounds, every other one hosted."""
+    rng = random.Random(seed)
+    found: list[Instance] = []
+    while len(found) < count:
+        rooms, size, rounds = rng.randint(3, 8), rng.randint(3, 6), rng.randint(3, 5)
+        size_min = max(2, size - 1)
+        low, high = max(12, rooms * size_min), min(40, rooms * size)
+        if low > high:
+            continue
+        hosts = len(found) % 2 == 1
+        people = rng.randint(low, high)
+        found.append(
+            summit_instance(
+                people=people,
+                rooms=rooms,
+                rounds=rounds,
+                hosts=hosts,
+                orgs=None,
+                size_min=size_min,
+                size_max=size,
+                seed=len(found),
+            )
+        )
+    return found
+
+
+def small_rows() -> list[dict[str, Any]]:
+    """Solve every random small instance: repeats and repeat cost against their lower bounds, seconds."""
+    rows = []
+    for instance in small_instances():
+        started = time.perf_counter()
+        schedule = solve(instance)
+        seconds = time.perf_counter() - started
+        stats = schedule.stats
+        meetings = Counter()
+        for plan in schedule.rounds:
+            for members in plan.values():
+                meetings.update(frozenset(pair) for pair in combinations(members, 2))
+        rows.append(
+            {
+                "shape": f"{len(instance.people)}p {len(instance.rooms)}r {instance.size_max}s {instance.rounds}R"
+                + (" hosts" if instance.rooms[0].host else ""),
+                "repeat": stats.repeat_pairs,
+                "lb": stats.lower_bound_repeat_pairs,
+                "cost": sum(m * (m - 1) // 2 for m in meetings.values()),
+                "cost_lb": lower_bound_repeat_cost(instance),
+                "revisit": stats.revisits,
+                "valid": not validate(instance, schedule.rounds),
+                "sec": seconds,
+            }
+        )
+    return rows
+
+
+def print_small(rows: list[dict[str, Any]]) -> None:
+    """The random-small summary: how often the plan meets the bounds, the mean gap and the slowest solve."""
+    hosted = [r for r in rows if r["shape"].endswith("hosts")]
+    for label, part in (("all", rows), ("hosted", hosted), ("no hosts", [r for r in rows if r not in hosted])):
+        print(
+            f"  {label:<9} n={len(part):<3} valid={sum(r['valid'] for r in part):<3}"
+            f" repeat=lb {sum(r['repeat'] == r['lb'] for r in part):>3}"
+            f"  mean gap {sum(r['repeat'] - r['lb'] for r in part) / len(part):5.2f}"
+            f"  cost=lb {sum(r['cost'] == r['cost_lb'] for r in part):>3}"
+            f"  mean cost gap {sum(r['cost'] - r['cost_lb'] for r in part) / len(part):5.2f}"
+            f"  max sec {max(r['sec'] for r in part):.2f}  total sec {sum(r['sec'] for r in part):.1f}"
+        )
+
+
 def main(argv: list[str]) -> int:
     """Print one engine row and one naive row per instance file."""
     if argv[:1] == ["--one"]:
@@ -119,6 +192,9 @@ def main(argv: list[str]) -> int:
         for name in ("engine", "naive"):
             label = path.stem if name == "engine" else "  naive shuffle"
             print(f"{label:<{width}}" + "".join(f"{rows[name][c]!s:>9}" for c in COLUMNS))
+    print()
+    print("random small instances (12-40 people, 3-8 rooms of 3-6, 3-5 rounds; cost = Σ C(meetings, 2)):")
+    print_small(small_rows())
     return 0
 
 

@@ -4,6 +4,7 @@ from .io import instance_from_json, instance_to_json, rounds_from_json, schedule
 from .measures import (
     evaluate,
     lower_bound_excess,
+    lower_bound_repeat_cost,
     lower_bound_repeat_pairs,
     lower_bound_revisits,
     seat_changes,
@@ -27,6 +28,7 @@ __all__ = [
     "instance_from_json",
     "instance_to_json",
     "lower_bound_excess",
+    "lower_bound_repeat_cost",
     "lower_bound_repeat_pairs",
     "lower_bound_revisits",
     "room_count_for",

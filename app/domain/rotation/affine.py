@@ -6,6 +6,7 @@ people of different rows meet in exactly one round (the t solving a linear equat
 the same row never; so the first min(rounds, q) rounds have no repeat at all. This is the
 classical construction of orthogonal Latin squares and the "clever initialisation" that makes
 tabu search on the social golfer problem fast; it needs q to be a prime power and s <= q.
+Cafés where every room has a host who attends every round use it for the movers (s - 1 rows).
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def _polymul(a: list[int], b: list[int], modulus: list[int], prime: int) -> list
 def affine_rounds(
     people: list[int], rooms: list[int], size: int, rounds: int, rng: random.Random
 ) -> list[dict[int, int]]:
-    """Up to `rounds` repeat-free rounds (person -> room) for len(rooms) rooms of `size`, or []."""
+    """Up to `rounds` repeat-free rounds (person -> room) for len(rooms) rooms of `size`, or [].
+
+    With hosts, `people` are the movers and `size` the room size less the host: the hosts then
+    meet a mover again only when the mover returns to their room, which the labelling avoids.
+    """
     q = len(rooms)
     tables = field_tables(q) if 2 <= size <= q and len(people) == q * size else None
     if tables is None:
@@ -70,15 +75,73 @@ def affine_rounds(
     neg = [next(y for y in range(q) if add[x][y] == 0) for x in range(q)]
     grid = list(people)
     rng.shuffle(grid)
-    # Shifting round t's room labels by delta * t sends row i through rooms j + (delta - a_i) * t:
-    # all different when delta is no row's a_i, so nobody returns to a room either.
-    delta = size if size < q else 0
+    if size < q:
+        # Shifting round t's room labels by delta * t sends row i through rooms j + (delta - a_i) * t:
+        # all different when delta is no row's a_i, so nobody returns to a room either.
+        delta = size
+        plans = []
+        for t in range(min(rounds, q)):
+            plan = {}
+            for i in range(size):
+                shift = add[neg[mul[i][t]]][mul[delta][t]]
+                for j in range(q):
+                    plan[grid[i * q + j]] = rooms[add[j][shift]]
+            plans.append(plan)
+        return plans
+    # Every field element is some row's a_i: no shift avoids returns, so each round's groups go to
+    # the rooms their members have visited least (a min-cost assignment per round).
+    visits: dict[tuple[int, int], int] = {}
     plans = []
     for t in range(min(rounds, q)):
-        plan = {}
+        groups: list[list[int]] = [[] for _ in range(q)]
         for i in range(size):
-            shift = add[neg[mul[i][t]]][mul[delta][t]]
+            shift = neg[mul[i][t]]
             for j in range(q):
-                plan[grid[i * q + j]] = rooms[add[j][shift]]
+                groups[add[j][shift]].append(grid[i * q + j])
+        costs = [[sum(visits.get((p, room), 0) for p in group) for room in rooms] for group in groups]
+        plan = {}
+        for group, choice in zip(groups, assignment(costs), strict=True):
+            for p in group:
+                plan[p] = rooms[choice]
+                visits[p, rooms[choice]] = visits.get((p, rooms[choice]), 0) + 1
         plans.append(plan)
     return plans
+
+
+def assignment(costs: list[list[int]]) -> list[int]:
+    """Column for each row of a square cost matrix with the least total (Hungarian method, O(n^3))."""
+    n = len(costs)
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (n + 1)
+    owner = [0] * (n + 1)  # owner[column] = row (1-based), 0 for none
+    way = [0] * (n + 1)
+    for row in range(1, n + 1):
+        owner[0] = row
+        column = 0
+        least = [inf] * (n + 1)
+        used = [False] * (n + 1)
+        while owner[column]:
+            used[column] = True
+            r, delta, nxt = owner[column], inf, 0
+            for c in range(1, n + 1):
+                if not used[c]:
+                    reduced = costs[r - 1][c - 1] - u[r] - v[c]
+                    if reduced < least[c]:
+                        least[c], way[c] = reduced, column
+                    if least[c] < delta:
+                        delta, nxt = least[c], c
+            for c in range(n + 1):
+                if used[c]:
+                    u[owner[c]] += delta
+                    v[c] -= delta
+                else:
+                    least[c] -= delta
+            column = nxt
+        while column:
+            previous = way[column]
+            owner[column] = owner[previous]
+            column = previous
+    result = [0] * n
+    for c in range(1, n + 1):
+        result[owner[c] - 1] = c - 1
+    return result

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .model import InfeasibleError, Instance, RoundPlan, Stats
+from .pigeonhole import forced_pairs
 from .sizing import open_room_count
 
 
@@ -97,13 +98,29 @@ def seat_changes(instance: Instance, rounds: Sequence[RoundPlan]) -> int:
 
 
 def lower_bound_repeat_pairs(instance: Instance) -> int:
-    """A counting lower bound on repeat pairs (FORMAT.md), per person and aware of hosts and history."""
-    return _bounds(instance)[0]
+    """Repeat pairs no plan avoids: the counting bound (FORMAT.md) or the pigeonhole bound, the larger.
+
+    Counting: per person, more roommate slots than people to meet (aware of hosts and history).
+    Pigeonhole (pigeonhole.py): a round's room holding more people than the next round has rooms
+    sends some of them into a room together again; the most such pairs over any two rounds.
+    """
+    counting, _ = _bounds(instance)
+    return max(counting, max(forced_pairs(instance), default=0))
 
 
 def lower_bound_excess(instance: Instance) -> int:
-    """A counting lower bound on excess meetings, the same argument as `lower_bound_repeat_pairs`."""
-    return _bounds(instance)[1]
+    """Excess meetings no plan avoids: the counting bound, or the pigeonhole bound (excess ≥ repeat pairs)."""
+    _, counting = _bounds(instance)
+    return max(counting, max(forced_pairs(instance), default=0))
+
+
+def lower_bound_repeat_cost(instance: Instance) -> int:
+    """A lower bound on Σ over pairs of C(m, 2), the repeat part of the engine's objective.
+
+    A pair meeting m times shares C(m, 2) pairs of rounds, so the pigeonhole bounds of all pairs of
+    rounds add up; C(m, 2) ≥ m - 1, so the excess bound holds too.
+    """
+    return max(_bounds(instance)[1], sum(forced_pairs(instance)))
 
 
 def lower_bound_revisits(instance: Instance) -> int:

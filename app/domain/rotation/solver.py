@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from .affine import affine_rounds
 from .construct import construct
-from .measures import evaluate, lower_bound_excess, lower_bound_revisits
+from .measures import evaluate, lower_bound_repeat_cost, lower_bound_revisits
 from .model import Instance, RoundPlan, Schedule
+from .pigeonhole import forced_cost
 from .problem import W_REPEAT, W_REVISIT, Problem, compile_instance
 from .search import Budget, improve
 from .state import State
@@ -36,7 +37,7 @@ def solve(instance: Instance, *, time_limit: float | None = None, budget: Budget
         chosen = budget or Budget()
         if time_limit is not None:
             chosen = replace(chosen, deadline=time.monotonic() + time_limit)
-        target = W_REPEAT * lower_bound_excess(instance) + W_REVISIT * lower_bound_revisits(instance)
+        target = _target(instance)
         best: tuple[int, State] | None = None
         for preset, share in _starts(problem, instance, rng):
             start = State(problem, construct(problem, rng, preset))
@@ -52,20 +53,29 @@ def solve(instance: Instance, *, time_limit: float | None = None, budget: Budget
     return Schedule(rounds=tuple(rounds), stats=replace(stats, seconds=time.perf_counter() - started))
 
 
+def _target(instance: Instance) -> int:
+    """A cost no plan beats: reaching it ends the search (repeats and revisits both at their bounds)."""
+    separate = W_REPEAT * lower_bound_repeat_cost(instance) + W_REVISIT * lower_bound_revisits(instance)
+    return max(separate, forced_cost(instance, W_REPEAT, W_REVISIT))
+
+
 def _starts(problem: Problem, instance: Instance, rng: random.Random) -> list[tuple[list[dict[int, int]], float]]:
     """First plans to search from: an affine seeding where the rounds allow it, then greedy."""
     shape = _golfer_shape(problem, instance)
     if shape is None:
         return [([], 1.0)]
-    people, rooms, size = shape
+    people, rooms, size, hosts = shape
     seeded = affine_rounds(people, rooms, size, len(problem.free), rng)
     if not seeded:
         return [([], 1.0)]
+    for plan in seeded:
+        plan.update(hosts)
     return [(seeded, AFFINE_SHARE), ([], 1.0 - AFFINE_SHARE)]
 
 
-def _golfer_shape(problem: Problem, instance: Instance) -> tuple[list[int], list[int], int] | None:
-    """(people, rooms, size) if every free round seats the same people, no host, in equal full rooms."""
+def _golfer_shape(problem: Problem, instance: Instance) -> tuple[list[int], list[int], int, dict[int, int]] | None:
+    """(movers, rooms, movers per room, host -> room) if every free round seats the same people in equal full
+    rooms, and either no room has a host or every room has one who attends every free round."""
     if problem.fixed or instance.previous:
         return None
     present = {tuple(p for p in range(problem.n) if problem.attends[r][p]) for r in problem.free}
@@ -73,9 +83,15 @@ def _golfer_shape(problem: Problem, instance: Instance) -> tuple[list[int], list
     if len(present) != 1 or len(counts) != 1:
         return None
     people, k = list(present.pop()), counts.pop()
-    if k == 0 or len(people) % k or any(problem.host_room[p] >= 0 for p in people):
+    if k == 0 or len(people) % k:
         return None
-    return people, list(range(k)), len(people) // k
+    hosts = {p: problem.host_room[p] for p in people if problem.host_room[p] >= 0}
+    if not hosts:
+        return people, list(range(k)), len(people) // k, {}
+    if len(hosts) != k or k != problem.g:
+        return None
+    movers = [p for p in people if p not in hosts]
+    return movers, list(range(k)), len(movers) // k, hosts
 
 
 def _plans(problem: Problem, seats: list[list[int]]) -> list[RoundPlan]:
