@@ -238,6 +238,8 @@ def main() -> int:
                 ("where-am-I page (200)", base, lua_script(directory, "page", [f"/p/{t}" for t in tokens])),
                 ("update endpoint, unchanged (304)", base, lua_script(directory, "state304", [f"/p/{t}/state.json" for t in tokens], etags)),
                 ("update endpoint, changed (200)", base, lua_script(directory, "state200", [f"/p/{t}/state.json" for t in tokens])),
+                # Again at the end: on a shared machine the load varies; the lower of the two is the one judged.
+                ("where-am-I page (200), again", base, lua_script(directory, "page2", [f"/p/{t}" for t in tokens])),
             ]  # fmt: skip
             results = []
             print(
@@ -250,10 +252,11 @@ def main() -> int:
                 bare = results[0][1] if results else rps
                 results.append((name, rps, p99))
                 print(f"{name:36} {rps:9.0f} {p99:9.1f} {total:9d} {failed:7d} {rps / bare:8.0%}", flush=True)
-        page_ratio = results[1][1] / results[0][1]
-        ok = page_ratio >= 0.25 and results[1][2] < 200
+        page = min((results[1], results[4]), key=lambda r: r[1])
+        page_ratio = page[1] / results[0][1]
+        ok = page_ratio >= 0.25 and page[2] < 200
         print(
-            f"\nTarget: page ≥ 25% of bare and p99 < 200 ms → page at {page_ratio:.0%}, p99 {results[1][2]:.0f} ms: "
+            f"\nTarget: page ≥ 25% of bare and p99 < 200 ms → page at {page_ratio:.0%}, p99 {page[2]:.0f} ms: "
             + ("met" if ok else "NOT met")
         )
     finally:
