@@ -1,4 +1,8 @@
-"""Signals that features send and others subscribe to (webhooks, invites)."""
+"""Signals that features send and others subscribe to (webhooks, invites).
+
+Every signal is sent inside the sender's transaction, just before its commit: subscribers add rows
+(outbox deliveries) to the same session and never commit, so the change and its consequences land together.
+"""
 
 from blinker import Namespace
 
@@ -7,10 +11,10 @@ signals = Namespace()
 # Sent with sender=event, item=<café ProgrammeItem>, rounds=[round numbers] just before the commit.
 rounds_published = signals.signal("rounds-published")
 
-# Sent with sender=<RoundNote> after a note was submitted as final (committed), with actor=<Actor>.
+# Sent with sender=<RoundNote>, actor=<Actor> when a note is submitted as final, before the commit.
 notes_submitted = signals.signal("notes-submitted")
 
-# Sent with sender=event, report=<Report>, version=<ReportVersion> after a report version was published (committed).
+# Sent with sender=event, report=<Report>, version=<ReportVersion> when a version is published, before the commit.
 report_published = signals.signal("report-published")
 
 # Sent with sender=event, round=<CafeRound> when a café round starts (by hand on the live console),

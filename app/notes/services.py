@@ -85,6 +85,9 @@ def save_note(
         newly_submitted = _apply(note, content, actor, submit)
         db.session.flush()
         db.session.add(_revision(note, actor, autosave))
+        if newly_submitted:
+            # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
+            notes_submitted.send(note, actor=actor)
         db.session.commit()
     except (NoteConflict, IntegrityError):
         db.session.rollback()
@@ -92,7 +95,6 @@ def save_note(
     log.info("note %s (round %s, room %s) saved as version %s by %s", note.id, round_.id, room.id, note.version, actor)
     if newly_submitted:
         log.info("note %s submitted by %s", note.id, actor)
-        notes_submitted.send(note, actor=actor)
     return note
 
 

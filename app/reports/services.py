@@ -194,12 +194,11 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
         report.versions.append(version)
     report.state = ReportState.PUBLISHED
     report.current_version = version.number
+    db.session.flush()
+    # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
+    report_published.send(report.event, report=report, version=version)
     db.session.commit()
     log.info("report %s published as version %s by organiser %s", report.id, version.number, actor.id)
-    try:
-        report_published.send(report.event, report=report, version=version)
-    except Exception:  # the version is committed; a subscriber's failure must not look like a failed publish
-        log.exception("a report_published subscriber failed for report %s", report.id)
     return version
 
 

@@ -13,17 +13,15 @@ from werkzeug.routing import BuildError
 
 from app import signals
 from app.events.models import Event
-from app.extensions import db
 from app.invites.calendars import external
 from app.webhooks import services
 
 log = logging.getLogger(__name__)
 
 
-def _queue(event: Event, topic: str, text: str, data: Mapping[str, Any], *, commit: bool) -> None:
-    """Add the deliveries to the sender's session; commit only for signals sent after the sender's commit."""
-    if services.enqueue(event, topic, text, data) and commit:
-        db.session.commit()
+def _queue(event: Event, topic: str, text: str, data: Mapping[str, Any]) -> None:
+    """Add the deliveries to the sender's session: every signal is sent before the sender's commit."""
+    services.enqueue(event, topic, text, data)
 
 
 def _text(builder: Callable[[], str]) -> str:
@@ -44,7 +42,7 @@ def on_rounds_published(event: Event, **kwargs: Any) -> None:
         )
     )
     data = {"item": {"id": getattr(item, "id", None), "title": title}, "rounds": numbers}
-    _queue(event, "rounds.published", text, data, commit=False)
+    _queue(event, "rounds.published", text, data)
 
 
 def on_round_started(event: Event, **kwargs: Any) -> None:
@@ -57,7 +55,7 @@ def on_round_started(event: Event, **kwargs: Any) -> None:
         )
     )
     data = {"round": {"number": number, "question": question, "item_id": getattr(round_, "item_id", None)}}
-    _queue(event, "round.started", text.strip(), data, commit=False)
+    _queue(event, "round.started", text.strip(), data)
 
 
 def on_notes_submitted(note: Any, **kwargs: Any) -> None:
@@ -72,7 +70,7 @@ def on_notes_submitted(note: Any, **kwargs: Any) -> None:
         )
     )
     data = {"round": {"number": round_.number, "item_id": round_.item_id}, "room": {"id": room.id, "name": room.name}}
-    _queue(event, "notes.submitted", text, data, commit=True)  # sent after the note's commit
+    _queue(event, "notes.submitted", text, data)
 
 
 def on_report_published(event: Event, **kwargs: Any) -> None:
@@ -83,7 +81,7 @@ def on_report_published(event: Event, **kwargs: Any) -> None:
     except BuildError:  # the reports feature may name its page differently; the text stays useful without it
         url = ""
     text = _text(lambda: _("%(event)s: the report was published. %(url)s", event=event.title, url=url))
-    _queue(event, "report.published", text.strip(), {"version": number, "url": url}, commit=True)
+    _queue(event, "report.published", text.strip(), {"version": number, "url": url})
 
 
 def connect() -> None:

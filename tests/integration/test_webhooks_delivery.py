@@ -175,16 +175,23 @@ def test_add_endpoint_generates_a_secret(receiver: Receiver, cafe_event) -> None
     assert own.secret == "my-own-secret-1234"
 
 
-def test_post_commit_signals_commit_their_deliveries(receiver: Receiver, cafe_event) -> None:  # type: ignore[no-untyped-def]
+def test_signals_queue_deliveries_in_the_senders_transaction(receiver: Receiver, cafe_event) -> None:  # type: ignore[no-untyped-def]
     event, cafe = cafe_event
     make_endpoint(event=event, url=receiver.url)
     room = Room(item=cafe, name="テーブルA")
     note = RoundNote(round=cafe.rounds[0], room=room, summary="学び", submitted=True)
     db.session.add(note)
-    db.session.commit()
+    db.session.flush()
     signals.notes_submitted.send(note, actor=None)
     signals.report_published.send(event, report=None, version=None)
-    db.session.rollback()  # nothing of the sender's left to commit: the handler committed its rows
+    db.session.rollback()  # the sender gave up: its deliveries go with it
+    assert db.session.scalar(select(WebhookDelivery)) is None
+    note = RoundNote(round=cafe.rounds[0], room=Room(item=cafe, name="テーブルA"), summary="学び", submitted=True)
+    db.session.add(note)
+    db.session.flush()
+    signals.notes_submitted.send(note, actor=None)
+    signals.report_published.send(event, report=None, version=None)
+    db.session.commit()
     topics = sorted(d.topic for d in db.session.scalars(select(WebhookDelivery)))
     assert topics == ["notes.submitted", "report.published"]
     assert outbox.drain(utcnow()).sent == 2
