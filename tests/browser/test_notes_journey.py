@@ -60,7 +60,7 @@ def test_two_tabs_conflict_is_caught_and_merged(browser: Browser, live_server: s
     summary.locator("textarea").type("一方、長く続くチームほど移行に苦労している。")
     expect(summary.locator("input[value=edited]")).to_be_checked()
     screenshot(tab_b, "notes-02-merge-view")
-    tab_b.get_by_role("button", name="Save the merged note").click()
+    tab_b.get_by_role("button", name="統合した記録を保存").click()
 
     expect(tab_b.locator(".flash-success")).to_be_visible()
     merged = "オンラインで全国の仲間と気軽に話せるようになった。一方、長く続くチームほど移行に苦労している。"
@@ -97,7 +97,7 @@ def test_script_and_javascript_links_render_harmlessly(page: Page, live_server: 
     )
     wait_state(page, "saved")  # the preview is refreshed from the autosave response
     expect(page.locator("[data-note-preview] strong")).to_have_text("大事")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="下書き保存").click()
     expect(page.locator(".flash-success")).to_be_visible()
 
     preview = page.locator("[data-note-preview]")
@@ -147,12 +147,12 @@ def test_organiser_overview(page: Page, live_server: str, organizer: Organizer) 
     page.goto(live_server + cafe.url(host=0))
     page.fill("#summary", "リアルだからこそ五感を使える、という意見でまとまった。")
     page.fill("#key_points", "その土地の空気感\n雑談の価値\n名刺交換")
-    page.get_by_role("button", name="Submit as final").click()
+    page.get_by_role("button", name="確定して提出").click()
     expect(page.locator(".flash-success")).to_be_visible()
     page.goto(live_server + cafe.url(host=1, round_number=2))
     page.fill("#summary", "オンライン飲み会は飲んだ気にならない、という本音が出た。")
     page.uncheck("#publishable")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="下書き保存").click()
 
     page.goto(f"{live_server}/login")
     page.fill("#email", organizer.email)
@@ -162,5 +162,5 @@ def test_organiser_overview(page: Page, live_server: str, organizer: Organizer) 
     expect(page.locator(".notes-grid tbody tr")).to_have_count(3)
     expect(page.locator(".note-card:visible")).to_have_count(1)  # round 1 is open; round 2 is folded
     screenshot(page, "notes-06-overview")
-    page.locator(".notes-grid a", has_text="Open").first.click()
+    page.locator(".notes-grid a", has_text="開く").first.click()
     expect(page.locator("#summary")).to_have_value("リアルだからこそ五感を使える、という意見でまとまった。")

@@ -39,7 +39,7 @@ def test_reader_searches_reads_round_two_and_downloads_the_pdf(
     services.publish(services.create_report(other.event, organizer), organizer)
 
     page.goto(live_server + "/")
-    page.get_by_role("link", name=re.compile("報告|Reports")).first.click()
+    page.get_by_role("link", name=re.compile("レポート|Reports")).first.click()
     expect(page.locator(".archive-entry")).to_have_count(2)
     page.get_by_label(re.compile("キーワード|Keyword")).fill("雑談")
     page.get_by_role("button", name=re.compile("検索|Search")).click()
