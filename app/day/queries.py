@@ -14,8 +14,9 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
-from app.cafe.models import Room
+from app.day import holders
 from app.day import seating as snapshots
+from app.day.holders import EventInfo, Holder, LiveCheck
 from app.day.models import LiveState
 from app.day.seating import BroadcastInfo, Person
 from app.domain.live import ItemSlot, Moment, Override, Phase, RoundSlot, moment
@@ -23,7 +24,7 @@ from app.domain.schedule import Slot
 from app.events.models import CafeRound, ItemKind, ProgrammeItem
 from app.extensions import db
 from app.notes.models import RoundNote
-from app.participants.models import Participant, Role
+from app.participants.models import Role
 
 
 class LinkNotValid(NotFound):
@@ -60,12 +61,14 @@ class Programme:
     items: dict[int, ItemInfo]
     rounds: dict[int, RoundInfo]
     slots: tuple[ItemSlot, ...]
+    # A digest of every title, question and time, so an edit shows on pages (and in their ETags) too.
+    content: str = ""
 
     def signature(self) -> str:
         published = ",".join(
             f"{r.id}:{r.published_at.timestamp() if r.published_at else 0}" for r in self.rounds.values()
         )
-        return f"{self.window.starts_at.timestamp()}|{self.window.ends_at.timestamp()}|{published}"
+        return f"{self.window.starts_at.timestamp()}|{self.window.ends_at.timestamp()}|{published}|{self.content}"
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,23 @@ class SeatInfo:
     hosting: bool
 
 
+@dataclass(frozen=True)
+class _ItemView:
+    event: EventInfo
+
+
+@dataclass(frozen=True)
+class _RoundView:
+    id: int
+    number: int
+    item: _ItemView
+
+
 @dataclass
 class Personal:
     """Everything a personal page or its update endpoint needs, cheapest parts first."""
 
-    participant: Participant
+    participant: Holder
     programme: Programme
     now: Moment
     at: datetime
@@ -94,9 +109,12 @@ class Personal:
     broadcasts: list[BroadcastInfo] = field(default_factory=list)
     # Facilitators: round id → what their table said in the round before (the host briefs newcomers).
     previous_summaries: dict[int, str] = field(default_factory=dict)
-    # Facilitators: the model objects the notes feature's partial template expects.
-    round_models: dict[int, CafeRound] = field(default_factory=dict)
-    room_models: dict[int, Room] = field(default_factory=dict)
+    # Facilitators: what the notes feature's partial template reads of a round (id, number, item.event) and a room.
+    round_models: dict[int, _RoundView] = field(default_factory=dict)
+    room_models: dict[int, snapshots.RoomInfo] = field(default_factory=dict)
+    # Facilitators: (round id, room id) → the room's note, read once for the page (the notes partial asks per round).
+    notes: dict[tuple[int, int], RoundNote] = field(default_factory=dict)
+    check: LiveCheck | None = None
 
     @property
     def is_facilitator(self) -> bool:
@@ -150,27 +168,15 @@ class Personal:
 # ---- the holder of a link -----------------------------------------------------------------------
 
 
-def participant_by_token_or_404(token: str) -> Participant:
-    """The holder of a personal link, with the event; unknown or revoked tokens get a friendly 404."""
-    return holder_or_404(token)[0]
-
-
-def holder_or_404(token: str) -> tuple[Participant, Override | None, int]:
-    """The holder with their event, the organiser's manual round and the live revision: one query."""
+def holder_or_404(token: str) -> tuple[Holder, LiveCheck]:
+    """The holder with their event and the event's live check; unknown or revoked tokens get a friendly 404."""
     # Tokens are 43 characters; refuse odd lengths before touching the database.
     if not 20 <= len(token) <= 64:
         raise LinkNotValid(_link_message())
-    row = db.session.execute(
-        select(Participant, LiveState.round_id, LiveState.started_at, LiveState.revision)
-        .options(joinedload(Participant.event))
-        .outerjoin(LiveState, LiveState.event_id == Participant.event_id)
-        .where(Participant.token == token)
-    ).first()
-    if row is None:
+    found = holders.holder(token)
+    if found is None:
         raise LinkNotValid(_link_message())
-    person, round_id, started_at, revision = row
-    override = Override(round_id, started_at) if round_id and started_at else None
-    return person, override, revision or 0
+    return found
 
 
 def _link_message() -> str:
@@ -206,10 +212,22 @@ def programme(event_id: int, window: Slot) -> Programme:
 
 
 def forget_programme(event_id: int) -> None:
-    """Drop the cached timetable and seating (after a change made in this process)."""
+    """Drop the cached timetable, seating, roster and live check (after a change made in this process)."""
     with _cache_lock:
         _cache.pop(event_id, None)
     snapshots.forget(event_id)
+    holders.forget(event_id)
+
+
+def forget_everything() -> None:
+    """Drop every per-process cache of the personal pages: timetables, seating, rosters, rendered pages (tests)."""
+    from app.day import page_cache
+
+    with _cache_lock:
+        _cache.clear()
+    snapshots.forget_all()
+    holders.forget_all()
+    page_cache.clear()
 
 
 def _load_programme(event_id: int, window: Slot) -> Programme:
@@ -244,7 +262,8 @@ def _load_programme(event_id: int, window: Slot) -> Programme:
         )
         for item in sorted(items.values(), key=lambda i: i.starts_at)
     )
-    return Programme(window, items, rounds, slots)
+    content = hashlib.blake2b(repr((sorted(items.items()), sorted(rounds.items()))).encode(), digest_size=8)
+    return Programme(window, items, rounds, slots, content.hexdigest())
 
 
 # ---- live state, seats, room-mates ------------------------------------------------------------------
@@ -272,7 +291,7 @@ def seating_of(prog: Programme, event_id: int) -> snapshots.Seating:
     return snapshots.seating(event_id, sorted(prog.rounds), prog.signature())
 
 
-def seats_of(person: Participant, prog: Programme) -> dict[int, SeatInfo]:
+def seats_of(person: Holder, prog: Programme) -> dict[int, SeatInfo]:
     """round id → where the person is: their published seat, or the room they host in a published round."""
     plan = seating_of(prog, person.event_id)
     seats: dict[int, SeatInfo] = {}
@@ -296,19 +315,19 @@ def room_members(
     return {pair: list(plan.members.get(pair, ())) for pair in pairs}
 
 
-def personal_state(person: Participant, at: datetime, override: Override | None, revision: int) -> Personal:
+def personal_state(person: Holder, at: datetime, check: LiveCheck) -> Personal:
     """The cheap part of a personal page: enough to compute its ETag without rendering."""
     event = person.event
     window = Slot(event.id, event.starts_at, event.ends_at)
     prog = programme(event.id, window)
-    now = moment(window, prog.slots, at, override)
-    return Personal(person, prog, now, at, revision, seats_of(person, prog))
+    now = moment(window, prog.slots, at, check.override)
+    return Personal(person, prog, now, at, check.revision, seats_of(person, prog), check=check)
 
 
 def state_for_token(token: str, at: datetime) -> Personal:
     """The holder of `token` and what they should see at `at`; a friendly 404 for unknown links."""
-    person, override, revision = holder_or_404(token)
-    return personal_state(person, at, override, revision)
+    person, check = holder_or_404(token)
+    return personal_state(person, at, check)
 
 
 def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
@@ -329,34 +348,39 @@ def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
         ]
     state.broadcasts = snapshots.broadcasts(state.participant.event_id, state.revision)
     if state.is_facilitator:
+        state.notes = _notes_of(state)
         state.previous_summaries = previous_summaries(state)
-        if state.seats:
-            state.round_models = {
-                r.id: r for r in db.session.scalars(select(CafeRound).where(CafeRound.id.in_(list(state.seats))))
-            }
-            state.room_models = {
-                r.id: r
-                for r in db.session.scalars(select(Room).where(Room.id.in_({s.room_id for s in state.seats.values()})))
-            }
+        # What the notes partial reads of a round and a room, as plain values (no query for them).
+        event_view = _ItemView(state.participant.event)
+        state.round_models = {r: _RoundView(r, state.programme.rounds[r].number, event_view) for r in state.seats}
+        plan = seating_of(state.programme, state.participant.event_id)
+        state.room_models = {s.room_id: plan.rooms[s.room_id] for s in state.seats.values()}
     return state
 
 
+def _notes_of(state: Personal) -> dict[tuple[int, int], RoundNote]:
+    """(round id, room id) → note, for every round of the programme in the rooms the facilitator hosts: one query."""
+    rooms = {s.room_id for s in state.seats.values()}
+    if not rooms:
+        return {}
+    notes = db.session.scalars(
+        select(RoundNote)
+        .options(joinedload(RoundNote.updated_by), joinedload(RoundNote.updated_by_organizer))
+        .where(RoundNote.round_id.in_(list(state.programme.rounds)), RoundNote.room_id.in_(rooms))
+    )
+    return {(n.round_id, n.room_id): n for n in notes}
+
+
 def previous_summaries(state: Personal) -> dict[int, str]:
-    """round id → the summary of the previous round's note of the same room."""
-    wanted: dict[tuple[int, int], int] = {}
+    """round id → the summary of the previous round's note of the same room (from `state.notes`)."""
+    found: dict[int, str] = {}
     for seat in state.seats.values():
         rnd = state.programme.rounds[seat.round_id]
         before = next(
             (r for r in state.programme.rounds.values() if r.item_id == rnd.item_id and r.number == rnd.number - 1),
             None,
         )
-        if before is not None:
-            wanted[(before.id, seat.room_id)] = seat.round_id
-    if not wanted:
-        return {}
-    rows = db.session.execute(
-        select(RoundNote.round_id, RoundNote.room_id, RoundNote.summary).where(
-            RoundNote.round_id.in_({r for r, _ in wanted}), RoundNote.room_id.in_({room for _, room in wanted})
-        )
-    ).all()
-    return {wanted[(r, room)]: summary for r, room, summary in rows if (r, room) in wanted and summary.strip()}
+        note = state.notes.get((before.id, seat.room_id)) if before is not None else None
+        if note is not None and note.summary.strip():
+            found[seat.round_id] = note.summary
+    return found

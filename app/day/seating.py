@@ -87,6 +87,10 @@ class _Store:
         with self._lock:
             self._data.pop(key, None)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
 
 _seatings = _Store()
 _broadcasts = _Store()
@@ -185,3 +189,9 @@ def forget(event_id: int) -> None:
     """Drop this process's snapshots of an event (after a change made here)."""
     _seatings.forget(event_id)
     _broadcasts.forget(event_id)
+
+
+def forget_all() -> None:
+    """Drop every snapshot of this process (tests)."""
+    _seatings.clear()
+    _broadcasts.clear()

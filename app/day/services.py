@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import Organizer
+from app.day import holders
 from app.day.models import Broadcast, LiveState
 from app.day.queries import event_moment, forget_programme
 from app.domain.live import next_round_after
@@ -82,6 +83,7 @@ def follow_timetable(event: Event, organizer: Organizer) -> None:
     state.started_at = None
     state.revision += 1
     db.session.commit()
+    forget_programme(event.id)
     log.info("back to timetable: event=%s by organiser=%s", event.id, organizer.id)
 
 
@@ -94,6 +96,7 @@ def post_broadcast(event: Event, body: str, organizer: Organizer, *, urgent: boo
     db.session.add(message)
     live_state(event).revision += 1
     db.session.commit()
+    forget_programme(event.id)
     log.info("broadcast posted: event=%s id=%s by organiser=%s", event.id, message.id, organizer.id)
     return message
 
@@ -106,6 +109,7 @@ def delete_broadcast(event: Event, broadcast_id: int, organizer: Organizer) -> N
     db.session.delete(message)
     live_state(event).revision += 1
     db.session.commit()
+    forget_programme(event.id)
     log.info("broadcast deleted: event=%s id=%s by organiser=%s", event.id, broadcast_id, organizer.id)
 
 
@@ -124,6 +128,8 @@ def reissue_token(event: Event, participant_id: int, organizer: Organizer, now: 
     person.token = new_token()
     person.token_issued_at = now
     db.session.commit()
+    # The old token must stop working at once here; other workers see the change within their live check.
+    holders.forget(event.id)
     # Never log the token itself.
     log.info("personal link re-issued: event=%s participant=%s by organiser=%s", event.id, person.id, organizer.id)
     return person

@@ -57,6 +57,8 @@
       if (!response.ok) throw new Error(String(response.status));
       etag = response.headers.get("ETag");
       return response.json().then(function (data) {
+        // The server asks less often before and after the event (adaptive polling).
+        if (data.poll) every = Math.max(2, parseInt(data.poll, 10) || 5) * 1000;
         region.innerHTML = data.html;
         localTimes(region);
         tick();
