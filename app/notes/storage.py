@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from flask import Response, abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
 
 from app.domain.notes import image_size, sniff_image
 from app.notes.models import NoteImage
@@ -63,11 +66,44 @@ def store_image(stream: IO[bytes]) -> StoredFile:
                 "This file is not a PNG, JPEG, WebP or GIF image, whatever its name says. Please upload a photo or a picture."
             )
         )
+    data = _without_metadata(data, kind.extension)
     width, height = image_size(data[:65536], kind) or (None, None)
     filename = f"{secrets.token_hex(16)}.{kind.extension}"
     (folder() / filename).write_bytes(data)
     log.info("stored note image %s (%s, %d bytes)", filename, kind.content_type, len(data))
     return StoredFile(filename, kind.content_type, len(data), width, height)
+
+
+def _without_metadata(data: bytes, extension: str) -> bytes:
+    """Decode the image fully (a damaged or hostile file is refused) and drop its metadata.
+
+    Phone photos carry EXIF with the GPS position and the camera's owner; published graphic
+    recordings must not. JPEG, PNG and WebP are re-encoded without it (JPEG turned upright first);
+    GIFs, which carry no EXIF, are kept as they are so animations survive.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
+            if extension == "gif":
+                return data
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                clean = ImageOps.exif_transpose(image)
+                out = io.BytesIO()
+                if extension == "jpg":
+                    clean.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+                elif extension == "png":
+                    clean.save(out, "PNG", optimize=True)
+                else:
+                    clean.save(out, "WEBP", quality=90)
+                return out.getvalue()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        log.info("refused a note image that does not decode: %s", error)
+        raise ImageError(
+            _l("This image could not be read. It may be damaged; please export it again and retry.")
+        ) from None
 
 
 def image_path(image: NoteImage) -> Path:

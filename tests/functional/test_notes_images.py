@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 
 from app.auth.models import Organizer
 from app.extensions import db
@@ -48,17 +49,42 @@ def test_upload_stores_a_real_png_under_a_random_name(client: FlaskClient, cafe:
     image = db.session.query(NoteImage).one()
     assert image.content_type == "image/png" and (image.width, image.height) == (40, 30)
     assert image.filename.endswith(".png") and len(image.filename) == 36 and "/" not in image.filename
-    assert (uploads / image.filename).read_bytes() == png_bytes(40, 30)
+    with Image.open(uploads / image.filename) as stored:
+        assert stored.format == "PNG" and stored.size == (40, 30)
     assert image.note.version == 0  # a picture alone is not a text version: the form's version stays valid
     assert client.post(cafe.url(), data=note_data(0, summary="画像のあとに本文")).status_code == 302
     assert "ホワイトボード" in html and f"/p/{cafe.hosts[0].token}/notes/images/{image.id}" in html
+
+
+def test_photo_metadata_such_as_gps_is_removed(client: FlaskClient, cafe: NotesCafe, uploads: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "Phone maker"  # Make
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0)}  # GPSInfo: a position in Tokyo
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(photo, "JPEG", exif=exif)
+    assert b"Phone maker" in photo.getvalue()
+    upload(client, cafe.url(suffix="/images"), photo.getvalue(), name="whiteboard.jpg")
+    image = db.session.query(NoteImage).one()
+    stored = (uploads / image.filename).read_bytes()
+    assert b"Phone maker" not in stored and b"Exif" not in stored
+    with Image.open(io.BytesIO(stored)) as again:
+        assert again.size == (64, 48) and not again.getexif()
+
+
+def test_a_damaged_image_is_refused_clearly(client: FlaskClient, cafe: NotesCafe) -> None:
+    broken = png_bytes(40, 30)[:40] + b"\x00" * 40  # right magic bytes, nonsense after them
+    html = upload(client, cafe.url(suffix="/images"), broken)
+    assert "could not be read" in html
+    assert db.session.query(NoteImage).count() == 0
 
 
 def test_the_host_and_organisers_can_see_it_nobody_else(client: FlaskClient, cafe: NotesCafe) -> None:
     upload(client, cafe.url(suffix="/images"), png_bytes())
     image = db.session.query(NoteImage).one()
     own = client.get(f"/p/{cafe.hosts[0].token}/notes/images/{image.id}")
-    assert own.status_code == 200 and own.data == png_bytes() and own.mimetype == "image/png"
+    assert own.status_code == 200 and own.mimetype == "image/png"
+    with Image.open(io.BytesIO(own.data)) as served:
+        assert served.format == "PNG"
     assert own.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in own.headers["Content-Security-Policy"]
     own.close()
