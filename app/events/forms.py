@@ -96,9 +96,9 @@ class ItemForm(ZonedForm):
             raise ValidationError(_l("The end must be after the start."))
 
     def validate_room_size_max(self, field: IntegerField) -> None:
-        if self.kind.data == ItemKind.CAFE and self.room_size_min.data and field.data:
-            if field.data < self.room_size_min.data:
-                raise ValidationError(_l("The largest room cannot be smaller than the smallest."))
+        minimum = self.room_size_min.data
+        if self.kind.data == ItemKind.CAFE and minimum and field.data and field.data < minimum:
+            raise ValidationError(_l("The largest room cannot be smaller than the smallest."))
 
 
 class ShiftForm(ZonedForm):
