@@ -32,8 +32,9 @@ def cacheable() -> bool:
     return _ttl() > 0 and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
 
 
-def key(*parts: Hashable) -> tuple[Hashable, ...]:
-    return (request.host, request.full_path, *parts)
+def key(with_path: bool, *parts: Hashable) -> tuple[Hashable, ...]:
+    """A cache key: the host (absolute links), the path and query string if the body depends on them, `parts`."""
+    return (request.host, request.full_path if with_path else "", *parts)
 
 
 def get(cache_key: Hashable) -> str | None:

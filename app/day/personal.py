@@ -89,15 +89,24 @@ def _template(state: queries.Personal, fragment: bool) -> str:
 
 
 def _rendered(state: queries.Personal, etag: str, fragment: bool) -> str:
-    """The page (or its live part), from this process's cache when an identical one was rendered lately."""
+    """The page (or its live part), from this process's cache when an identical one was rendered lately.
+
+    The full page embeds the live part exactly as the update endpoint sends it, so each is rendered once.
+    """
     check = state.check
     notes = check.notes if check is not None and state.is_facilitator else ()
     roster = check.roster_key if check is not None else ()
-    cache_key = page_cache.key(state.participant.token, etag, fragment, roster, notes)
+    # The live part does not depend on the path; the full page does (the language switch links back to it).
+    cache_key = page_cache.key(not fragment, state.participant.token, etag, fragment, roster, notes)
     use_cache = page_cache.cacheable()
     if use_cache and (body := page_cache.get(cache_key)) is not None:
         return body
-    body = render_template(_template(state, fragment), **_context(queries.fill_page(state), etag))
+    if fragment:
+        body = render_template(_template(state, True), **_context(queries.fill_page(state), etag))
+    else:
+        live = Markup(_rendered(state, etag, fragment=True))
+        filled = state if state.filled else queries.fill_page(state)
+        body = render_template(_template(state, False), live_html=live, **_context(filled, etag))
     if use_cache:
         page_cache.put(cache_key, body)
     return body

@@ -115,6 +115,7 @@ class Personal:
     # Facilitators: (round id, room id) → the room's note, read once for the page (the notes partial asks per round).
     notes: dict[tuple[int, int], RoundNote] = field(default_factory=dict)
     check: LiveCheck | None = None
+    filled: bool = False  # fill_page has run
 
     @property
     def is_facilitator(self) -> bool:
@@ -355,6 +356,7 @@ def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
         state.round_models = {r: _RoundView(r, state.programme.rounds[r].number, event_view) for r in state.seats}
         plan = seating_of(state.programme, state.participant.event_id)
         state.room_models = {s.room_id: plan.rooms[s.room_id] for s in state.seats.values()}
+    state.filled = True
     return state
 
 
