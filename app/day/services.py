@@ -20,6 +20,7 @@ from app.events.models import CafeRound, Event, ProgrammeItem
 from app.extensions import db
 from app.participants import services as participant_services
 from app.participants.models import Participant, Role, Status, new_token
+from app.signals import round_started
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def start_round(event: Event, round_id: int, organizer: Organizer, now: datetime
     state.round_id = rnd.id
     state.started_at = now
     state.revision += 1
+    round_started.send(event, round=rnd)  # webhooks queue their deliveries in this transaction
     db.session.commit()
     forget_programme(event.id)
     log.info("round started by hand: event=%s round=%s by organiser=%s", event.id, rnd.number, organizer.id)

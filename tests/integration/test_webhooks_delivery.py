@@ -211,3 +211,17 @@ def test_retry_and_delete(receiver: Receiver, cafe_event) -> None:  # type: igno
     assert outbox.drain(utcnow()).sent == 1
     services.delete_endpoint(endpoint)
     assert db.session.scalar(select(OutboxMessage)) is None
+
+
+def test_starting_a_round_by_hand_queues_round_started(receiver: Receiver, cafe_event) -> None:  # type: ignore[no-untyped-def]
+    from app.day import services as day_services
+
+    event, cafe = cafe_event
+    make_endpoint(event=event, url=receiver.url)
+    organizer = event.organizers[0]
+    day_services.start_round(event, cafe.rounds[1].id, organizer, utcnow())
+    [delivery] = db.session.scalars(select(WebhookDelivery)).all()
+    assert delivery.topic == "round.started"
+    assert outbox.drain(utcnow()).sent == 1
+    body = json.loads(receiver.calls[0].body)
+    assert body["data"]["round"]["number"] == 2
