@@ -35,9 +35,10 @@ need_chromium() {
 case "${1:-}" in
   start)
     setup requirements.txt
+    port=${PORT:-5000}
+    export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$port}
     "$VENV/bin/flask" db upgrade
     "$VENV/bin/flask" demo
-    port=${PORT:-5000}
     echo
     echo "Tsunagu is running: open http://127.0.0.1:$port/  (organiser pages: http://127.0.0.1:$port/login)"
     echo "Stop with Ctrl+C."
