@@ -9,7 +9,7 @@ from flask_babel import get_translations
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app.day import page_cache, queries
+from app.day import live_parts, page_cache, queries
 from app.day.blueprint import bp
 from app.db import utcnow
 from app.domain.live import Phase
@@ -83,9 +83,12 @@ def _report_url(slug: str) -> str | None:
     return url_for("reports.show", slug=slug)
 
 
-def _template(state: queries.Personal, fragment: bool) -> str:
-    kind = "facilitator" if state.is_facilitator else "participant"
-    return f"day/_{kind}_live.html" if fragment else f"day/{kind}.html"
+# What the live part's pieces may read besides their own values: nothing about the holder.
+_SHARED_CONTEXT = ("gettext", "report_url", "notes_enabled")
+
+
+def _template(state: queries.Personal) -> str:
+    return "day/facilitator.html" if state.is_facilitator else "day/participant.html"
 
 
 def _rendered(state: queries.Personal, etag: str, fragment: bool) -> str:
@@ -102,11 +105,13 @@ def _rendered(state: queries.Personal, etag: str, fragment: bool) -> str:
     if use_cache and (body := page_cache.get(cache_key)) is not None:
         return body
     if fragment:
-        body = render_template(_template(state, True), **_context(queries.fill_page(state), etag))
+        filled = queries.fill_page(state)
+        base = {key: value for key, value in _context(filled, etag).items() if key in _SHARED_CONTEXT}
+        body = str(live_parts.live_html(filled, base))
     else:
         live = Markup(_rendered(state, etag, fragment=True))
         filled = state if state.filled else queries.fill_page(state)
-        body = render_template(_template(state, False), live_html=live, **_context(filled, etag))
+        body = render_template(_template(state), live_html=live, **_context(filled, etag))
     if use_cache:
         page_cache.put(cache_key, body)
     return body

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import false, select
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from app.day import holders
@@ -23,7 +22,6 @@ from app.domain.live import ItemSlot, Moment, Override, Phase, RoundSlot, moment
 from app.domain.schedule import Slot
 from app.events.models import CafeRound, ItemKind, ProgrammeItem
 from app.extensions import db
-from app.notes.models import RoundNote
 from app.participants.models import Role
 
 
@@ -113,7 +111,7 @@ class Personal:
     round_models: dict[int, _RoundView] = field(default_factory=dict)
     room_models: dict[int, snapshots.RoomInfo] = field(default_factory=dict)
     # Facilitators: (round id, room id) → the room's note, read once for the page (the notes partial asks per round).
-    notes: dict[tuple[int, int], RoundNote] = field(default_factory=dict)
+    notes: dict[tuple[int, int], snapshots.NoteInfo] = field(default_factory=dict)
     check: LiveCheck | None = None
     filled: bool = False  # fill_page has run
 
@@ -221,14 +219,15 @@ def forget_programme(event_id: int) -> None:
 
 
 def forget_everything() -> None:
-    """Drop every per-process cache of the personal pages: timetables, seating, rosters, rendered pages (tests)."""
-    from app.day import page_cache
+    """Drop every per-process cache of the personal pages: timetables, seating, rosters, pages, pieces (tests)."""
+    from app.day import fragments, page_cache
 
     with _cache_lock:
         _cache.clear()
     snapshots.forget_all()
     holders.forget_all()
     page_cache.clear()
+    fragments.clear()
 
 
 def _load_programme(event_id: int, window: Slot) -> Programme:
@@ -360,17 +359,17 @@ def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
     return state
 
 
-def _notes_of(state: Personal) -> dict[tuple[int, int], RoundNote]:
-    """(round id, room id) → note, for every round of the programme in the rooms the facilitator hosts: one query."""
+def _notes_of(state: Personal) -> dict[tuple[int, int], snapshots.NoteInfo]:
+    """(round id, room id) → note, for every round of the programme in the rooms the facilitator hosts.
+
+    From the event's notes snapshot (one query per notes fingerprint), filtered to the holder's rooms only.
+    """
     rooms = {s.room_id for s in state.seats.values()}
     if not rooms:
         return {}
-    notes = db.session.scalars(
-        select(RoundNote)
-        .options(joinedload(RoundNote.updated_by), joinedload(RoundNote.updated_by_organizer))
-        .where(RoundNote.round_id.in_(list(state.programme.rounds)), RoundNote.room_id.in_(rooms))
-    )
-    return {(n.round_id, n.room_id): n for n in notes}
+    fingerprint = state.check.notes if state.check is not None else None
+    event_notes = snapshots.notes(state.participant.event_id, sorted(state.programme.rounds), fingerprint)
+    return {pair: note for pair, note in event_notes.items() if pair[1] in rooms}
 
 
 def previous_summaries(state: Personal) -> dict[int, str]:

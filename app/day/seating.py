@@ -18,10 +18,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from app.auth.models import Organizer
 from app.cafe.models import Room, Seat
 from app.day.models import Broadcast
 from app.events.models import CafeRound
 from app.extensions import db
+from app.notes.models import RoundNote
 from app.participants.models import Participant
 
 T = TypeVar("T")
@@ -65,6 +67,26 @@ class BroadcastInfo:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class OrganizerName:
+    display_name: str
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    """What facilitators' pages show of a round note (the notes partial reads these names)."""
+
+    round_id: int
+    room_id: int
+    summary: str
+    publishable: bool
+    submitted: bool
+    version: int
+    updated_at: datetime
+    updated_by: Person | None
+    updated_by_organizer: OrganizerName | None
+
+
 class _Store:
     """A tiny per-process cache: key → (version, expiry, value); a new version or expiry reloads."""
 
@@ -94,6 +116,7 @@ class _Store:
 
 _seatings = _Store()
 _broadcasts = _Store()
+_notes = _Store()
 
 
 def _ttl(name: str, default: float) -> float:
@@ -185,13 +208,59 @@ def broadcasts(event_id: int, revision: int, limit: int = 5) -> list[BroadcastIn
     return _broadcasts.get(event_id, revision, _ttl("DAY_BROADCAST_CACHE_SECONDS", 60.0), load)
 
 
+def notes(event_id: int, round_ids: list[int], fingerprint: Hashable) -> dict[tuple[int, int], NoteInfo]:
+    """(round id, room id) → note, for every round of the event: one query per notes fingerprint.
+
+    The fingerprint is the live check's (count, sum of versions, last update of the event's notes): any
+    save moves it, so a kept snapshot is what a read would give now (the check is at most 1 s old).
+    """
+    return _notes.get(
+        event_id, (fingerprint, tuple(round_ids)), _ttl("DAY_NOTES_CACHE_SECONDS", 60.0),
+        lambda: _load_notes(round_ids),
+    )  # fmt: skip
+
+
+def _load_notes(round_ids: list[int]) -> dict[tuple[int, int], NoteInfo]:
+    if not round_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            RoundNote.round_id,
+            RoundNote.room_id,
+            RoundNote.summary,
+            RoundNote.publishable,
+            RoundNote.submitted,
+            RoundNote.version,
+            RoundNote.updated_at,
+            Participant.id,
+            Participant.family_name,
+            Participant.given_name,
+            Participant.organization,
+            Participant.department,
+            Organizer.id,
+            Organizer.display_name,
+        )
+        .outerjoin(Participant, Participant.id == RoundNote.updated_by_id)
+        .outerjoin(Organizer, Organizer.id == RoundNote.updated_by_organizer_id)
+        .where(RoundNote.round_id.in_(round_ids))
+    ).all()
+    found: dict[tuple[int, int], NoteInfo] = {}
+    for r in rows:
+        by = Person(r[7], r[8], r[9], r[10], r[11]) if r[7] is not None else None
+        by_organizer = OrganizerName(r[13] or "") if r[12] is not None else None
+        found[(r[0], r[1])] = NoteInfo(*r[:7], by, by_organizer)
+    return found
+
+
 def forget(event_id: int) -> None:
     """Drop this process's snapshots of an event (after a change made here)."""
     _seatings.forget(event_id)
     _broadcasts.forget(event_id)
+    _notes.forget(event_id)
 
 
 def forget_all() -> None:
     """Drop every snapshot of this process (tests)."""
     _seatings.clear()
     _broadcasts.clear()
+    _notes.clear()

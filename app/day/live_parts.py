@@ -1,0 +1,131 @@
+"""The live part of personal pages, assembled from pieces shared by room-mates and a small personal piece.
+
+A participant's live part is: the latest broadcasts (the same for the whole event), the "where to go now"
+card (the same for everyone in the same room in the same round, except the list of room-mates, which leaves
+out the holder), and "Your rounds" (one row per round, each the same for everyone in that room). The shared
+pieces are rendered from plain values only (a RoomView, never the holder's state) and kept in
+app/day/fragments.py under keys holding every value they show, language included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+
+from app.day import fragments
+from app.day.holders import EventInfo
+from app.day.queries import Personal, Programme, RoundInfo, SeatInfo
+from app.domain.live import Moment
+from app.i18n import current_language
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """What the shared card of a room reads: the programme's moment and the room in the focus round, no person."""
+
+    now: Moment
+    programme: Programme
+    focus_round: RoundInfo | None
+    seat: SeatInfo | None
+
+    @property
+    def current_round(self) -> RoundInfo | None:
+        return self.programme.rounds.get(self.now.round) if isinstance(self.now.round, int) else None
+
+    @property
+    def next_round(self) -> RoundInfo | None:
+        return self.programme.rounds.get(self.now.next_round) if isinstance(self.now.next_round, int) else None
+
+    @property
+    def seats(self) -> dict[int, SeatInfo]:
+        return {self.focus_round.id: self.seat} if self.focus_round and self.seat else {}
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    """A template rendered with the given values only (no request globals: nothing personal can leak in)."""
+    return current_app.jinja_env.get_template(name).render(context)
+
+
+def _kept(key: Hashable, name: str, context: Callable[[], dict[str, Any]]) -> tuple[str, ...]:
+    return fragments.kept(key, lambda: _render(name, context()))
+
+
+def broadcasts(state: Personal, base: dict[str, Any]) -> str:
+    """The organisers' latest messages: one piece for the whole event (per language)."""
+    event: EventInfo = state.participant.event
+    key = ("broadcasts", current_language(), event.timezone, tuple(state.broadcasts))
+    return fragments.fill(_kept(key, "day/_broadcasts.html", lambda: {**base, "state": state, "event": event}), "")
+
+
+def participant(state: Personal, base: dict[str, Any]) -> str:
+    """A participant's live part: shared card of their room with their own room-mates list, then their rounds."""
+    lang = current_language()
+    event = state.participant.event
+    focus = state.focus_round
+    seat = state.seats.get(focus.id) if focus else None
+    view = RoomView(state.now, state.programme, focus, seat)
+    card_key = ("card", lang, event, state.now, state.programme.signature(), focus, seat, base["report_url"])
+    card = _kept(
+        card_key,
+        "day/_participant_focus.html",
+        lambda: {**base, "state": view, "event": event, "mates_html": fragments.SLOT},
+    )
+    mates = tuple(state.mates.get(focus.id, ())) if focus and seat else ()
+    mates_html = "".join(_kept(("mates", lang, mates), "day/_participant_mates.html", lambda: {**base, "mates": mates}))
+    return broadcasts(state, base) + fragments.fill(card, mates_html) + rounds_table(state, base)
+
+
+def rounds_table(state: Personal, base: dict[str, Any]) -> str:
+    """'Your rounds': the table's frame per language, and each row shared by everyone in that room."""
+    rounds = state.rounds()
+    if not rounds:
+        return ""
+    lang = current_language()
+    event = state.participant.event
+    rows = []
+    for rnd in rounds:
+        seat = state.seats.get(rnd.id)
+        room_name = seat.room_name if seat else None
+        current = state.now.round == rnd.id
+        key = ("row", lang, event.timezone, rnd, room_name, current)
+        context = {**base, "event": event, "rnd": rnd, "room_name": room_name, "current": current}
+        rows.append("".join(_kept(key, "day/_round_row.html", lambda context=context: context)))
+    frame = _kept(("rounds", lang), "day/_rounds_table.html", lambda: {**base, "rows_html": fragments.SLOT})
+    return fragments.fill(frame, "".join(rows))
+
+
+def facilitator(state: Personal, base: dict[str, Any]) -> str:
+    """A facilitator's live part: broadcasts, then their focus card (keyed by their token: it links to their notes)."""
+    lang = current_language()
+    event = state.participant.event
+    focus = state.focus_round
+    seat = state.seats.get(focus.id) if focus else None
+    key = (
+        "host-card",
+        state.participant.token,
+        lang,
+        event,
+        state.now,
+        state.programme.signature(),
+        focus,
+        seat,
+        state.previous_summaries.get(focus.id) if focus else None,
+        tuple(state.mates.get(focus.id, ())) if focus else (),
+        base["report_url"],
+        base["notes_enabled"],
+    )
+    card = _kept(
+        key,
+        "day/_facilitator_live.html",
+        lambda: {**base, "state": state, "event": event, "person": state.participant},
+    )
+    return broadcasts(state, base) + fragments.fill(card, "")
+
+
+def live_html(state: Personal, base: dict[str, Any]) -> Markup:
+    """The live part of the holder's page (the update endpoint sends exactly this)."""
+    return Markup(facilitator(state, base) if state.is_facilitator else participant(state, base))
