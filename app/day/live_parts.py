@@ -126,6 +126,40 @@ def facilitator(state: Personal, base: dict[str, Any]) -> str:
     return broadcasts(state, base) + fragments.fill(card, "")
 
 
+def host_rounds(state: Personal, base: dict[str, Any]) -> Markup:
+    """The facilitator page's card per round, each kept until what it shows changes (keyed by the holder)."""
+    lang = current_language()
+    event = state.participant.event
+    cards = []
+    for rnd in state.rounds():
+        seat = state.seats.get(rnd.id)
+        context = {
+            **base,
+            "event": event,
+            "person": state.participant,
+            "rnd": rnd,
+            "seat": seat,
+            "current": state.now.round == rnd.id,
+            "summary": state.previous_summaries.get(rnd.id) if seat else None,
+            "coming": tuple(state.mates.get(rnd.id, ())) if seat else (),
+            "round_model": state.round_models.get(rnd.id),
+            "room_model": state.room_models.get(seat.room_id) if seat else None,
+            "room_note": lambda round_id, room_id: state.notes.get((round_id, room_id)),
+        }
+        note = state.notes.get((rnd.id, seat.room_id)) if seat else None
+        key = (
+            "host-round",
+            state.participant.token,
+            lang,
+            *(context[name] for name in ("event", "rnd", "seat", "current", "summary", "coming")),
+            *(context[name] for name in ("round_model", "room_model")),
+            note,
+            base["notes_enabled"],
+        )
+        cards.append("".join(_kept(key, "day/_host_round.html", lambda context=context: context)))
+    return Markup("".join(cards))
+
+
 def live_html(state: Personal, base: dict[str, Any]) -> Markup:
     """The live part of the holder's page (the update endpoint sends exactly this)."""
     return Markup(facilitator(state, base) if state.is_facilitator else participant(state, base))

@@ -111,7 +111,11 @@ def _rendered(state: queries.Personal, etag: str, fragment: bool) -> str:
     else:
         live = Markup(_rendered(state, etag, fragment=True))
         filled = state if state.filled else queries.fill_page(state)
-        body = render_template(_template(state), live_html=live, **_context(filled, etag))
+        context = _context(filled, etag)
+        if state.is_facilitator:
+            base = {key: value for key, value in context.items() if key in _SHARED_CONTEXT}
+            context["rounds_html"] = live_parts.host_rounds(filled, base)
+        body = render_template(_template(state), live_html=live, **context)
     if use_cache:
         page_cache.put(cache_key, body)
     return body

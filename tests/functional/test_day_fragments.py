@@ -104,10 +104,12 @@ def test_shared_pieces_hold_no_tokens_or_emails(client: FlaskClient) -> None:
             live(client, person.token)
             client.get(f"/p/{person.token}")
     secrets = [p.token for p in people] + [p.email for p in people]
-    shared = [parts for key, (_expiry, parts) in fragments._pieces.items() if key[0] != "host-card"]
+    personal = ("host-card", "host-round")
+    shared = [parts for key, (_expiry, parts) in fragments._pieces.items() if key[0] not in personal]
     assert shared
     assert not any(secret in "".join(parts) for parts in shared for secret in secrets)
-    # The facilitator's own card links to their notes, so it is kept under their token only.
+    # The facilitator's own cards link to their notes, so they are kept under their token only.
+    assert any(key[0] in personal for key in fragments._pieces)
     for key, (_expiry, parts) in fragments._pieces.items():
-        if key[0] == "host-card":
+        if key[0] in personal:
             assert all(p.token not in "".join(parts) for p in people if p.token != key[1])
