@@ -74,9 +74,22 @@ def participant(state: Personal, base: dict[str, Any]) -> str:
         "day/_participant_focus.html",
         lambda: {**base, "state": view, "event": event, "mates_html": fragments.SLOT},
     )
-    mates = tuple(state.mates.get(focus.id, ())) if focus and seat else ()
-    mates_html = "".join(_kept(("mates", lang, mates), "day/_participant_mates.html", lambda: {**base, "mates": mates}))
-    return broadcasts(state, base) + fragments.fill(card, mates_html) + rounds_table(state, base)
+    return broadcasts(state, base) + fragments.fill(card, _mates(state, seat, base)) + rounds_table(state, base)
+
+
+def _mates(state: Personal, seat: SeatInfo | None, base: dict[str, Any]) -> str:
+    """The holder's room-mates: the room's list (rendered once per room) without the holder themselves."""
+    if seat is None:
+        return ""
+    me = state.participant.id
+    room = state.members.get((seat.round_id, seat.room_id), ())
+    listed = tuple(p for p in room if seat.host is None or p.id != seat.host.id)
+    if not any(p.id != me for p in listed):
+        return ""
+    context = {**base, "mates": listed, "slot": fragments.SLOT}
+    key = ("mates", current_language(), listed)
+    head, *items, tail = _kept(key, "day/_participant_mates.html", lambda: context)
+    return head + "".join(item for person, item in zip(listed, items, strict=True) if person.id != me) + tail
 
 
 def rounds_table(state: Personal, base: dict[str, Any]) -> str:

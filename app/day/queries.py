@@ -104,6 +104,8 @@ class Personal:
     revision: int
     seats: dict[int, SeatInfo]
     mates: dict[int, list[Person]] = field(default_factory=dict)
+    # (round id, room id) → everyone seated there, for the room's shared list (fill_page).
+    members: dict[tuple[int, int], tuple[Person, ...]] = field(default_factory=dict)
     broadcasts: list[BroadcastInfo] = field(default_factory=list)
     # Facilitators: round id → what their table said in the round before (the host briefs newcomers).
     previous_summaries: dict[int, str] = field(default_factory=dict)
@@ -341,6 +343,7 @@ def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
     members = room_members(state.programme, state.participant.event_id, pairs)
     for rnd, room in pairs:
         host = state.seats[rnd].host
+        state.members[(rnd, room)] = tuple(members.get((rnd, room), ()))
         state.mates[rnd] = [
             p
             for p in members.get((rnd, room), [])
