@@ -19,6 +19,7 @@ from markupsafe import Markup
 from app.day import fragments
 from app.day.holders import EventInfo
 from app.day.queries import Personal, Programme, RoundInfo, SeatInfo
+from app.day.seating import BroadcastInfo
 from app.domain.live import Moment
 from app.i18n import current_language
 
@@ -45,6 +46,11 @@ class RoomView:
         return {self.focus_round.id: self.seat} if self.focus_round and self.seat else {}
 
 
+@dataclass(frozen=True)
+class _Broadcasts:
+    broadcasts: tuple[BroadcastInfo, ...]
+
+
 def _render(name: str, context: dict[str, Any]) -> str:
     """A template rendered with the given values only (no request globals: nothing personal can leak in)."""
     return current_app.jinja_env.get_template(name).render(context)
@@ -57,8 +63,10 @@ def _kept(key: Hashable, name: str, context: Callable[[], dict[str, Any]]) -> tu
 def broadcasts(state: Personal, base: dict[str, Any]) -> str:
     """The organisers' latest messages: one piece for the whole event (per language)."""
     event: EventInfo = state.participant.event
-    key = ("broadcasts", current_language(), event.timezone, tuple(state.broadcasts))
-    return fragments.fill(_kept(key, "day/_broadcasts.html", lambda: {**base, "state": state, "event": event}), "")
+    messages = tuple(state.broadcasts)
+    key = ("broadcasts", current_language(), event.timezone, messages)
+    context = {**base, "state": _Broadcasts(messages), "event": event}  # the messages only, not the holder
+    return fragments.fill(_kept(key, "day/_broadcasts.html", lambda: context), "")
 
 
 def participant(state: Personal, base: dict[str, Any]) -> str:
