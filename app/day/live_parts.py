@@ -18,28 +18,20 @@ from markupsafe import Markup
 
 from app.day import fragments
 from app.day.holders import EventInfo
-from app.day.queries import Personal, Programme, RoundInfo, SeatInfo
+from app.day.queries import MomentRounds, Personal, Programme, RoundInfo, SeatInfo
 from app.day.seating import BroadcastInfo
 from app.domain.live import Moment
 from app.i18n import current_language
 
 
 @dataclass(frozen=True)
-class RoomView:
+class RoomView(MomentRounds):
     """What the shared card of a room reads: the programme's moment and the room in the focus round, no person."""
 
     now: Moment
     programme: Programme
     focus_round: RoundInfo | None
     seat: SeatInfo | None
-
-    @property
-    def current_round(self) -> RoundInfo | None:
-        return self.programme.rounds.get(self.now.round) if isinstance(self.now.round, int) else None
-
-    @property
-    def next_round(self) -> RoundInfo | None:
-        return self.programme.rounds.get(self.now.next_round) if isinstance(self.now.next_round, int) else None
 
     @property
     def seats(self) -> dict[int, SeatInfo]:

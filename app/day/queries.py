@@ -93,8 +93,23 @@ class _RoundView:
     item: _ItemView
 
 
+class MomentRounds:
+    """The running and the next round of a moment, for views that hold `programme` and `now`."""
+
+    programme: Programme
+    now: Moment
+
+    @property
+    def current_round(self) -> RoundInfo | None:
+        return self.programme.rounds.get(self.now.round) if isinstance(self.now.round, int) else None
+
+    @property
+    def next_round(self) -> RoundInfo | None:
+        return self.programme.rounds.get(self.now.next_round) if isinstance(self.now.next_round, int) else None
+
+
 @dataclass
-class Personal:
+class Personal(MomentRounds):
     """Everything a personal page or its update endpoint needs, cheapest parts first."""
 
     participant: Holder
@@ -139,14 +154,6 @@ class Personal:
             )
         )
         return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
-
-    @property
-    def current_round(self) -> RoundInfo | None:
-        return self.programme.rounds.get(self.now.round) if isinstance(self.now.round, int) else None
-
-    @property
-    def next_round(self) -> RoundInfo | None:
-        return self.programme.rounds.get(self.now.next_round) if isinstance(self.now.next_round, int) else None
 
     @property
     def focus_round(self) -> RoundInfo | None:
