@@ -22,7 +22,9 @@ setup() {
 }
 
 need_chromium() {
-  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  # grep without -q reads all of fc-list's output: an early exit would kill fc-list with SIGPIPE,
+  # and under pipefail the check would then fail at random.
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
     return
   fi
   echo "Installing Chromium and Japanese fonts for the browser tests (Debian packages)…"
