@@ -34,6 +34,21 @@ need_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 }
 
+need_node_checks() {
+  # Independent checkers the tests run with node (tests/js/package.json, e.g. Microsoft's Adaptive Cards parser).
+  if [ -d tests/js/node_modules ] && [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "Installing Node.js for the test checkers (Debian packages)…"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  npm ci --prefix tests/js --silent --no-audit --no-fund
+}
+
 case "${1:-}" in
   start)
     setup requirements.txt
@@ -49,6 +64,7 @@ case "${1:-}" in
   test)
     setup requirements-dev.txt
     need_chromium
+    need_node_checks
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

@@ -54,6 +54,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SMTP_TLS": env.get("SMTP_TLS", "none"),  # none | starttls | ssl
         "MAIL_FROM": env.get("MAIL_FROM", "tsunagu@localhost"),
         "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "") == "1",
+        # A CA bundle for webhook receivers whose certificate comes from an in-house CA (closed networks).
+        "WEBHOOK_CA_BUNDLE": env.get("WEBHOOK_CA_BUNDLE", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",

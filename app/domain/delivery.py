@@ -40,14 +40,57 @@ def retryable_status(code: int) -> bool:
     return code >= 500 or code in (408, 429)
 
 
+# Prefixes that carry an IPv4 address inside an IPv6 one. Connecting to such an address reaches the
+# IPv4 host (NAT64 gateways, the kernel for IPv4-mapped sockets), so the IPv4 address decides.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: used by DNS64 on IPv6-only networks
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use prefix: an inside network
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d (RFC 4291)
+
+
+def _ipv4_in(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, NAT64), if it is one of those forms."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _tunnelled(ip: ipaddress.IPv6Address) -> bool:
+    """Transition forms we never call: 6to4, Teredo, ISATAP, local NAT64 and IPv4-compatible addresses.
+
+    Each wraps an IPv4 address that a relay or tunnel end may deliver to; they are deprecated or local
+    (RFC 7526, RFC 4380, RFC 5214, RFC 8215, RFC 4291), and no webhook receiver needs them.
+    """
+    interface_id = int(ip) & 0xFFFFFFFFFFFFFFFF
+    isatap = (interface_id >> 32) & 0xFDFFFFFF == 0x00005EFE
+    return (
+        ip.sixtofour is not None
+        or ip.teredo is not None
+        or isatap
+        or ip in _NAT64_LOCAL
+        or (ip in _IPV4_COMPATIBLE and int(ip) > 1)
+    )
+
+
 def blocked_address(address: str) -> bool:
-    """True for addresses a webhook must not reach: private, loopback, link-local and other non-global ones."""
+    """True for addresses a webhook must not reach.
+
+    Refused: private, loopback, link-local, multicast, reserved, unspecified and every other non-global
+    address, in either family, and IPv6 forms that wrap an IPv4 address unless the wrapped address is
+    itself public (IPv4-mapped and the NAT64 well-known prefix; 6to4, Teredo, ISATAP and the rest are
+    refused outright).
+    """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _ipv4_in(ip)
+        if inner is not None:
+            return blocked_address(str(inner))
+        if _tunnelled(ip) or ip.is_site_local:
+            return True
     return (
         ip.is_private
         or ip.is_loopback
@@ -59,11 +102,32 @@ def blocked_address(address: str) -> bool:
     )
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The signature header value: `sha256=` and the hex HMAC-SHA256 of the raw body."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+# How old a signed timestamp a receiver should accept (Stripe's default tolerance). Each attempt,
+# retries included, is signed afresh, so a late retry is never refused for its age.
+REPLAY_WINDOW = timedelta(minutes=5)
 
 
-def verify(secret: str, body: bytes, header: str) -> bool:
-    """Check a signature header in constant time (for receivers, and for our tests)."""
-    return hmac.compare_digest(sign(secret, body), header)
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The signature header value `t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>." + body>`."""
+    return f"t={timestamp},v1={_digest(secret, body, timestamp)}"
+
+
+def _digest(secret: str, body: bytes, timestamp: int) -> str:
+    message = str(timestamp).encode("ascii") + b"." + body
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, body: bytes, header: str, now: int, window: timedelta = REPLAY_WINDOW) -> bool:
+    """Check a signature header as a receiver should: a v1 signature matches and the timestamp is fresh."""
+    timestamp: int | None = None
+    signatures: list[str] = []
+    for part in header.split(","):
+        key, _sep, value = part.strip().partition("=")
+        if key == "t" and value.isdigit():
+            timestamp = int(value)
+        elif key == "v1":
+            signatures.append(value)
+    if timestamp is None or not signatures or abs(now - timestamp) > window.total_seconds():
+        return False
+    expected = _digest(secret, body, timestamp)
+    return any(hmac.compare_digest(expected, candidate) for candidate in signatures)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectMultipleField, StringField, widgets
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import web_url
@@ -14,6 +14,13 @@ TOPICS = (
     ("round.started", _l("Round started")),
     ("notes.submitted", _l("Notes submitted by a facilitator")),
     ("report.published", _l("Report published")),
+)
+
+
+FORMATS = (
+    ("json", _l("Plain JSON (programs)")),
+    ("slack", _l("Slack (Block Kit message)")),
+    ("teams", _l("Microsoft Teams (Adaptive Card)")),
 )
 
 
@@ -27,7 +34,16 @@ class EndpointForm(FlaskForm):
             Length(max=500),
             *web_url(_l("Please give a full link, like https://hooks.slack.com/…")),
         ],
-        description=_l("Slack and Teams incoming webhooks work as they are: the JSON has a “text” field."),
+        description=_l("A Slack incoming webhook, a Teams Workflows webhook, or your own program."),
+    )
+    format = SelectField(
+        _l("Format"),
+        choices=lambda: [("", _l("Automatic (from the address)")), *FORMATS],
+        default="",
+        description=_l(
+            "Teams Workflows webhooks accept only Adaptive Cards: choose Microsoft Teams for them. "
+            "Automatic picks Slack for hooks.slack.com, Teams for Workflows addresses, plain JSON otherwise."
+        ),
     )
     topics = SelectMultipleField(
         _l("Send when"),
@@ -41,3 +57,9 @@ class EndpointForm(FlaskForm):
         validators=[Optional(), Length(min=16, max=200)],
         description=_l("Leave empty to have one generated. It is shown once."),
     )
+
+
+class FormatForm(FlaskForm):
+    """Change how an existing endpoint's calls are laid out."""
+
+    format = SelectField(_l("Format"), choices=lambda: list(FORMATS))

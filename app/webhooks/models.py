@@ -23,6 +23,8 @@ class WebhookEndpoint(db.Model):
     url: Mapped[str] = mapped_column(String(500))
     secret: Mapped[str] = mapped_column(String(200))
     topics: Mapped[str] = mapped_column(String(200))  # space-separated, e.g. "rounds.published report.published"
+    # How the body is laid out: "json" (plain), "slack" (Block Kit) or "teams" (an Adaptive Card).
+    format: Mapped[str] = mapped_column(String(10), default="json", server_default="json")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,15 +1,13 @@
-"""Webhook endpoints and deliveries: register, enqueue on signals, send signed JSON, retry."""
+"""Webhook endpoints and deliveries: register, enqueue on signals, send signed bodies, retry."""
 
 from __future__ import annotations
 
 import json
 import logging
 import secrets
-import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
@@ -19,11 +17,13 @@ from sqlalchemy import select
 
 from app.db import utcnow
 from app.domain import delivery
+from app.domain import webhook_payloads as payloads
 from app.events.models import Event
 from app.extensions import db
 from app.invites import outbox
 from app.invites.calendars import uid_domain
 from app.invites.models import OutboxMessage
+from app.webhooks import transport
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -49,26 +49,19 @@ class WebhookError(ValueError):
 
 def unsafe_target(url: str) -> Any:
     """Why `url` must not be called (scheme, unresolvable, private address), or None when it is fine."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return _l("Use a link that starts with https://")
-    if current_app.config.get("WEBHOOK_ALLOW_PRIVATE"):
-        return None
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except (OSError, UnicodeError):
-        return _l("The address %(host)s could not be found.", host=parts.hostname)
-    addresses = {info[4][0] for info in infos}
-    if not addresses or any(delivery.blocked_address(str(a)) for a in addresses):
-        return _l(
-            "%(host)s points to a private or local network address; webhooks can only go to public internet addresses.",
-            host=parts.hostname,
-        )
+        transport.resolve(url, allow_private=bool(current_app.config.get("WEBHOOK_ALLOW_PRIVATE")))
+    except transport.RefusedTarget as refused:
+        return refused.reason
     return None
 
 
-def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "") -> WebhookEndpoint:
-    """Register an endpoint (the secret is generated when none is given). Commits."""
+def _format(fmt: str, url: str) -> str:
+    return fmt if fmt in payloads.FORMATS else payloads.guess_format(url)
+
+
+def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "", fmt: str = "") -> WebhookEndpoint:
+    """Register an endpoint (secret generated when none is given; format guessed from the URL when not chosen). Commits."""
     url = url.strip()
     if problem := unsafe_target(url):
         raise WebhookError(problem)
@@ -76,11 +69,27 @@ def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "") ->
     if not chosen:
         raise WebhookError(_l("Choose at least one."))
     endpoint = WebhookEndpoint(
-        event_id=event.id, url=url, topics=" ".join(chosen), secret=secret.strip() or secrets.token_urlsafe(32)
+        event_id=event.id,
+        url=url,
+        topics=" ".join(chosen),
+        secret=secret.strip() or secrets.token_urlsafe(32),
+        format=_format(fmt, url),
     )
     db.session.add(endpoint)
     db.session.commit()
-    log.info("webhook endpoint %s added to event %s (%s)", endpoint.id, event.slug, endpoint.topics)
+    log.info(
+        "webhook endpoint %s added to event %s (%s, %s)", endpoint.id, event.slug, endpoint.format, endpoint.topics
+    )
+    return endpoint
+
+
+def set_format(endpoint: WebhookEndpoint, fmt: str) -> WebhookEndpoint:
+    """Change how an endpoint's calls are laid out; calls already queued keep their body. Commits."""
+    if fmt not in payloads.FORMATS:
+        raise WebhookError(_l("Choose a format from the list."))
+    endpoint.format = fmt
+    db.session.commit()
+    log.info("webhook endpoint %s now receives %s", endpoint.id, fmt)
     return endpoint
 
 
@@ -116,64 +125,79 @@ def deliveries_of(event: Event, limit: int = 100) -> list[WebhookDelivery]:
     )
 
 
-def payload(event: Event, topic: str, text: str, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The JSON body: Slack/Teams read `text`; programs read the rest."""
-    return {
-        "text": text,
-        "topic": topic,
-        "occurred_at": now.isoformat(),
-        "event": {"slug": event.slug, "title": event.title},
-        "data": dict(data),
-    }
-
-
-def enqueue(event: Event, topic: str, text: str, data: Mapping[str, Any], now: datetime | None = None) -> int:
-    """Add one delivery per subscribed endpoint to the current session WITHOUT committing."""
-    now = now or utcnow()
-    count = 0
-    for endpoint in endpoints_of(event):
-        if not endpoint.active or topic not in endpoint.topic_list:
-            continue
-        body = json.dumps(payload(event, topic, text, data, now), ensure_ascii=False, sort_keys=True)
-        message = outbox.enqueue(
-            kind="webhook",
-            event_id=event.id,
-            recipient=endpoint.url,
-            subject=topic,
-            payload=body,
-            message_id=outbox.new_message_id(uid_domain()),
-            now=now,
-        )
-        db.session.add(WebhookDelivery(endpoint=endpoint, outbox=message, topic=topic))
-        count += 1
-    if count:
-        log.info("%s webhook deliveries of %s queued for event %s", count, topic, event.slug)
-    return count
-
-
-def send_test(endpoint: WebhookEndpoint, now: datetime) -> None:
-    """Queue a `ping` to one endpoint (to check the receiver and the signature). Commits."""
-    event = endpoint.event
-    body = json.dumps(
-        payload(event, "ping", f"Tsunagu: test from “{event.title}”", {"endpoint": endpoint.id}, now),
-        ensure_ascii=False,
-        sort_keys=True,
+def notice(
+    event: Event,
+    topic: str,
+    text: str,
+    data: Mapping[str, Any],
+    now: datetime,
+    *,
+    link: str = "",
+    link_label: str = "",
+    facts: Iterable[tuple[str, str]] = (),
+) -> payloads.Notice:
+    """What happened to `event`, ready to be laid out in each endpoint's format."""
+    return payloads.Notice(
+        topic=topic,
+        text=text,
+        occurred_at=now,
+        event_slug=event.slug,
+        event_title=event.title,
+        data=dict(data),
+        link=link,
+        link_label=link_label,
+        facts=tuple((str(label), str(value)) for label, value in facts),
     )
+
+
+def _queue(endpoint: WebhookEndpoint, found: payloads.Notice, now: datetime) -> None:
+    body = json.dumps(payloads.build(endpoint.format, found), ensure_ascii=False, sort_keys=True)
     message = outbox.enqueue(
         kind="webhook",
-        event_id=event.id,
+        event_id=endpoint.event_id,
         recipient=endpoint.url,
-        subject="ping",
+        subject=found.topic,
         payload=body,
         message_id=outbox.new_message_id(uid_domain()),
         now=now,
     )
-    db.session.add(WebhookDelivery(endpoint=endpoint, outbox=message, topic="ping"))
+    db.session.add(WebhookDelivery(endpoint=endpoint, outbox=message, topic=found.topic))
+
+
+def enqueue(event: Event, found: payloads.Notice, now: datetime | None = None) -> int:
+    """Add one delivery per subscribed endpoint to the current session WITHOUT committing."""
+    now = now or utcnow()
+    count = 0
+    for endpoint in endpoints_of(event):
+        if not endpoint.active or found.topic not in endpoint.topic_list:
+            continue
+        _queue(endpoint, found, now)
+        count += 1
+    if count:
+        log.info("%s webhook deliveries of %s queued for event %s", count, found.topic, event.slug)
+    return count
+
+
+def send_test(endpoint: WebhookEndpoint, now: datetime, text: str) -> None:
+    """Queue a `ping` to one endpoint (to check the receiver, the format and the signature). Commits."""
+    _queue(endpoint, notice(endpoint.event, "ping", text, {"endpoint": endpoint.id}, now), now)
     db.session.commit()
 
 
+def _describe(error: requests.RequestException, target: transport.Target) -> str:
+    """A short, readable reason for a failed call (the exception's own text is a long repr)."""
+    where = f"{target.host} ({target.address})"
+    if isinstance(error, requests.Timeout):
+        return f"{type(error).__name__}: no answer from {where} within {TIMEOUT} s"
+    if isinstance(error, requests.exceptions.SSLError):
+        return f"SSLError: the TLS certificate of {target.host} could not be verified"
+    if isinstance(error, requests.ConnectionError):
+        return f"ConnectionError: could not connect to {where}"
+    return f"{type(error).__name__}: {error}"[:300]
+
+
 def send_webhook(envelope: outbox.Envelope, config: Mapping[str, Any]) -> outbox.Outcome:
-    """POST one delivery: signed, 5 s timeout, no redirects, never to a private address (checked again now)."""
+    """POST one delivery: signed, 5 s timeout, no redirects, only to the public address checked just now."""
     endpoint = db.session.scalar(
         select(WebhookEndpoint).join(WebhookDelivery).where(WebhookDelivery.outbox_id == envelope.id)
     )
@@ -181,23 +205,29 @@ def send_webhook(envelope: outbox.Envelope, config: Mapping[str, Any]) -> outbox
         raise outbox.DeliveryError("the endpoint was removed", retry=False)
     secret, url = endpoint.secret, endpoint.url
     db.session.commit()  # end the read before the network call
-    # Checked at send time too: a name can be pointed at an internal address after registration.
-    if problem := unsafe_target(url):
+    # Resolved and checked now, and the call goes to that address: a name pointed at an internal address
+    # after registration, or answering differently a second time (DNS rebinding), reaches nothing.
+    try:
+        target = transport.resolve(url, allow_private=bool(config.get("WEBHOOK_ALLOW_PRIVATE")))
+    except transport.RefusedTarget as refused:
         with force_locale(config["BABEL_DEFAULT_LOCALE"]):
-            raise outbox.DeliveryError(str(problem), retry=False)
+            raise outbox.DeliveryError(str(refused), retry=refused.retry) from refused
     body = envelope.payload.encode("utf-8")
+    timestamp = int(utcnow().timestamp())
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Tsunagu-Webhooks/1",
-        SIGNATURE_HEADER: delivery.sign(secret, body),
-        TIMESTAMP_HEADER: str(int(utcnow().timestamp())),
+        SIGNATURE_HEADER: delivery.sign(secret, body, timestamp),
+        TIMESTAMP_HEADER: str(timestamp),
         DELIVERY_HEADER: envelope.message_id,
         TOPIC_HEADER: envelope.subject,
     }
     try:
-        response = requests.post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+        response = transport.post(
+            target, body, headers, timeout=TIMEOUT, verify=config.get("WEBHOOK_CA_BUNDLE") or True
+        )
     except requests.RequestException as error:
-        raise outbox.DeliveryError(f"{type(error).__name__}: {error}") from error
+        raise outbox.DeliveryError(_describe(error, target)) from error
     excerpt = response.text[:500]
     if 200 <= response.status_code < 300:
         return outbox.Outcome(response.status_code, excerpt)

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.invites import outbox
 from app.invites.forms import RetryForm
 from app.webhooks import hooks, services
-from app.webhooks.forms import EndpointForm
+from app.webhooks.forms import FORMATS, EndpointForm, FormatForm
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 bp = Blueprint("webhooks", __name__)
@@ -33,6 +33,8 @@ def _page(
         deliveries=services.deliveries_of(event),
         created=created,
         button=RetryForm(),
+        format_form=FormatForm(formdata=None),
+        formats=dict(FORMATS),
     ), status
 
 
@@ -51,7 +53,9 @@ def index(slug: str) -> tuple[str, int]:
     form = EndpointForm()
     if form.validate_on_submit():
         try:
-            endpoint = services.add_endpoint(event, form.url.data or "", form.topics.data or [], form.secret.data or "")
+            endpoint = services.add_endpoint(
+                event, form.url.data or "", form.topics.data or [], form.secret.data or "", form.format.data or ""
+            )
         except services.WebhookError as error:
             form.url.errors = [*form.url.errors, str(error)]
         else:
@@ -78,8 +82,23 @@ def test(slug: str, endpoint_id: int) -> Response:
     event = queries.owned_event_or_404(slug, current_organizer())
     endpoint = _endpoint_or_404(event, endpoint_id)
     if RetryForm().validate_on_submit():
-        services.send_test(endpoint, utcnow())
+        hooks.send_test(endpoint)
         flash(_("A test call was queued. It appears in the log below once sent."), "success")
+    return redirect(url_for("webhooks.index", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/webhooks/<int:endpoint_id>/format", methods=["POST"])
+@login_required
+def change_format(slug: str, endpoint_id: int) -> Response:
+    """Lay the endpoint's next calls out as plain JSON, a Slack message or a Teams card."""
+    event = queries.owned_event_or_404(slug, current_organizer())
+    endpoint = _endpoint_or_404(event, endpoint_id)
+    form = FormatForm()
+    if form.validate_on_submit():
+        services.set_format(endpoint, form.format.data or "")
+        flash(_("The format was changed. Send a test call to see it."), "success")
+    else:
+        flash(_("Choose a format from the list."), "error")
     return redirect(url_for("webhooks.index", slug=event.slug))
 
 

@@ -81,3 +81,29 @@ def test_test_call_retry_and_delete(client: FlaskClient, logged_in: Organizer) -
     assert delivery.outbox.status == MessageStatus.PENDING
     assert client.post(f"{base}/{endpoint.id}/delete").status_code == 302
     assert db.session.scalar(select(WebhookEndpoint)) is None and db.session.scalar(select(OutboxMessage)) is None
+
+
+def test_choose_and_change_the_format(app: Flask, client: FlaskClient, logged_in: Organizer) -> None:
+    event = factories.make_event(organizer=logged_in)
+    base = f"/manage/events/{event.slug}/webhooks"
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    try:
+        client.post(base, data={"url": "http://127.0.0.1:9999/teams", "topics": ["round.started"], "format": "teams"})
+        client.post(base, data={"url": "http://127.0.0.1:9999/auto", "topics": ["round.started"]})
+        response = client.post(
+            base, data={"url": "http://127.0.0.1:9999/x", "topics": ["round.started"], "format": "xml"}
+        )
+    finally:
+        app.config["WEBHOOK_ALLOW_PRIVATE"] = False
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+    teams, auto = db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all()
+    assert (teams.format, auto.format) == ("teams", "json")
+    page = client.get(base).get_data(as_text=True)
+    assert "Microsoft Teams (Adaptive Card)" in page and "Plain JSON (programs)" in page
+    assert client.post(f"{base}/{auto.id}/format", data={"format": "slack"}).status_code == 302
+    assert client.post(f"{base}/{teams.id}/format", data={"format": "xml"}).status_code == 302
+    db.session.expire_all()
+    assert (teams.format, auto.format) == ("teams", "slack")
+    other = factories.make_event()
+    foreign = make_endpoint(event=other, url="https://example.com/hook")
+    assert client.post(f"{base}/{foreign.id}/format", data={"format": "slack"}).status_code == 404

@@ -66,9 +66,9 @@ def test_signal_queues_a_signed_delivery_in_the_senders_transaction(receiver: Re
     _publish(event, cafe)
     assert outbox.drain(utcnow()).sent == 1
     [call] = receiver.calls
-    assert delivery.verify(SECRET, call.body, call.headers["X-Tsunagu-Signature"])
-    assert call.headers["X-Tsunagu-Signature"].startswith("sha256=")
-    assert call.headers["X-Tsunagu-Timestamp"].isdigit()
+    stamp = call.headers["X-Tsunagu-Timestamp"]
+    assert stamp.isdigit() and call.headers["X-Tsunagu-Signature"].startswith(f"t={stamp},v1=")
+    assert delivery.verify(SECRET, call.body, call.headers["X-Tsunagu-Signature"], now=int(stamp))
     assert call.headers["X-Tsunagu-Event"] == "rounds.published"
     assert call.headers["Content-Type"].startswith("application/json")
     data = json.loads(call.body)

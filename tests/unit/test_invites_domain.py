@@ -73,7 +73,8 @@ def test_blocked_addresses() -> None:
 
 def test_signature_roundtrip() -> None:
     body = '{"text":"部屋"}'.encode()
-    header = delivery.sign("secret", body)
-    assert header.startswith("sha256=") and len(header) == 7 + 64
-    assert delivery.verify("secret", body, header)
-    assert not delivery.verify("other", body, header)
+    header = delivery.sign("secret", body, 1_780_000_000)
+    assert header.startswith("t=1780000000,v1=") and len(header) == len("t=1780000000,v1=") + 64
+    assert delivery.verify("secret", body, header, now=1_780_000_000)
+    assert not delivery.verify("other", body, header, now=1_780_000_000)
+    assert not delivery.verify("secret", body, header, now=1_780_000_000 + 301)
