@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.api.http import error as api_error
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ def _messages() -> dict[int, str]:
 def _render(code: int, message: str | None = None) -> tuple[Response | str, int]:
     text = message or _messages().get(code, _messages()[400])
     if request.path.startswith("/api/"):
-        return jsonify(error={"code": code, "message": text}), code
+        return api_error(code, text)
     return render_template("errors/error.html", code=code, message=text), code
 
 
@@ -38,10 +40,15 @@ def init_app(app: Flask) -> None:
         return _render(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    def _http(error: HTTPException) -> Response | HTTPException:
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code, error.description if getattr(error, "custom", False) else None)
+        response = make_response(_render(error.code, error.description if getattr(error, "custom", False) else None))
+        # What the exception says about the answer: Allow on 405, WWW-Authenticate on 401, Retry-After…
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response | str, int]:

@@ -1,4 +1,4 @@
-"""The read-only JSON API, /api/v1 (documented in the README)."""
+"""The read-only JSON API, /api/v1: public events and programmes, and the OpenAPI description of it all."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, jsonify, url_for
 from werkzeug.wrappers import Response
 
+from app.api import http
+from app.api.openapi import description
 from app.db import utcnow
 from app.events import queries
 from app.events.models import CafeRound, Event, ProgrammeItem, Speaker
@@ -15,6 +17,7 @@ from app.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+bp.record_once(lambda state: http.init_app(state.app))
 
 
 def iso(value: Any, tz: str) -> str:
@@ -22,8 +25,10 @@ def iso(value: Any, tz: str) -> str:
     return value.astimezone(ZoneInfo(tz)).isoformat()
 
 
-def event_summary(event: Event) -> dict[str, Any]:
+def event_summary(event: Any) -> dict[str, Any]:
+    """The fields every event answer starts with (an Event or the day pages' EventInfo)."""
     return {
+        "id": event.id,
         "slug": event.slug,
         "title": event.title,
         "status": event.status.value,
@@ -36,54 +41,68 @@ def event_summary(event: Event) -> dict[str, Any]:
 
 def _speaker(speaker: Speaker) -> dict[str, Any]:
     return {
+        "id": speaker.id,
         "role": speaker.role.value,
         "family_name": speaker.family_name,
-        "given_name": speaker.given_name,
-        "organization": speaker.organization,
-        "department": speaker.department,
-        "bio": speaker.bio,
+        "given_name": http.opt(speaker.given_name),
+        "organization": http.opt(speaker.organization),
+        "department": http.opt(speaker.department),
+        "bio": http.opt(speaker.bio),
     }
 
 
 def _round(round_: CafeRound, tz: str) -> dict[str, Any]:
     return {
+        "id": round_.id,
         "number": round_.number,
-        "question": round_.question,
+        "question": http.opt(round_.question),
         "starts_at": iso(round_.starts_at, tz),
         "ends_at": iso(round_.ends_at, tz),
     }
 
 
 def _item(item: ProgrammeItem, tz: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    return {
+        "id": item.id,
         "kind": item.kind.value,
         "title": item.title,
-        "description": item.description,
+        "description": http.opt(item.description),
         "starts_at": iso(item.starts_at, tz),
         "ends_at": iso(item.ends_at, tz),
         "speakers": [_speaker(s) for s in item.speakers],
+        "rounds": [_round(r, tz) for r in item.rounds],
     }
-    if item.rounds:
-        data["rounds"] = [_round(r, tz) for r in item.rounds]
-    return data
 
 
 @bp.get("/events")
+@http.public_read("api.events")
 def events() -> Response:
-    """Published events, upcoming first then past."""
+    """Published events, upcoming first then past, a page at a time (?page=, ?per_page=)."""
     upcoming, past = queries.public_events(utcnow())
-    return jsonify(events=[event_summary(e) for e in upcoming + past])
+    found = upcoming + past
+    page = http.page_of(len(found))
+    return http.paginated("api.events", page, "events", [event_summary(e) for e in page.slice(found)])
 
 
 @bp.get("/events/<slug>")
+@http.public_read("api.event")
 def event(slug: str) -> Response:
     """One public event with its programme."""
-    found = queries.public_event_or_404(slug)
+    found: Event = queries.public_event_or_404(slug)
     return jsonify(
         {
             **event_summary(found),
-            "description": found.description,
-            "meeting_url": found.meeting_url,
+            "description": http.opt(found.description),
+            "meeting_url": http.opt(found.meeting_url),
             "programme": [_item(i, found.timezone) for i in found.items],
         }
     )
+
+
+@bp.get("/openapi.json")
+@http.public_read("api.openapi")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API (checked against the real answers in the test suite)."""
+    response = jsonify(description(url_for("api.events", _external=True).rsplit("/api/v1/", 1)[0]))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from app.api.http import error, opt
 from app.api.views import event_summary, iso
 from app.auth.models import Organizer
 from app.auth.services import organizer_for_api_token
@@ -28,17 +30,19 @@ def _bearer_organizer() -> Organizer | None:
 
 
 def _unauthorized() -> tuple[Response, int]:
-    response = jsonify(error={"code": 401, "message": "A valid API token is needed: Authorization: Bearer <token>."})
+    """401 in the caller's language (Accept-Language), with the scheme to use."""
+    response, status = error(401, _("A valid API token is needed: Authorization: Bearer <token>."))
     response.headers["WWW-Authenticate"] = 'Bearer realm="tsunagu"'
-    return response, 401
+    return response, status
 
 
 def _person(person: Participant) -> dict[str, Any]:
     return {
+        "id": person.id,
         "family_name": person.family_name,
-        "given_name": person.given_name,
-        "organization": person.organization,
-        "department": person.department,
+        "given_name": opt(person.given_name),
+        "organization": opt(person.organization),
+        "department": opt(person.department),
         "email": person.email,
     }
 
@@ -48,8 +52,9 @@ def _cafe(data: planner.CafeData, tz: str) -> dict[str, Any]:
     grid = queries.grid(data, data.published)
     for index, round_ in enumerate(data.rounds):
         entry: dict[str, Any] = {
+            "id": round_.id,
             "number": round_.number,
-            "question": round_.question,
+            "question": opt(round_.question),
             "starts_at": iso(round_.starts_at, tz),
             "ends_at": iso(round_.ends_at, tz),
             "published_at": iso(round_.published_at, tz) if round_.published_at else None,
@@ -63,15 +68,16 @@ def _cafe(data: planner.CafeData, tz: str) -> dict[str, Any]:
                 host = next((p for p in cell.people if p.id == room.host_id), None)
                 entry["rooms"].append(
                     {
+                        "id": room.id,
                         "name": room.name,
-                        "breakout_url": room.breakout_url or None,
+                        "breakout_url": opt(room.breakout_url),
                         "host": _person(host) if host else None,
                         "members": [_person(p) for p in cell.people if p is not host],
                     }
                 )
         rounds.append(entry)
-    return {"title": data.item.title, "room_size": {"min": data.item.room_size_min, "max": data.item.room_size_max},
-            "rounds": rounds}  # fmt: skip
+    return {"id": data.item.id, "title": data.item.title,
+            "room_size": {"min": data.item.room_size_min, "max": data.item.room_size_max}, "rounds": rounds}  # fmt: skip
 
 
 @bp.get("/events/<slug>/assignments")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, make_response, request
 from werkzeug.wrappers import Response
 
+from app.api.http import opt
 from app.api.views import event_summary, iso
 from app.day import queries
 from app.db import utcnow
@@ -22,10 +23,11 @@ def _person(p: queries.Person | None) -> dict[str, Any] | None:
     if p is None:
         return None
     return {
+        "id": p.id,
         "family_name": p.family_name,
-        "given_name": p.given_name,
-        "organization": p.organization,
-        "department": p.department,
+        "given_name": opt(p.given_name),
+        "organization": opt(p.organization),
+        "department": opt(p.department),
     }
 
 
@@ -39,6 +41,7 @@ def _payload(state: queries.Personal) -> dict[str, Any]:
         if info is None:
             return None
         return {
+            "id": info.id,
             "kind": info.kind.value,
             "title": info.title,
             "starts_at": iso(info.starts_at, tz),
@@ -50,16 +53,18 @@ def _payload(state: queries.Personal) -> dict[str, Any]:
         seat = state.seats.get(rnd.id)
         rounds.append(
             {
+                "id": rnd.id,
                 "number": rnd.number,
-                "question": rnd.question,
+                "question": opt(rnd.question),
                 "starts_at": iso(rnd.starts_at, tz),
                 "ends_at": iso(rnd.ends_at, tz),
                 "current": rnd.id == now.round,
                 "room": None
                 if seat is None
                 else {
+                    "id": seat.room_id,
                     "name": seat.room_name,
-                    "breakout_url": seat.breakout_url,
+                    "breakout_url": opt(seat.breakout_url),
                     "host": _person(seat.host),
                     "you_host": seat.hosting,
                     "room_mates": [_person(p) for p in state.mates.get(rnd.id, [])],
@@ -69,11 +74,12 @@ def _payload(state: queries.Personal) -> dict[str, Any]:
     current = state.current_round
     return {
         "event": event_summary(event),
-        "meeting_url": event.meeting_url,
+        "meeting_url": opt(event.meeting_url),
         "me": {
+            "id": state.participant.id,
             "family_name": state.participant.family_name,
-            "given_name": state.participant.given_name,
-            "organization": state.participant.organization,
+            "given_name": opt(state.participant.given_name),
+            "organization": opt(state.participant.organization),
             "role": state.participant.role.value,
         },
         "now": {
@@ -90,7 +96,8 @@ def _payload(state: queries.Personal) -> dict[str, Any]:
         },
         "rounds": rounds,
         "broadcasts": [
-            {"body": b.body, "important": b.urgent, "posted_at": iso(b.created_at, tz)} for b in state.broadcasts
+            {"id": b.id, "body": b.body, "important": b.urgent, "posted_at": iso(b.created_at, tz)}
+            for b in state.broadcasts
         ],
     }
 

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, jsonify, url_for
 from werkzeug.wrappers import Response
 
+from app.api import http
 from app.api.views import event_summary, iso
 from app.extensions import csrf
 from app.reports import queries
@@ -16,6 +17,7 @@ csrf.exempt(bp)
 
 
 @bp.get("/events/<slug>/report")
+@http.public_read("reports_api.report")
 def report(slug: str) -> Response:
     """The latest published version of an event's report (404 when none is public)."""
     found = queries.published_report_or_404(slug)

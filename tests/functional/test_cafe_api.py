@@ -44,7 +44,8 @@ def test_returns_the_published_rounds_with_rooms_hosts_and_members(client: Flask
     assert room["name"] == "Room 1" and room["breakout_url"] == "https://zoom.us/j/1?room=1"
     assert room["host"]["email"] == cafe.facilitators[0].email
     assert len(room["members"]) == 4
-    assert set(room["members"][0]) == {"family_name", "given_name", "organization", "department", "email"}
+    assert set(room["members"][0]) == {"id", "family_name", "given_name", "organization", "department", "email"}
+    assert room["id"] == next(r.id for r in cafe.rooms if r.name == "Room 1")
     seated = [m["email"] for r in first["rooms"] for m in r["members"]] + [r["host"]["email"] for r in first["rooms"]]
     assert sorted(seated) == sorted(p.email for p in cafe.people + cafe.facilitators)
 

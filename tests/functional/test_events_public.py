@@ -86,14 +86,17 @@ def test_api_event_has_programme_speakers_and_rounds(client: FlaskClient, db: ob
     make_cafe(event=event, rounds=3)
     data = client.get(f"/api/v1/events/{event.slug}").get_json()
     panel, cafe = data["programme"]
-    assert panel["speakers"][0] == {
+    speaker = panel["speakers"][0]
+    assert speaker == {
+        "id": speaker["id"],
         "role": "moderator",
         "family_name": "後藤",
         "given_name": "好美",
         "organization": "神戸市",
-        "department": "",
-        "bio": "",
+        "department": None,  # empty optional texts are null, everywhere in the API
+        "bio": None,
     }
+    assert panel["rounds"] == [] and panel["id"] != cafe["id"]
     assert [r["number"] for r in cafe["rounds"]] == [1, 2, 3]
     assert cafe["rounds"][0]["question"] == "最近の活動状況は？"
 

@@ -1,0 +1,439 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Objects are closed (`additionalProperties: false`): the suite checks every answer against this
+description (schemathesis on a running server), so a field added to an answer without being described
+here fails the tests. Empty optional texts are `null`, never "".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.participant_import import ROLES
+
+Schema = dict[str, Any]
+
+VERSION = "1.1.0"
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict[str, Schema], *, optional: tuple[str, ...] = ()) -> Schema:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+    }
+
+
+STRING: Schema = {"type": "string"}
+TEXT: Schema = _nullable({"type": "string", "minLength": 1})  # an optional text: null when not given
+ID: Schema = {"type": "integer", "minimum": 1}
+INSTANT: Schema = {"type": "string", "format": "date-time"}
+URL: Schema = {"type": "string", "format": "uri"}
+
+
+def _schemas() -> dict[str, Schema]:
+    person = {
+        "id": ID,
+        "family_name": STRING,
+        "given_name": TEXT,
+        "organization": TEXT,
+        "department": TEXT,
+    }
+    summary = {
+        "id": ID,
+        "slug": STRING,
+        "title": STRING,
+        "status": {"enum": ["draft", "published", "finished"]},
+        "timezone": {"type": "string", "examples": ["Asia/Tokyo"]},
+        "starts_at": INSTANT,
+        "ends_at": INSTANT,
+        "url": URL,
+    }
+    item_brief = _object(
+        {
+            "id": ID,
+            "kind": {"enum": ["talk", "panel", "cafe", "break", "social"]},
+            "title": STRING,
+            "starts_at": INSTANT,
+            "ends_at": INSTANT,
+        }
+    )
+    return {
+        "Error": _object(
+            {"error": _object({"code": {"type": "integer", "minimum": 400, "maximum": 599}, "message": STRING})}
+        ),
+        "EventSummary": _object(summary),
+        "Pagination": _object(
+            {
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": 200},
+                "total": {"type": "integer", "minimum": 0},
+                "pages": {"type": "integer", "minimum": 1},
+                "next": _nullable(URL),
+                "previous": _nullable(URL),
+            }
+        ),
+        "EventList": _object(
+            {"events": {"type": "array", "items": _ref("EventSummary")}, "pagination": _ref("Pagination")}
+        ),
+        "Speaker": _object(
+            {
+                "id": ID,
+                "role": {"enum": ["speaker", "moderator"]},
+                "family_name": STRING,
+                "given_name": TEXT,
+                "organization": TEXT,
+                "department": TEXT,
+                "bio": TEXT,
+            }
+        ),
+        "Round": _object(
+            {
+                "id": ID,
+                "number": {"type": "integer", "minimum": 1},
+                "question": TEXT,
+                "starts_at": INSTANT,
+                "ends_at": INSTANT,
+            }
+        ),  # fmt: skip
+        "ProgrammeItem": _object(
+            {
+                "id": ID,
+                "kind": {"enum": ["talk", "panel", "cafe", "break", "social"]},
+                "title": STRING,
+                "description": TEXT,
+                "starts_at": INSTANT,
+                "ends_at": INSTANT,
+                "speakers": {"type": "array", "items": _ref("Speaker")},
+                "rounds": {"type": "array", "items": _ref("Round")},
+            }
+        ),
+        "Event": _object(
+            {
+                **summary,
+                "description": TEXT,
+                "meeting_url": _nullable(URL),
+                "programme": {"type": "array", "items": _ref("ProgrammeItem")},
+            }
+        ),
+        "Report": _object(
+            {
+                "event": _ref("EventSummary"),
+                "version": {"type": "integer", "minimum": 1},
+                "published_at": INSTANT,
+                "versions": {
+                    "type": "array",
+                    "items": _object({"number": {"type": "integer", "minimum": 1}, "url": URL}),
+                },
+                "url": URL,
+                "downloads": _object({"md": URL, "html": URL, "pdf": URL}),
+                "report": {
+                    "type": "object",
+                    "description": "The published snapshot; see docs/api-reports.md for its fields.",
+                    "required": ["title", "programme", "rounds", "stats"],
+                },
+            }
+        ),
+        "Person": _object(person),
+        "PersonWithEmail": _object({**person, "email": {"type": "string", "format": "email"}}),
+        "Assignments": _object(
+            {
+                **summary,
+                "cafes": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": ID,
+                            "title": STRING,
+                            "room_size": _object({"min": {"type": "integer"}, "max": {"type": "integer"}}),
+                            "rounds": {
+                                "type": "array",
+                                "items": _object(
+                                    {
+                                        "id": ID,
+                                        "number": {"type": "integer", "minimum": 1},
+                                        "question": TEXT,
+                                        "starts_at": INSTANT,
+                                        "ends_at": INSTANT,
+                                        "published_at": _nullable(INSTANT),
+                                        "rooms": {
+                                            "type": "array",
+                                            "items": _object(
+                                                {
+                                                    "id": ID,
+                                                    "name": STRING,
+                                                    "breakout_url": _nullable(URL),
+                                                    "host": _nullable(_ref("PersonWithEmail")),
+                                                    "members": {"type": "array", "items": _ref("PersonWithEmail")},
+                                                }
+                                            ),
+                                        },
+                                    }
+                                ),
+                            },
+                        }
+                    ),
+                },
+            }
+        ),
+        "ItemBrief": item_brief,
+        "Me": _object(
+            {
+                "event": _ref("EventSummary"),
+                "meeting_url": _nullable(URL),
+                "me": _object(
+                    {
+                        "id": ID,
+                        "family_name": STRING,
+                        "given_name": TEXT,
+                        "organization": TEXT,
+                        "role": {"enum": list(ROLES)},
+                    }
+                ),
+                "now": _object(
+                    {
+                        "phase": {"enum": ["before", "during", "after"]},
+                        "item": _nullable(_ref("ItemBrief")),
+                        "round": _nullable({"type": "integer", "minimum": 1}),
+                        "round_ends_at": _nullable(INSTANT),
+                        "started_by_hand": {"type": "boolean"},
+                    }
+                ),
+                "next": _object(
+                    {
+                        "item": _nullable(_ref("ItemBrief")),
+                        "round": _nullable({"type": "integer", "minimum": 1}),
+                        "starts_at": _nullable(INSTANT),
+                    }
+                ),
+                "rounds": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": ID,
+                            "number": {"type": "integer", "minimum": 1},
+                            "question": TEXT,
+                            "starts_at": INSTANT,
+                            "ends_at": INSTANT,
+                            "current": {"type": "boolean"},
+                            "room": _nullable(
+                                _object(
+                                    {
+                                        "id": ID,
+                                        "name": STRING,
+                                        "breakout_url": _nullable(URL),
+                                        "host": _nullable(_ref("Person")),
+                                        "you_host": {"type": "boolean"},
+                                        "room_mates": {"type": "array", "items": _ref("Person")},
+                                    }
+                                )
+                            ),
+                        }
+                    ),
+                },
+                "broadcasts": {
+                    "type": "array",
+                    "items": _object(
+                        {"id": ID, "body": STRING, "important": {"type": "boolean"}, "posted_at": INSTANT}
+                    ),
+                },
+            }
+        ),
+    }
+
+
+def _json(schema: str, description: str, headers: dict[str, Schema] | None = None) -> Schema:
+    answer: Schema = {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+def _error(description: str, headers: dict[str, Schema] | None = None) -> Schema:
+    return _json("Error", description, headers)
+
+
+CORS = {"Access-Control-Allow-Origin": {"schema": {"const": "*"}, "required": True,
+                                        "description": "Public reads may be fetched from any web site."}}  # fmt: skip
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1},
+        "description": "The event's slug (its address on the site)."}  # fmt: skip
+LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "Error messages are in Japanese (default) or English."}  # fmt: skip
+
+
+def _not_found(what: str) -> Schema:
+    return _error(f"{what} (an error body in the caller's language).")
+
+
+def _paths() -> dict[str, Schema]:
+    return {
+        "/api/v1/events": {
+            "get": {
+                "operationId": "listEvents",
+                "summary": "Published events, upcoming first (soonest first), then past (latest first)",
+                "tags": ["public"],
+                "parameters": [
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1},
+                    },
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                    },
+                    LANGUAGE,
+                ],  # fmt: skip
+                "responses": {
+                    "200": _json(
+                        "EventList",
+                        "One page of events; `Link` has rel=first/prev/next/last (RFC 8288).",
+                        {**CORS, "Link": {"schema": STRING, "required": True}},
+                    ),
+                    "400": _error("`page` or `per_page` is not a whole number in range.", CORS),
+                },
+            }
+        },
+        "/api/v1/events/{slug}": {
+            "get": {
+                "operationId": "getEvent",
+                "summary": "One public event with its programme (items, speakers, café rounds and questions)",
+                "tags": ["public"],
+                "parameters": [SLUG, LANGUAGE],
+                "responses": {
+                    "200": _json("Event", "The event.", CORS),
+                    "404": _not_found("No such public event"),
+                },
+            }
+        },
+        "/api/v1/events/{slug}/report": {
+            "get": {
+                "operationId": "getReport",
+                "summary": "The latest published version of an event's report",
+                "tags": ["public"],
+                "parameters": [SLUG, LANGUAGE],
+                "responses": {
+                    "200": _json("Report", "The report.", CORS),
+                    "404": _not_found("No published report for this event"),
+                },
+            }
+        },
+        "/api/v1/events/{slug}/assignments": {
+            "get": {
+                "operationId": "getAssignments",
+                "summary": "The published seating of every café round (organisers of the event only)",
+                "tags": ["organisers"],
+                "security": [{"apiToken": []}],
+                "parameters": [SLUG, LANGUAGE],
+                "responses": {
+                    "200": _json("Assignments", "Rooms, hosts and members per published round."),
+                    "401": _error(
+                        "No token, or not a valid one.",
+                        {"WWW-Authenticate": {"schema": STRING, "required": True}},
+                    ),
+                    "404": _not_found("No such event, or it belongs to other organisers"),
+                },
+            }
+        },
+        "/api/v1/me/{token}": {
+            "get": {
+                "operationId": "getMeByPath",
+                "summary": "A personal link holder's day: now, next and their room in every round",
+                "tags": ["personal"],
+                "parameters": [
+                    {
+                        "name": "token",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1},
+                        "description": "The personal link's token.",
+                    },
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": STRING},
+                    LANGUAGE,
+                ],  # fmt: skip
+                "responses": {
+                    "200": _json("Me", "The holder's day.", {"ETag": {"schema": STRING, "required": True}}),
+                    "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
+                    "404": _not_found("Unknown or revoked token"),
+                },
+            }
+        },
+        "/api/v1/me": {
+            "get": {
+                "operationId": "getMe",
+                "summary": "The same, with the token in a header (keeps it out of access logs)",
+                "tags": ["personal"],
+                "parameters": [
+                    {
+                        "name": "X-Personal-Token",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1},
+                    },
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": STRING},
+                    LANGUAGE,
+                ],  # fmt: skip
+                "responses": {
+                    "200": _json("Me", "The holder's day.", {"ETag": {"schema": STRING, "required": True}}),
+                    "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
+                    "404": _not_found("No token, or an unknown or revoked one"),
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "getOpenAPI",
+                "summary": "This description",
+                "tags": ["public"],
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "headers": CORS,
+                        "content": {"application/json": {"schema": {"type": "object", "required": ["openapi"]}}},
+                    }
+                },
+            }
+        },
+    }
+
+
+def description(base_url: str) -> Schema:
+    """The whole document; `base_url` is where this site answers (PUBLIC_BASE_URL or the request's host)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tsunagu API",
+            "version": VERSION,
+            "summary": "Programmes, reports, café seating and personal schedules of online summits and world cafés.",
+            "description": (
+                "Read-only JSON (UTF-8). Times are ISO 8601 with the event zone's offset. Empty optional texts "
+                'are null. Errors are `{"error": {"code", "message"}}` in the language of Accept-Language '
+                "(Japanese by default). Public reads (tag `public`) send `Access-Control-Allow-Origin: *`; "
+                "personal and organiser endpoints do not. A method a path does not offer answers 405 with `Allow`."
+            ),
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": base_url}],
+        "tags": [
+            {"name": "public", "description": "No login; CORS allowed from any origin."},
+            {"name": "organisers", "description": "An organiser's API token (issued at /account/api-token)."},
+            {"name": "personal", "description": "A personal link's token is the credential."},
+        ],
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "apiToken": {"type": "http", "scheme": "bearer", "description": "Issued at /account/api-token."}
+            },
+        },
+    }
