@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import web_url
+from app.forms import Form, web_url
 
 TOPICS = (
     ("rounds.published", _l("Rounds published (seating of café rounds)")),
@@ -24,7 +23,7 @@ FORMATS = (
 )
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(Form):
     """A URL, the topics it wants and (optionally) a secret of the receiver's choosing."""
 
     url = StringField(
@@ -59,7 +58,7 @@ class EndpointForm(FlaskForm):
     )
 
 
-class FormatForm(FlaskForm):
+class FormatForm(Form):
     """Change how an existing endpoint's calls are laid out."""
 
     format = SelectField(_l("Format"), choices=lambda: list(FORMATS))
