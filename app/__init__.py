@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "app.participants.public",
     "app.cafe.views",
     "app.cafe.exports",
+    "app.cafe.zoom",
     "app.cafe.api",
     "app.invites.views",
     "app.webhooks.views",

@@ -262,16 +262,23 @@ def _error(description: str, headers: dict[str, Schema] | None = None) -> Schema
     return _json("Error", description, headers)
 
 
+# Text without control characters: the app refuses them anywhere in a request (app/security/input_guard.py).
+PLAIN_TEXT = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 CORS = {"Access-Control-Allow-Origin": {"schema": {"const": "*"}, "required": True,
                                         "description": "Public reads may be fetched from any web site."}}  # fmt: skip
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1},
+SLUG = {"name": "slug", "in": "path", "required": True,
+        "schema": {"type": "string", "minLength": 1, "pattern": PLAIN_TEXT},
         "description": "The event's slug (its address on the site)."}  # fmt: skip
-LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"},
+LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
+            "schema": {"type": "string", "pattern": PLAIN_TEXT},
             "description": "Error messages are in Japanese (default) or English."}  # fmt: skip
 
 
 def _not_found(what: str) -> Schema:
     return _error(f"{what} (an error body in the caller's language).")
+
+
+CONTROL = _error("The request holds control characters (e.g. NUL), which the app refuses everywhere.")
 
 
 def _paths() -> dict[str, Schema]:
@@ -300,7 +307,7 @@ def _paths() -> dict[str, Schema]:
                         "One page of events; `Link` has rel=first/prev/next/last (RFC 8288).",
                         {**CORS, "Link": {"schema": STRING, "required": True}},
                     ),
-                    "400": _error("`page` or `per_page` is not a whole number in range.", CORS),
+                    "400": _error("`page` or `per_page` is not a whole number in range, or control characters.", CORS),
                 },
             }
         },
@@ -312,6 +319,7 @@ def _paths() -> dict[str, Schema]:
                 "parameters": [SLUG, LANGUAGE],
                 "responses": {
                     "200": _json("Event", "The event.", CORS),
+                    "400": CONTROL,
                     "404": _not_found("No such public event"),
                 },
             }
@@ -324,6 +332,7 @@ def _paths() -> dict[str, Schema]:
                 "parameters": [SLUG, LANGUAGE],
                 "responses": {
                     "200": _json("Report", "The report.", CORS),
+                    "400": CONTROL,
                     "404": _not_found("No published report for this event"),
                 },
             }
@@ -337,6 +346,7 @@ def _paths() -> dict[str, Schema]:
                 "parameters": [SLUG, LANGUAGE],
                 "responses": {
                     "200": _json("Assignments", "Rooms, hosts and members per published round."),
+                    "400": CONTROL,
                     "401": _error(
                         "No token, or not a valid one.",
                         {"WWW-Authenticate": {"schema": STRING, "required": True}},
@@ -355,15 +365,21 @@ def _paths() -> dict[str, Schema]:
                         "name": "token",
                         "in": "path",
                         "required": True,
-                        "schema": {"type": "string", "minLength": 1},
+                        "schema": {"type": "string", "minLength": 1, "pattern": PLAIN_TEXT},
                         "description": "The personal link's token.",
                     },
-                    {"name": "If-None-Match", "in": "header", "required": False, "schema": STRING},
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "pattern": PLAIN_TEXT},
+                    },
                     LANGUAGE,
                 ],  # fmt: skip
                 "responses": {
                     "200": _json("Me", "The holder's day.", {"ETag": {"schema": STRING, "required": True}}),
                     "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
+                    "400": CONTROL,
                     "404": _not_found("Unknown or revoked token"),
                 },
             }
@@ -378,14 +394,20 @@ def _paths() -> dict[str, Schema]:
                         "name": "X-Personal-Token",
                         "in": "header",
                         "required": True,
-                        "schema": {"type": "string", "minLength": 1},
+                        "schema": {"type": "string", "minLength": 1, "pattern": PLAIN_TEXT},
                     },
-                    {"name": "If-None-Match", "in": "header", "required": False, "schema": STRING},
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "pattern": PLAIN_TEXT},
+                    },
                     LANGUAGE,
                 ],  # fmt: skip
                 "responses": {
                     "200": _json("Me", "The holder's day.", {"ETag": {"schema": STRING, "required": True}}),
                     "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
+                    "400": CONTROL,
                     "404": _not_found("No token, or an unknown or revoked one"),
                 },
             }
@@ -400,7 +422,8 @@ def _paths() -> dict[str, Schema]:
                         "description": "OpenAPI 3.1",
                         "headers": CORS,
                         "content": {"application/json": {"schema": {"type": "object", "required": ["openapi"]}}},
-                    }
+                    },
+                    "400": CONTROL,
                 },
             }
         },

@@ -1,4 +1,5 @@
-"""Exports for the meeting platform: Zoom's breakout pre-assignment CSV, the mover sheet and the seating chart."""
+"""Exports for the meeting platform: Zoom's breakout pre-assignment CSV, and the mover sheet and seating chart
+as printable pages and as Excel workbooks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.views import current_organizer
-from app.cafe import planner, queries
+from app.cafe import planner, queries, workbooks
 from app.domain import spreadsheet
 from app.events import queries as event_queries
 from app.events.models import CafeRound, Event, ProgrammeItem
@@ -87,3 +88,39 @@ def movers(slug: str, item_id: int, number: int) -> Response | str:
     return render_template(
         "cafe/movers.html", event=event, item=item, round=round_, following=following, groups=groups, draft=draft
     )
+
+
+def _workbook(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        mimetype=workbooks.MIME,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/roster.xlsx")
+@login_required
+def roster_xlsx(slug: str, item_id: int, number: int) -> Response:
+    """The seating chart of one round as an Excel workbook: one row per person, room by room."""
+    event, item, data, round_, draft = _context(slug, item_id, number)
+    if not draft and round_.published_at is None:
+        return _not_published(event, item, number)
+    plans = data.draft if draft else data.published
+    cells = [(room, cells[number - 1]) for room, cells in queries.grid(data, plans)]
+    body = workbooks.seating_chart(event, item, round_, cells, draft=draft)
+    return _workbook(body, f"{event.slug}-round{number}{'-draft' if draft else ''}-seating.xlsx")
+
+
+@bp.get("/movers.xlsx")
+@login_required
+def movers_xlsx(slug: str, item_id: int, number: int) -> Response:
+    """The mover sheet between round k and k+1 as an Excel workbook."""
+    event, item, data, round_, draft = _context(slug, item_id, number)
+    if number >= len(data.rounds):
+        abort(404)
+    following = data.rounds[number]
+    if not draft and (round_.published_at is None or following.published_at is None):
+        return _not_published(event, item, following.number if round_.published_at else number)
+    plans = data.draft if draft else data.published
+    body = workbooks.mover_sheet(event, item, round_, following, queries.mover_sheet(data, plans, number), draft=draft)
+    return _workbook(body, f"{event.slug}-round{number}-to-{number + 1}{'-draft' if draft else ''}-movers.xlsx")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.cafe.models import CafePlan, PlanChange, Room
 from app.cafe.planner import CafeData, held_rounds, load, open_problems, pending_changes, review_instance
-from app.domain import rotation, seating
+from app.domain import rotation, seating, zoom
 from app.domain.rotation import RoundPlan
 from app.events.models import Event, ItemKind, ProgrammeItem
 from app.extensions import db
@@ -172,7 +172,17 @@ def mover_sheet(data: CafeData, plans: list[RoundPlan], round_no: int) -> list[M
     return out
 
 
-def zoom_rows(data: CafeData, plan: RoundPlan) -> list[tuple[str, str]]:
-    """Zoom pre-assignment rows (room name, email) for one round: every seated person, the host first."""
+def zoom_seated(data: CafeData, plan: RoundPlan) -> list[zoom.Seated]:
+    """Everyone seated in one round, room by room with the host first, with the emails Zoom needs."""
     by_id = data.by_id
-    return [(room.name, by_id[pid].email) for room in data.rooms for pid in plan.get(str(room.id), ()) if pid in by_id]
+    return [
+        zoom.Seated(int(pid), room.name, by_id[pid].email, by_id[pid].zoom_email)
+        for room in data.rooms
+        for pid in plan.get(str(room.id), ())
+        if pid in by_id
+    ]
+
+
+def zoom_rows(data: CafeData, plan: RoundPlan) -> list[tuple[str, str]]:
+    """Zoom pre-assignment rows (room name, Zoom sign-in email) for one round: every seated person, the host first."""
+    return zoom.preassignment(zoom_seated(data, plan)).rows

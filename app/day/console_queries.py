@@ -159,6 +159,7 @@ def roster(event: Event) -> tuple[list[RosterEntry], dict[int, Participant]]:
                 p.family_kana + p.given_kana,
             ),
             p.email,
+            (p.zoom_email,) if p.zoom_email else (),
         )
         for p in people
     ]

@@ -8,7 +8,7 @@ import secrets
 import click
 from flask import Flask
 
-from app.demo import cafe, day, invites, notes, participants, programme, reports, webhooks
+from app.demo import cafe, day, invites, notes, participants, programme, reports, webhooks, zoom
 from app.extensions import db
 
 # Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
@@ -16,6 +16,7 @@ from app.extensions import db
 STEPS = (
     programme.seed_events,
     participants.seed_participants,
+    zoom.seed_zoom_emails,
     cafe.seed_cafe,
     notes.seed_notes,
     invites.seed_invites,

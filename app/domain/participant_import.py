@@ -104,6 +104,7 @@ class Field(StrEnum):
     FAMILY_KANA = "family_kana"
     GIVEN_KANA = "given_kana"
     EMAIL = "email"
+    ZOOM_EMAIL = "zoom_email"
     ORGANIZATION = "organization"
     PREFECTURE = "prefecture"
     DEPARTMENT = "department"
@@ -143,6 +144,22 @@ HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
         "emailaddress",
         "e-mailaddress",
         "mailaddress",
+    ),
+    Field.ZOOM_EMAIL: (
+        "zoomメール",
+        "zoomメールアドレス",
+        "zoomサインインメール",
+        "zoomサインイン用メール",
+        "zoomサインイン用メールアドレス",
+        "zoomアカウント",
+        "zoomアカウントのメールアドレス",
+        "zoom登録メール",
+        "zoomemail",
+        "zoome-mail",
+        "zoomsign-inemail",
+        "zoomsigninemail",
+        "zoomaccount",
+        "zoomaccountemail",
     ),
     Field.ORGANIZATION: (
         "所属",
@@ -186,6 +203,7 @@ MAX_LENGTHS = {
     Field.FAMILY_KANA: 80,
     Field.GIVEN_KANA: 80,
     Field.EMAIL: 254,
+    Field.ZOOM_EMAIL: 254,
     Field.ORGANIZATION: 200,
     Field.DEPARTMENT: 200,
 }
@@ -408,6 +426,8 @@ def guess_field(header: str) -> str:
         if key in (normalise_key(a) for a in aliases):
             return name.value
     # Looser: headers like 'メールアドレス(連絡用)' or '所属部署名'.
+    if "zoom" in key and ("mail" in key or "メール" in key or "アカウント" in key or "account" in key):
+        return Field.ZOOM_EMAIL.value
     if "mail" in key or "メール" in key:
         return Field.EMAIL.value
     if any(k in key for k in ("ふりがな", "フリガナ", "よみがな", "カナ")):
@@ -472,7 +492,7 @@ def _row_values(cells: Sequence[str], mapping: Sequence[str]) -> dict[str, str]:
         family, given = split_name(normalise_kana(raw[Field.FULL_KANA]))
         values.setdefault(Field.FAMILY_KANA, family)
         values.setdefault(Field.GIVEN_KANA, given)
-    for name in (Field.EMAIL, Field.PREFECTURE, Field.ROLE, Field.STATUS):
+    for name in (Field.EMAIL, Field.ZOOM_EMAIL, Field.PREFECTURE, Field.ROLE, Field.STATUS):
         if name in raw:
             values[name] = raw[name].strip()
     return values
@@ -492,6 +512,11 @@ def _check_row(number: int, values: dict[str, str], headers: dict[str, str]) -> 
     elif not valid_email(email):
         err(Field.EMAIL, RowProblem.BAD_EMAIL, value=values[Field.EMAIL])
     values[Field.EMAIL] = email
+    if Field.ZOOM_EMAIL in values:  # optional: empty means "the same as the email"
+        zoom = normalise_email(values[Field.ZOOM_EMAIL])
+        if zoom and not valid_email(zoom):
+            err(Field.ZOOM_EMAIL, RowProblem.BAD_EMAIL, value=values[Field.ZOOM_EMAIL])
+        values[Field.ZOOM_EMAIL] = zoom
     if Field.ROLE in values:
         role = parse_role(values[Field.ROLE])
         if role is None:
@@ -565,6 +590,7 @@ EXPORT_HEADER = (
     "参加開始ラウンド",
     "同意日時",
     "登録日時",
+    "Zoomサインインメール",
 )
 
 

@@ -29,6 +29,14 @@ class PersonFields(Form):
     family_kana = StringField(_l("Family name (kana)"), validators=[Length(max=80)])
     given_kana = StringField(_l("Given name (kana)"), validators=[Length(max=80)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], description=_EMAIL_HELP)
+    zoom_email = EmailField(
+        _l("Zoom sign-in email"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l(
+            "Only if the Zoom account is under another address. Zoom puts people in their breakout room "
+            "by the account they are signed in with. Leave empty if it is the email above."
+        ),
+    )
     organization = StringField(
         _l("Organisation"), validators=[Length(max=200)], description=_l("Municipality or agency, e.g. 神戸市")
     )

@@ -17,6 +17,7 @@ FIELD_LABELS: dict[str, Any] = {
     Field.FAMILY_KANA.value: _l("Family name (kana)"),
     Field.GIVEN_KANA.value: _l("Given name (kana)"),
     Field.EMAIL.value: _l("Email"),
+    Field.ZOOM_EMAIL.value: _l("Zoom sign-in email"),
     Field.ORGANIZATION.value: _l("Organisation"),
     Field.PREFECTURE.value: _l("Prefecture"),
     Field.DEPARTMENT.value: _l("Department"),

@@ -48,6 +48,9 @@ class Participant(db.Model):
     family_kana: Mapped[str] = mapped_column(String(80), default="")
     given_kana: Mapped[str] = mapped_column(String(80), default="")
     email: Mapped[str] = mapped_column(String(254))
+    # The email of the person's Zoom account, when it is not the registration email: Zoom places people
+    # in pre-assigned breakout rooms by the account they are signed in with. Empty = same as `email`.
+    zoom_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     organization: Mapped[str] = mapped_column(String(200), default="")
     prefecture: Mapped[str] = mapped_column(String(20), default="")
     department: Mapped[str] = mapped_column(String(200), default="")
@@ -72,6 +75,11 @@ class Participant(db.Model):
     event: Mapped[Event] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def zoom_sign_in_email(self) -> str:
+        """The address Zoom's pre-assignment needs: the Zoom sign-in email if given, else the registration email."""
+        return self.zoom_email or self.email
 
     @property
     def attends(self) -> bool:

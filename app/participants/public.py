@@ -12,7 +12,17 @@ from app.participants.forms import RegistrationForm
 bp = Blueprint("registration", __name__)
 
 Page = str | tuple[str, int] | Response
-FIELDS = ("family_name", "given_name", "family_kana", "given_kana", "email", "organization", "prefecture", "department")
+FIELDS = (
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "email",
+    "zoom_email",
+    "organization",
+    "prefecture",
+    "department",
+)
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])

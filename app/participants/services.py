@@ -30,6 +30,7 @@ EDITABLE = (
     "family_kana",
     "given_kana",
     "email",
+    "zoom_email",
     "organization",
     "prefecture",
     "department",
@@ -80,7 +81,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name not in EDITABLE:
             raise TypeError(f"not a participant field: {name}")
-        if name == "email":
+        if name in ("email", "zoom_email"):
             clean[name] = pi.normalise_email(value or "")
         elif name == "role":
             clean[name] = Role(value)
@@ -99,6 +100,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         raise ParticipantError(_l("Please give the family name."), "family_name")
     if "email" in clean and not pi.valid_email(clean["email"]):
         raise ParticipantError(_l("Please give a valid email address."), "email")
+    if clean.get("zoom_email"):
+        if not pi.valid_email(clean["zoom_email"]):
+            raise ParticipantError(_l("Please give a valid email address."), "zoom_email")
+        if clean["zoom_email"] == clean.get("email"):
+            clean["zoom_email"] = ""  # the same address: keep following the registration email
     return clean
 
 
@@ -244,6 +250,7 @@ def export_rows(event: Event) -> list[list[str]]:
                 str(p.joins_round or ""),
                 local(p.consent_at),
                 local(p.created_at),
+                p.zoom_email,
             ]
         )
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +41,15 @@ class WebhookEndpoint(db.Model):
     @property
     def secret_hint(self) -> str:
         return "…" + self.secret[-4:]
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its secret parts (Slack's and Teams' webhook URLs are credentials): the host and
+        first path segment, then the last four characters — enough to tell endpoints apart on a shared screen."""
+        parts = urlsplit(self.url)
+        first = parts.path.strip("/").split("/", 1)[0]
+        shown = f"{parts.scheme}://{parts.netloc}/{first}"
+        return shown if shown == self.url.rstrip("/") else f"{shown}/…{self.url[-4:]}"
 
 
 class WebhookDelivery(db.Model):

@@ -136,7 +136,7 @@ def _explore(
     """Call one operation with generated values and check every answer against the description."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def call(case: schemathesis.Case) -> None:
         response = case.call_and_validate(base_url=served, headers=headers)
         seen.add((operation.path, response.status_code))
