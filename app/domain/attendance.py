@@ -312,7 +312,7 @@ def match(rows: Sequence[ReportRow], roster: Sequence[RosterEntry]) -> Matching:
         for name in {normalise_name(n) for n in entry.names if n.strip()}:
             by_name.setdefault(name, []).append(entry)
     for row in rows:
-        entry = by_email.get(row.email) if row.email else None
+        entry: RosterEntry | None = by_email.get(row.email) if row.email else None
         if entry is None:
             candidates = [e for e in by_name.get(normalise_name(row.name), []) if e.key not in result.present]
             if len(candidates) > 1:

@@ -64,7 +64,10 @@ def resolve(url: str, *, allow_private: bool = False) -> Target:
         parts = parts._replace(netloc="")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RefusedTarget(_l("Use a link that starts with https://"))
-    host = parts.hostname
+    try:  # an internationalised name travels as its ASCII (IDNA) form: in DNS, SNI and the Host header
+        host = parts.hostname if parts.hostname.isascii() else parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise RefusedTarget(_l("The address %(host)s could not be found.", host=parts.hostname)) from error
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -19,7 +19,7 @@ from app.domain import delivery
 from app.extensions import db
 from app.invites import outbox
 from app.invites.models import MessageStatus, OutboxMessage
-from app.webhooks import services
+from app.webhooks import services, transport
 from tests import factories
 from tests.factories_invites import make_endpoint
 from tests.http_receiver import Receiver, start_receiver
@@ -209,3 +209,15 @@ def test_retries_are_signed_afresh(event, receiver: Receiver, app: Flask) -> Non
     assert first.body == second.body
     assert second.headers["X-Tsunagu-Timestamp"] == str(int(later.timestamp()))
     assert delivery.verify(SECRET, second.body, second.headers["X-Tsunagu-Signature"], now=int(later.timestamp()))
+
+
+def test_host_header_forms(app: Flask, dns: ScriptedDNS) -> None:
+    dns.answer("xn--eckwd4c7c.jp", ["93.184.215.14"])
+    with app.app_context():
+        target = transport.resolve("https://ドメイン.jp/hook")
+        assert (target.host, target.address, target.host_header) == ("xn--eckwd4c7c.jp", PUBLIC, "xn--eckwd4c7c.jp")
+        literal = transport.resolve("http://[2606:4700:4700::1111]:8080/x")
+        assert literal.host_header == "[2606:4700:4700::1111]:8080" and literal.address == "2606:4700:4700::1111"
+        for bad in ("ftp://example.com/", "https:///nohost", "http://example.com:99999/"):
+            with pytest.raises(transport.RefusedTarget):
+                transport.resolve(bad)
