@@ -303,14 +303,13 @@ def match(rows: Sequence[ReportRow], roster: Sequence[RosterEntry]) -> Matching:
     """Match report rows to the roster: by email (registration or Zoom account), then by a unique name."""
     result = Matching()
     by_email: dict[str, RosterEntry] = {}
-    for entry in roster:
-        for email in (entry.email, *entry.other_emails):
-            if email:
-                by_email.setdefault(email.lower(), entry)
     by_name: dict[str, list[RosterEntry]] = {}
-    for entry in roster:
-        for name in {normalise_name(n) for n in entry.names if n.strip()}:
-            by_name.setdefault(name, []).append(entry)
+    for person in roster:
+        for email in (person.email, *person.other_emails):
+            if email:
+                by_email.setdefault(email.lower(), person)
+        for name in {normalise_name(n) for n in person.names if n.strip()}:
+            by_name.setdefault(name, []).append(person)
     for row in rows:
         entry: RosterEntry | None = by_email.get(row.email) if row.email else None
         if entry is None:
@@ -323,5 +322,5 @@ def match(rows: Sequence[ReportRow], roster: Sequence[RosterEntry]) -> Matching:
             result.unmatched.append(row)
             continue
         result.present[entry.key] = row
-    result.absent = [entry.key for entry in roster if entry.key not in result.present]
+    result.absent = [person.key for person in roster if person.key not in result.present]
     return result
