@@ -11,17 +11,6 @@ from enum import StrEnum
 from typing import Any
 
 
-def item_uid(item_id: int, person_id: int | None, domain: str) -> str:
-    """The UID of one programme item in the public feed (no person) or in one person's calendar."""
-    who = f"p{person_id}" if person_id is not None else "public"
-    return f"item-{item_id}-{who}@{domain}"
-
-
-def invite_uid(event_id: int, person_id: int, domain: str) -> str:
-    """The UID of a person's emailed invitation: one VEVENT for their whole summit."""
-    return f"summit-{event_id}-p{person_id}@{domain}"
-
-
 def fingerprint(content: Any) -> str:
     """A stable digest of what a calendar entry says (JSON with sorted keys; datetimes as ISO text)."""
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))

@@ -18,7 +18,7 @@ from app.events.models import Event
 from app.invites import calendars, feeds, mailer
 from app.invites.calendars import EventData
 from app.invites.ics import Entry, build_calendar
-from app.invites.models import EntryKind, Invitation
+from app.invites.models import CalendarEntry, EntryKind, Invitation
 from app.participants.models import Participant
 from app.templating import local_datetime, person_name
 
@@ -137,13 +137,18 @@ def compose(
     *,
     cancel: bool,
     write: bool,
+    tracked: dict[str, CalendarEntry] | None = None,
 ) -> Composed:
-    """The person's invitation (or withdrawal) in their language; `write` stores the entries' SEQUENCEs."""
+    """The person's invitation (or withdrawal) in their language; `write` stores the entries' SEQUENCEs.
+
+    `tracked`: the person's invitation entries when the caller read them in bulk (feeds.tracked_by_person)."""
     event = data.event
     with force_locale(calendars.person_language(person)):
         facts = calendars.person_facts(data, person)
         drafts = calendars.person_drafts(data, person, invite=True)
-        entries = feeds.sync(event, person, drafts, now, kind=EntryKind.INVITE, cancel_all=cancel, write=write)
+        entries = feeds.sync(
+            event, person, drafts, now, kind=EntryKind.INVITE, cancel_all=cancel, write=write, tracked=tracked
+        )
         ics = build_calendar(entries, tz=event.timezone, organizer=calendars.organizer_of(event), stamp=now)
         update = invitation is not None and invitation.sends > 0 and not invitation.cancelled and not cancel
         changes: list[str] = []

@@ -54,12 +54,14 @@ def sync(
     kind: EntryKind,
     cancel_all: bool = False,
     write: bool = True,
+    tracked: dict[str, CalendarEntry] | None = None,
 ) -> list[Entry]:
     """Give each draft its SEQUENCE (stored, one up on a change) and cancel entries whose item is gone.
 
-    With `write` False nothing is stored (a preview shows what sending would say). The caller commits.
+    With `write` False nothing is stored (a preview shows what sending would say). `tracked`: the
+    holder's rows when the caller read them in bulk. The caller commits.
     """
-    tracked = _tracked(event, person, kind)
+    tracked = dict(tracked) if tracked is not None else _tracked(event, person, kind)
     entries: list[Entry] = []
     for draft in drafts:
         row = tracked.pop(draft.uid, None)
@@ -103,6 +105,16 @@ def sync(
             Entry(row.uid, sequence, row.summary, row.starts_at, row.ends_at, last_modified=modified, cancelled=True)
         )
     return sorted(entries, key=lambda e: (e.starts_at, e.uid))
+
+
+def tracked_by_person(event: Event, kind: EntryKind) -> dict[int, dict[str, CalendarEntry]]:
+    """Every holder's rows of one kind in one query (participant id → UID → row), for sends in bulk."""
+    found: dict[int, dict[str, CalendarEntry]] = {}
+    query = select(CalendarEntry).where(CalendarEntry.event_id == event.id, CalendarEntry.kind == kind)
+    for row in db.session.scalars(query):
+        if row.participant_id is not None:
+            found.setdefault(row.participant_id, {})[row.uid] = row
+    return found
 
 
 def _synced(

@@ -22,10 +22,10 @@ from app.domain import calendar as rules
 from app.domain.mail import SenderProblem, sender_problem
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.invites import calendars, composer, mailer, outbox
+from app.invites import calendars, composer, feeds, mailer, outbox
 from app.invites.calendars import EventData
 from app.invites.composer import Composed
-from app.invites.models import Invitation, OutboxMessage
+from app.invites.models import EntryKind, Invitation, OutboxMessage
 from app.participants.models import Participant, Status
 
 log = logging.getLogger(__name__)
@@ -259,10 +259,11 @@ def queue_invites(
     if chosen.total == 0:
         raise InviteError(_l("There was nobody to send to: every invitation is up to date."))
     name = organizer_name(event, organizer)
+    tracked = feeds.tracked_by_person(event, EntryKind.INVITE)
     for row in chosen.cancel:
-        queue_one(data, row.person, row.invitation, name, now, cancel=True)
+        queue_one(data, row.person, row.invitation, name, now, cancel=True, tracked=tracked.get(row.person.id, {}))
     for row in chosen.invite:
-        queue_one(data, row.person, row.invitation, name, now, cancel=False)
+        queue_one(data, row.person, row.invitation, name, now, cancel=False, tracked=tracked.get(row.person.id, {}))
     log.info("invites for %s: %s invitations, %s withdrawals", event.slug, len(chosen.invite), len(chosen.cancel))
     return QueueResult(len(chosen.invite), len(chosen.cancel), chosen.unchanged)
 
