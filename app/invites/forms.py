@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from app.forms import Form
 from app.participants.models import Rsvp
 
 
-class SendInvitesForm(FlaskForm):
+class SendInvitesForm(Form):
     """Send to everyone, to those with changes, or to one person (preview first, then confirm)."""
 
     audience = RadioField(
@@ -27,13 +27,13 @@ class SendInvitesForm(FlaskForm):
     expected = IntegerField(validators=[Optional()])  # the count the confirmation showed
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     """A bare POST button (CSRF only)."""
 
     next = HiddenField()
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """The holder's answer: attend, can't attend, not sure."""
 
     answer = RadioField(

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.invites import calendars, composer, feeds, mailer, outbox
 from app.invites.calendars import EventData
 from app.invites.composer import Composed
-from app.invites.models import EntryKind, Invitation, OutboxMessage
+from app.invites.models import CalendarEntry, EntryKind, Invitation, OutboxMessage
 from app.participants.models import Participant, Status
 
 log = logging.getLogger(__name__)
@@ -193,10 +193,13 @@ def queue_one(
     now: datetime,
     *,
     cancel: bool,
+    tracked: dict[str, CalendarEntry] | None = None,
 ) -> Invitation:
-    """Build the person's invitation (or withdrawal), record it and put the email in the outbox (flushes)."""
+    """Build the person's invitation (or withdrawal), record it and put the email in the outbox (flushes).
+
+    `tracked`: the person's invitation entries when the caller read them in bulk."""
     event = data.event
-    composed = composer.compose(data, person, invitation, now, cancel=cancel, write=True)
+    composed = composer.compose(data, person, invitation, now, cancel=cancel, write=True, tracked=tracked)
     message_id = outbox.new_message_id(calendars.uid_domain())
     email = composed.email(
         sender=composer.sender(), sender_name=organizer_name, recipient=person, message_id=message_id, date=now
