@@ -35,18 +35,20 @@ need_chromium() {
 }
 
 need_node_checks() {
-  # Independent checkers the tests run with node (tests/js/package.json, e.g. Microsoft's Adaptive Cards parser).
-  if [ -d tests/js/node_modules ] && [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
+  # Independent checkers the tests run with node (tests/js): ical.js (Thunderbird's parser) reads every .ics,
+  # Microsoft's adaptivecards reads every Teams webhook card.
+  if [ -d tests/js/node_modules/ical.js ] && [ -d tests/js/node_modules/adaptivecards ] \
+     && [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
     return
   fi
-  if ! command -v npm >/dev/null; then
-    echo "Installing Node.js for the test checkers (Debian packages)…"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Node.js and npm for the test checkers (Debian packages)…"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
   fi
-  npm ci --prefix tests/js --silent --no-audit --no-fund
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 }
 
 case "${1:-}" in

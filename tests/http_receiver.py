@@ -71,7 +71,7 @@ def slack_problems(payload: Any) -> list[str]:
 def adaptive_card_problems(card: Any) -> list[str]:
     """Problems Microsoft's Adaptive Cards library (npm `adaptivecards`, run by node) finds in a card."""
     result = subprocess.run(
-        ["node", str(JS / "adaptive_card_check.js")],
+        ["node", str(JS / "adaptive_card_check.cjs")],
         input=json.dumps(card),
         capture_output=True,
         text=True,
