@@ -110,7 +110,8 @@ def slack(notice: Notice) -> dict[str, Any]:
     blocks.append(
         {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Tsunagu · `{notice.topic}` · {_stamp(notice)}"}]}
     )
-    return {"text": _clip(notice.text, SLACK_TEXT_MAX), "blocks": blocks, "unfurl_links": False}
+    # `text` is mrkdwn too (it is what notifications show): escaped like the blocks.
+    return {"text": _clip(slack_escape(notice.text), SLACK_TEXT_MAX), "blocks": blocks, "unfurl_links": False}
 
 
 def _stamp(notice: Notice) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.domain import webhook_payloads as payloads
+from app.domain.webhook_payloads import slack_escape
 from tests.http_receiver import slack_problems
 
 NOTICE = payloads.Notice(
@@ -35,7 +36,7 @@ def test_plain_json_keeps_the_fields_programs_read() -> None:
 
 def test_slack_message_is_block_kit_with_escaped_text() -> None:
     body = payloads.build("slack", NOTICE)
-    assert body["text"] == NOTICE.text  # the notification line
+    assert body["text"] == slack_escape(NOTICE.text) and "<!channel>" not in body["text"]  # the notification line
     header, section, facts, actions, context = body["blocks"]
     assert header["text"] == {"type": "plain_text", "text": "全国自治体職員ネットワークサミット"}
     # A name or question cannot @-mention a channel or form a link in Slack.
