@@ -34,6 +34,13 @@ need_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 }
 
+need_node_tools() {
+  # JavaScript tools of the test suite (package.json): ical.js reads the vCards the app writes.
+  if [ -f package-lock.json ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+    npm ci --no-audit --no-fund --silent
+  fi
+}
+
 case "${1:-}" in
   start)
     setup requirements.txt
@@ -49,6 +56,7 @@ case "${1:-}" in
   test)
     setup requirements-dev.txt
     need_chromium
+    need_node_tools
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

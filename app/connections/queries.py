@@ -68,19 +68,15 @@ class HeldRound:
 
 
 def held_rounds(event_id: int, now: datetime) -> dict[int, HeldRound]:
-    """round id → the published rounds of the event's cafés that have started by `now`.
+    """round id → the rounds of the event's cafés that have started by `now`.
 
     A round has started when its start time has passed, or when the organiser started it (or a later
-    round of the same café) by hand on the live console.
+    round of the same café) by hand on the live console. Who sat where comes from its published seats.
     """
     rows = db.session.execute(
         select(CafeRound.id, CafeRound.item_id, CafeRound.number, CafeRound.question, CafeRound.starts_at)
         .join(ProgrammeItem, ProgrammeItem.id == CafeRound.item_id)
-        .where(
-            ProgrammeItem.event_id == event_id,
-            ProgrammeItem.kind == ItemKind.CAFE,
-            CafeRound.published_at.is_not(None),
-        )
+        .where(ProgrammeItem.event_id == event_id, ProgrammeItem.kind == ItemKind.CAFE)
     ).all()
     by_hand = db.session.execute(
         select(CafeRound.item_id, CafeRound.number)
@@ -107,21 +103,17 @@ def present_ids(event_id: int) -> set[int]:
     )
 
 
-def _hosts(rounds: dict[int, HeldRound], room_filter: object = None) -> list[domain.Sitting]:
-    """Hosts stay at their table: each room's host sat there in every held round of the room's café."""
-    query = select(Room.id, Room.item_id, Room.host_id).where(
-        Room.item_id.in_({r.item_id for r in rounds.values()}), Room.host_id.is_not(None)
-    )
-    if room_filter is not None:
-        query = query.where(room_filter)  # type: ignore[arg-type]
-    sittings = []
-    for room_id, item_id, host_id in db.session.execute(query):
-        sittings += [domain.Sitting(r.id, room_id, host_id) for r in rounds.values() if r.item_id == item_id]
-    return sittings
+def _hosts(tables: set[Table]) -> list[domain.Sitting]:
+    """Hosts stay at their table: each room's host sat there in every held round the room had published seats."""
+    rooms = {m for _r, m in tables}
+    if not rooms:
+        return []
+    hosts = dict(db.session.execute(select(Room.id, Room.host_id).where(Room.id.in_(rooms), Room.host_id.is_not(None))).all())
+    return [domain.Sitting(r, m, hosts[m]) for r, m in tables if m in hosts]
 
 
 def event_sittings(rounds: dict[int, HeldRound]) -> list[domain.Sitting]:
-    """Every published seat of the held rounds, and the hosts of the rooms."""
+    """Every published seat of the held rounds, and the hosts of the rooms they were in."""
     if not rounds:
         return []
     rows = db.session.execute(
@@ -129,22 +121,20 @@ def event_sittings(rounds: dict[int, HeldRound]) -> list[domain.Sitting]:
             Seat.round_id.in_(list(rounds)), Seat.published.is_(True)
         )
     )
-    return [domain.Sitting(r, m, p) for r, m, p in rows] + _hosts(rounds)
+    sittings = [domain.Sitting(r, m, p) for r, m, p in rows]
+    return sittings + _hosts({(s.round_key, s.room_key) for s in sittings})  # type: ignore[misc]
 
 
 def person_sittings(person_id: int, rounds: dict[int, HeldRound]) -> list[domain.Sitting]:
     """The tables one person sat at or hosted in the held rounds, with everyone who sat there too."""
     if not rounds:
         return []
-    mine = {
-        (r, m)
-        for r, m in db.session.execute(
-            select(Seat.round_id, Seat.room_id).where(
-                Seat.participant_id == person_id, Seat.round_id.in_(list(rounds)), Seat.published.is_(True)
-            )
-        )
-    }
-    mine |= {(s.round_key, s.room_key) for s in _hosts(rounds, Room.host_id == person_id)}
+    held = list(rounds)
+    seated = select(Seat.round_id, Seat.room_id).where(Seat.round_id.in_(held), Seat.published.is_(True))
+    mine = {(r, m) for r, m in db.session.execute(seated.where(Seat.participant_id == person_id))}
+    hosted = list(db.session.scalars(select(Room.id).where(Room.host_id == person_id)))
+    if hosted:
+        mine |= {(r, m) for r, m in db.session.execute(seated.where(Seat.room_id.in_(hosted)).distinct())}
     if not mine:
         return []
     rows = db.session.execute(
@@ -152,10 +142,7 @@ def person_sittings(person_id: int, rounds: dict[int, HeldRound]) -> list[domain
             Seat.published.is_(True), or_(*(and_(Seat.round_id == r, Seat.room_id == m) for r, m in mine))
         )
     )
-    sittings = [domain.Sitting(r, m, p) for r, m, p in rows]
-    rooms = {m for _r, m in mine}
-    sittings += [s for s in _hosts(rounds, Room.id.in_(rooms)) if (s.round_key, s.room_key) in mine]
-    return sittings
+    return [domain.Sitting(r, m, p) for r, m, p in rows] + _hosts(mine)
 
 
 def tables_of_person(person: Participant, now: datetime) -> tuple[dict[int, HeldRound], dict[Table, set[int]]]:

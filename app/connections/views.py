@@ -65,7 +65,7 @@ def _render(
     for pid in page.people:
         if pid not in note_forms:
             note = page.notes.get(pid)
-            form = NoteForm(formdata=None, prefix=f"n{pid}")
+            form = NoteForm(formdata=None)
             form.text.data, form.version.data = (note.text, note.version) if note else ("", 0)
             note_forms[pid] = form
     body = render_template(
@@ -198,7 +198,7 @@ def save_note(token: str, person_id: int) -> Response:
     holder = queries.holder_or_404(token)
     if (refused := _refuse_organiser(holder)) is not None:
         return refused
-    form = NoteForm(prefix=f"n{person_id}")
+    form = NoteForm()
     if not form.validate_on_submit():
         return _render(holder, note_forms={person_id: form}, status=400)
     try:
@@ -261,7 +261,7 @@ def people_met_link(state: Any) -> str | None:
     by_hand = rounds.get(override.round_key) if override is not None and override.started_at <= state.at else None
     for round_id in state.seats:
         rnd = rounds.get(round_id)
-        if rnd is None or rnd.published_at is None:
+        if rnd is None:
             continue
         if rnd.starts_at <= state.at or (by_hand is not None and by_hand.item_id == rnd.item_id and rnd.number <= by_hand.number):
             return url_for("connections.people", token=state.participant.token)
