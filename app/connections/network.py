@@ -24,7 +24,7 @@ PICTURE_GROUPS = 11
 
 ORG_TYPE_LABELS = {
     domain.OrgType.NATIONAL.value: _l("National government"),
-    domain.OrgType.PREFECTURE.value: _l("Prefectures"),
+    domain.OrgType.PREFECTURE.value: _l("Prefectural governments"),
     domain.OrgType.DESIGNATED_CITY.value: _l("Designated cities"),
     domain.OrgType.CITY.value: _l("Cities"),
     domain.OrgType.SPECIAL_WARD.value: _l("Special wards"),
@@ -106,6 +106,17 @@ def report_section(event: Event, now: datetime, *, show_names: bool) -> dict[str
 
 # ---- pictures ---------------------------------------------------------------------------------------
 
+REGION_LABELS = {
+    "hokkaido": _l("Hokkaido"),
+    "tohoku": _l("Tohoku"),
+    "kanto": _l("Kanto"),
+    "chubu": _l("Chubu"),
+    "kinki": _l("Kinki"),
+    "chugoku": _l("Chugoku"),
+    "shikoku": _l("Shikoku"),
+    "kyushu_okinawa": _l("Kyushu and Okinawa"),
+}
+
 
 def _flows(rows: list[list[Any]]) -> list[domain.Flow]:
     return [domain.Flow(str(a), str(b), int(n)) for a, b, n in rows]
@@ -116,40 +127,59 @@ def _label(kind: str, key: str) -> str:
         return _("Other")
     if kind == "type":
         return str(ORG_TYPE_LABELS.get(key, key))
+    if kind == "region":
+        return str(REGION_LABELS.get(key, _("Not given")))
     return key or _("Not given")
-
-
-TITLES = {
-    "prefecture": _l("Which prefectures met"),
-    "type": _l("Which kinds of organisation met"),
-    "organisation": _l("Which organisations met"),
-}
-KEYS = {"prefecture": "by_prefecture", "type": "by_type", "organisation": "by_organisation"}
 
 
 @dataclass(frozen=True)
 class Picture:
-    """One chord diagram with the table of its largest flows (for print and screen readers)."""
+    """One chord diagram (or none, when there would be too many groups to read) and the table of the largest flows."""
 
     kind: str
     title: str
-    svg: Markup
-    rows: list[tuple[str, str, int]]
+    svg: Markup | None
+    rows: list[tuple[str, int]]  # ("東京都 × 神奈川県", 16)
 
 
-def pictures(data: dict[str, Any], kinds: tuple[str, ...] = ("prefecture", "type", "organisation")) -> list[Picture]:
-    """The chord diagrams of a network section (a report version's or a live one), labelled in the UI language."""
+def _rows(kind: str, flows: list[domain.Flow], limit: int = 8) -> list[tuple[str, int]]:
+    rows = []
+    for f in flows[:limit]:
+        a, b = _label(kind, f.a), _label(kind, f.b)
+        rows.append((_("%(group)s (among themselves)", group=a) if f.a == f.b else f"{a} × {b}", f.pairs))
+    return rows
+
+
+def _chord(kind: str, title: str, flows: list[domain.Flow]) -> Markup:
+    folded = domain.fold_groups(flows, PICTURE_GROUPS, OTHER)
+    labels = {g: _label(kind, g) for g in domain.group_totals(folded)}
+    return Markup(chord.chord_svg(title, folded, labels, unit=_(" pairs")))
+
+
+def pictures(data: dict[str, Any]) -> list[Picture]:
+    """The pictures of a network section (a report version's, or the organiser's live one), in the UI's language.
+
+    Prefectures are drawn one by one when there are few; beyond that, grouped into the eight regions, so
+    the picture stays readable in print (the table still names the prefectures). Organisations get a table only.
+    """
     found = []
-    for kind in kinds:
-        flows = _flows(data.get(KEYS[kind]) or [])
-        if not flows:
-            continue
-        folded = domain.fold_groups(flows, PICTURE_GROUPS, OTHER)
-        labels = {g: _label(kind, g) for g in domain.group_totals(folded)}
-        title = str(TITLES[kind])
-        svg = chord.chord_svg(title, folded, labels, unit=_(" pairs"))
-        rows = [(_label(kind, f.a), _label(kind, f.b), f.pairs) for f in flows[:8]]
-        found.append(Picture(kind, title, Markup(svg), rows))
+    by_pref = _flows(data.get("by_prefecture") or [])
+    if by_pref:
+        if len(domain.group_totals(by_pref)) <= PICTURE_GROUPS + 1:
+            title, svg = _("Which prefectures met"), _chord("prefecture", _("Which prefectures met"), by_pref)
+        else:
+            title = _("Which regions met")
+            svg = _chord("region", title, domain.regroup(by_pref, domain.region_of))
+        found.append(Picture("prefecture", title, svg, _rows("prefecture", by_pref)))
+    by_type = _flows(data.get("by_type") or [])
+    if by_type:
+        title = _("Which kinds of organisation met")
+        found.append(Picture("type", title, _chord("type", title, by_type), _rows("type", by_type)))
+    by_org = _flows(data.get("by_organisation") or [])
+    if by_org:
+        found.append(
+            Picture("organisation", _("Which organisations met most"), None, _rows("organisation", by_org, 10))
+        )
     return found
 
 

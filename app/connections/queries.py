@@ -85,7 +85,9 @@ def held_rounds(event_id: int, now: datetime) -> dict[int, HeldRound]:
     ).first()
     held = {}
     for r in rows:
-        started = r.starts_at <= now or (by_hand is not None and by_hand.item_id == r.item_id and r.number <= by_hand.number)
+        started = r.starts_at <= now or (
+            by_hand is not None and by_hand.item_id == r.item_id and r.number <= by_hand.number
+        )
         if started:
             held[r.id] = HeldRound(r.id, r.item_id, r.number, r.question, r.starts_at)
     return held
@@ -108,7 +110,9 @@ def _hosts(tables: set[Table]) -> list[domain.Sitting]:
     rooms = {m for _r, m in tables}
     if not rooms:
         return []
-    hosts = dict(db.session.execute(select(Room.id, Room.host_id).where(Room.id.in_(rooms), Room.host_id.is_not(None))).all())
+    hosts = dict(
+        db.session.execute(select(Room.id, Room.host_id).where(Room.id.in_(rooms), Room.host_id.is_not(None))).all()
+    )
     return [domain.Sitting(r, m, hosts[m]) for r, m in tables if m in hosts]
 
 
@@ -286,7 +290,9 @@ def shared_with(viewer: Participant, met: Collection[int]) -> dict[int, SharedCo
     visible = [owner for owner, consent in found.items() if domain.may_see_contact(consent, viewer.id, owner in met)]
     if not visible:
         return {}
-    emails = dict(db.session.execute(select(Participant.id, Participant.email).where(Participant.id.in_(visible))).all())
+    emails = dict(
+        db.session.execute(select(Participant.id, Participant.email).where(Participant.id.in_(visible))).all()
+    )
     return {
         owner: SharedContact(emails[owner] if found[owner].share_email else "", found[owner].text.strip())
         for owner in visible

@@ -121,7 +121,9 @@ def set_pick(holder: Participant, other_id: int, share: bool, now: datetime) -> 
     elif existing is not None:
         db.session.delete(existing)
     db.session.flush()
-    log.info("participant %s %s their contact with participant %s", holder.id, "shares" if share else "unshares", other_id)
+    log.info(
+        "participant %s %s their contact with participant %s", holder.id, "shares" if share else "unshares", other_id
+    )
 
 
 def save_note(holder: Participant, other_id: int, text: str, version: int, now: datetime) -> PersonNote | None:
@@ -199,5 +201,11 @@ def update_settings(event: Event, *, talk_again: bool, in_report: bool, actor: O
         forget_wishes_of(event)
     settings.talk_again, settings.in_report = talk_again, in_report
     db.session.flush()
-    log.info("connections settings of event %s: talk_again=%s in_report=%s by organiser %s", event.id, talk_again, in_report, actor.id)
+    log.info(
+        "connections settings of event %s: talk_again=%s in_report=%s by organiser %s",
+        event.id,
+        talk_again,
+        in_report,
+        actor.id,
+    )
     return settings

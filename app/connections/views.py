@@ -78,7 +78,7 @@ def _render(
         conflicts=conflicts or {},
         withheld=withheld,
         poll_seconds=POLL_SECONDS,
-        )
+    )
     return _private(make_response(body, status))
 
 
@@ -108,7 +108,9 @@ def save_card(token: str) -> Response:
     form = CardForm()
     if not form.validate_on_submit():
         return _render(holder, card_form=form, status=400)
-    data = services.CardData(Audience(form.audience.data), form.share_email.data, form.text.data or "", form.version.data or 0)
+    data = services.CardData(
+        Audience(form.audience.data), form.share_email.data, form.text.data or "", form.version.data or 0
+    )
     try:
         card = services.save_card(holder, data)
     except StaleEdit as error:
@@ -242,10 +244,8 @@ def shared_json(token: str) -> Response:
     shared = {} if organiser_looking(holder) else queries.shared_with(holder, met)
     payload = {str(pid): {"email": c.email, "text": c.text} for pid, c in sorted(shared.items())}
     etag = hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=12).hexdigest()
-    if etag in request.if_none_match:
-        response = make_response("", 304)
-    else:
-        response = jsonify(shared=payload, poll=POLL_SECONDS)
+    unchanged = etag in request.if_none_match
+    response = make_response("", 304) if unchanged else jsonify(shared=payload, poll=POLL_SECONDS)
     response.set_etag(etag)
     return _private(response)
 
@@ -263,7 +263,9 @@ def people_met_link(state: Any) -> str | None:
         rnd = rounds.get(round_id)
         if rnd is None:
             continue
-        if rnd.starts_at <= state.at or (by_hand is not None and by_hand.item_id == rnd.item_id and rnd.number <= by_hand.number):
+        if rnd.starts_at <= state.at or (
+            by_hand is not None and by_hand.item_id == rnd.item_id and rnd.number <= by_hand.number
+        ):
             return url_for("connections.people", token=state.participant.token)
     return None
 

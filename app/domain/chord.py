@@ -16,7 +16,7 @@ PALETTE = (
     "#1B7837", "#8C510A", "#5B6B76", "#C51B7D", "#2166AC", "#7F3B08",
 )  # fmt: skip
 TAU = 2 * math.pi
-LABEL_LINE = 15  # px between two labels on the same side
+LABEL_LINE = 17  # px between two labels on the same side
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def chord_svg(
     flows: Sequence[Flow],
     labels: Mapping[str, str] | None = None,
     *,
-    width: int = 640,
+    width: int = 720,
     height: int = 520,
     unit: str = "",
 ) -> str:
@@ -178,16 +178,16 @@ def chord_svg(
     labels = labels or {}
     plan = layout(flows)
     cx, cy = width / 2, height / 2 + 12
-    radius = min(width / 2 - 150, height / 2 - 40)
+    radius = min(width / 2 - 190, height / 2 - 40)
     thickness = 14
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family={quoteattr(CHART_FONT)} font-size="12" class="chord">',
+        f'viewBox="0 0 {width} {height}" font-family={quoteattr(CHART_FONT)} font-size="14" class="chord">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="18" font-size="15" font-weight="bold" fill="#1d2a33">{escape(title)}</text>',
+        f'<text x="0" y="18" font-size="16" font-weight="bold" fill="#1d2a33">{escape(title)}</text>',
     ]
     if not plan.arcs:
-        parts.append(f'<text x="0" y="44" fill="#5b6b76">–</text></svg>')
+        parts.append('<text x="0" y="44" fill="#5b6b76">–</text></svg>')
         return "".join(parts)
     parts.append('<g fill-opacity="0.62" stroke="#ffffff" stroke-width="0.6">')
     for rb in plan.ribbons:

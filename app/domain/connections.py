@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import combinations
@@ -21,7 +21,9 @@ class Sitting:
     person: int
 
 
-def tables(sittings: Iterable[Sitting], present: Collection[int] | None = None) -> dict[tuple[Hashable, Hashable], set[int]]:
+def tables(
+    sittings: Iterable[Sitting], present: Collection[int] | None = None
+) -> dict[tuple[Hashable, Hashable], set[int]]:
     """(round, room) → the people at that table; people outside `present` (when given) never sat anywhere."""
     found: dict[tuple[Hashable, Hashable], set[int]] = defaultdict(set)
     for s in sittings:
@@ -129,7 +131,20 @@ TOKYO_WARDS = (
 )  # fmt: skip
 
 _NATIONAL_SUFFIXES = ("省", "庁", "内閣府", "内閣官房", "委員会事務局", "人事院", "会計検査院")
-_PRIVATE_MARKS = ("株式会社", "有限会社", "合同会社", "(株)", "（株）", "大学", "法人", "協会", "財団", "NPO", "Inc", "Ltd")
+_PRIVATE_MARKS = (
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "(株)",
+    "（株）",
+    "大学",
+    "法人",
+    "協会",
+    "財団",
+    "NPO",
+    "Inc",
+    "Ltd",
+)
 
 
 def normalise_organisation(name: str) -> str:
@@ -261,6 +276,38 @@ def group_totals(flows: Iterable[Flow]) -> Counter[str]:
         totals[f.a] += f.pairs
         totals[f.b] += f.pairs
     return totals
+
+
+REGIONS: dict[str, tuple[str, ...]] = {
+    "hokkaido": ("北海道",),
+    "tohoku": ("青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県"),
+    "kanto": ("茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県"),
+    "chubu": ("新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県"),
+    "kinki": ("三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県"),
+    "chugoku": ("鳥取県", "島根県", "岡山県", "広島県", "山口県"),
+    "shikoku": ("徳島県", "香川県", "愛媛県", "高知県"),
+    "kyushu_okinawa": ("福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"),
+}
+_REGION_OF = {pref: region for region, prefs in REGIONS.items() for pref in prefs}
+
+
+def region_of(prefecture: str) -> str:
+    """The region (地方) of a prefecture: "kanto" for 東京都; "" when the prefecture is not one of the 47."""
+    name = normalise_organisation(prefecture)
+    if name in _REGION_OF:
+        return _REGION_OF[name]
+    # "東京" or "大阪" without their suffix.
+    return next(
+        (r for pref, r in _REGION_OF.items() if name and pref.startswith(name) and len(pref) - len(name) == 1), ""
+    )
+
+
+def regroup(flows: Iterable[Flow], group_of: Callable[[str], str]) -> list[Flow]:
+    """The same connections between coarser groups (prefectures → regions), pairs summed."""
+    merged: Counter[tuple[str, str]] = Counter()
+    for f in flows:
+        merged[_ordered(group_of(f.a), group_of(f.b))] += f.pairs
+    return _flows(merged)
 
 
 def fold_groups(flows: Iterable[Flow], keep: int, other: str) -> list[Flow]:

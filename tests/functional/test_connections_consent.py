@@ -172,7 +172,9 @@ def test_vcard_of_contacts_shared_with_me_reads_in_an_independent_parser(client:
     me, mate = day.people[0], day.people[2]
     share(client, me, text="内線 4321, Teams: 山田")
     with freeze_time(AFTER_SUMMIT):
-        client.post(f"/p/{mate.token}/people/{me.id}/note", data={"text": "聞きたい：債権回収の外部委託", "version": "0"})
+        client.post(
+            f"/p/{mate.token}/people/{me.id}/note", data={"text": "聞きたい：債権回収の外部委託", "version": "0"}
+        )
         response = client.get(f"/p/{mate.token}/people/contacts.vcf")
     assert response.status_code == 200
     assert response.mimetype == "text/vcard"
@@ -210,7 +212,9 @@ def test_private_notes_are_seen_by_their_author_only(client: FlaskClient, day: D
     me, mate = day.people[0], day.people[2]
     note = "次は予算要求の話を聞く"
     with freeze_time(AFTER_SUMMIT):
-        assert client.post(f"/p/{me.token}/people/{mate.id}/note", data={"text": note, "version": "0"}).status_code == 302
+        assert (
+            client.post(f"/p/{me.token}/people/{mate.id}/note", data={"text": note, "version": "0"}).status_code == 302
+        )
     assert note in page(client, me)
     assert note not in page(client, mate)
     assert note not in api_text(client, mate)
@@ -270,7 +274,9 @@ def test_organisers_cannot_read_contacts_or_notes_through_a_participants_link(
     assert db.session.query(ContactCard).one().audience.value == "everyone"  # refused: not theirs to change
 
 
-def test_an_organiser_who_takes_part_uses_their_own_page_normally(client: FlaskClient, day: Day, logged_in: Organizer) -> None:
+def test_an_organiser_who_takes_part_uses_their_own_page_normally(
+    client: FlaskClient, day: Day, logged_in: Organizer
+) -> None:
     me, mate = day.people[0], day.people[2]
     me.email = logged_in.email
     db.session.commit()

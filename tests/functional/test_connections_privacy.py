@@ -141,7 +141,7 @@ def test_nothing_private_in_public_pages_exports_api_or_webhooks(
         assert SHARED_TEXT not in text and NOTE_TEXT not in text, where
     stats = organiser_pages[f"/manage/events/{slug}/connections"]
     assert first.family_name not in stats and second.family_name not in stats  # the network, not the people
-    assert "class=\"chord\"" in stats
+    assert 'class="chord"' in stats
 
     # Webhook deliveries and emails in the outbox: nothing shared, nothing noted.
     messages = db.session.query(OutboxMessage).all()

@@ -121,7 +121,12 @@ def test_network_counts_only_pairs_across_organisations() -> None:
     assert net.organisations == 4
     assert net.avg_cross_people == round(10 / 6, 1)
     by_pref = {(f.a, f.b): f.pairs for f in net.by_prefecture}
-    assert by_pref == {("兵庫県", "和歌山県"): 2, ("兵庫県", "東京都"): 1, ("東京都", "石川県"): 1, ("兵庫県", "石川県"): 1}
+    assert by_pref == {
+        ("兵庫県", "和歌山県"): 2,
+        ("兵庫県", "東京都"): 1,
+        ("東京都", "石川県"): 1,
+        ("兵庫県", "石川県"): 1,
+    }
     assert net.prefectures_linked == 4
     by_type = {(f.a, f.b): f.pairs for f in net.by_type}
     assert by_type[("city", "designated_city")] == 2
@@ -148,3 +153,16 @@ def test_fold_groups_keeps_the_busiest_and_sums_the_rest_without_losing_pairs() 
     assert groups == {"a", "b", "other"} or groups == {"a", "c", "other"}
     # Folding one group into "other" would only rename it: then nothing is folded.
     assert c.fold_groups(flows[:2], keep=2, other="other") == c.fold_groups(flows[:2], keep=5, other="other")
+
+
+def test_every_prefecture_has_exactly_one_region() -> None:
+    assert sorted(p for prefs in c.REGIONS.values() for p in prefs) == sorted(c.PREFECTURES)
+    assert c.region_of("東京都") == "kanto" and c.region_of("沖縄県") == "kyushu_okinawa"
+    assert c.region_of("大阪") == "kinki" and c.region_of(" 北海道 ") == "hokkaido"
+    assert c.region_of("") == "" and c.region_of("Bavaria") == ""
+
+
+def test_regroup_sums_connections_into_regions_and_keeps_every_pair() -> None:
+    flows = [c.Flow("東京都", "神奈川県", 5), c.Flow("大阪府", "東京都", 3), c.Flow("兵庫県", "大阪府", 2)]
+    regions = {(f.a, f.b): f.pairs for f in c.regroup(flows, c.region_of)}
+    assert regions == {("kanto", "kanto"): 5, ("kanto", "kinki"): 3, ("kinki", "kinki"): 2}
