@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length
 
 from app.connections.services import NOTE_MAX, TEXT_MAX
 from app.domain.connections import Audience
-from app.forms import VersionField
+from app.forms import Form, VersionField
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     """The holder's own contact card: what they share, and with whom. Nothing is shared until they choose."""
 
     share_email = BooleanField(_l("My email address"))
@@ -33,30 +32,30 @@ class CardForm(FlaskForm):
     version = VersionField()
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     """Stop sharing with anyone (the CSRF token is all it carries)."""
 
 
-class PickForm(FlaskForm):
+class PickForm(Form):
     """Share the holder's contact with one person they met, or stop."""
 
     share = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """The holder's private note on someone they met."""
 
     text = TextAreaField(_l("My private note"), validators=[Length(max=NOTE_MAX)])
     version = VersionField()
 
 
-class TalkAgainForm(FlaskForm):
+class TalkAgainForm(Form):
     """One click: I would like to talk again with this person (or not any more)."""
 
     wish = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """The organiser's choices for the event's connections."""
 
     talk_again = BooleanField(
