@@ -38,9 +38,7 @@ def queue_match(to: Participant, other: Participant, now: datetime) -> OutboxMes
         message["Message-ID"] = f"<{message_id}>"
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(render_template("email/talk_again.txt", **context), subtype="plain", charset="utf-8")
-        message.add_alternative(
-            render_template("email/talk_again.html", **context), subtype="html", charset="utf-8"
-        )
+        message.add_alternative(render_template("email/talk_again.html", **context), subtype="html", charset="utf-8")
     return outbox.enqueue(
         kind="email",
         event_id=event.id,

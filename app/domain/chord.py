@@ -167,8 +167,8 @@ def chord_svg(
     flows: Sequence[Flow],
     labels: Mapping[str, str] | None = None,
     *,
-    width: int = 720,
-    height: int = 520,
+    width: int = 600,
+    height: int = 460,
     unit: str = "",
 ) -> str:
     """The chord diagram as standalone SVG (valid XML, text escaped); `labels` maps group keys to shown names.
@@ -178,11 +178,11 @@ def chord_svg(
     labels = labels or {}
     plan = layout(flows)
     cx, cy = width / 2, height / 2 + 12
-    radius = min(width / 2 - 190, height / 2 - 40)
+    radius = min(width / 2 - 170, height / 2 - 40)
     thickness = 14
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family={quoteattr(CHART_FONT)} font-size="14" class="chord">',
+        f'viewBox="0 0 {width} {height}" font-family={quoteattr(CHART_FONT)} font-size="15" class="chord">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="18" font-size="16" font-weight="bold" fill="#1d2a33">{escape(title)}</text>',
     ]

@@ -69,7 +69,7 @@ def test_labels_on_one_side_never_overlap() -> None:
     for side in ("start", "end"):
         ys = sorted(float(t.get("y") or 0) for t in labels if t.get("text-anchor") == side)
         assert all(b - a >= 16.9 for a, b in zip(ys, ys[1:], strict=False))
-        assert all(0 <= y <= 520 for y in ys)
+        assert all(0 <= y <= 460 for y in ys)
 
 
 def test_no_flows_draws_an_empty_but_valid_picture() -> None:
