@@ -16,15 +16,15 @@ def _node() -> str:
     found = shutil.which("node") or shutil.which("nodejs")
     if found is None:
         raise RuntimeError("Node.js is needed to read vCards in tests: apt-get install nodejs npm")
-    if not (ROOT / "node_modules" / "ical.js").is_dir():
-        raise RuntimeError("ical.js is missing: run `npm ci` in the repository (./dev.sh test does it)")
+    if not (ROOT / "tests" / "js" / "node_modules" / "ical.js").is_dir():
+        raise RuntimeError("ical.js is missing: run `npm ci --prefix tests/js` (./dev.sh test does it)")
     return found
 
 
 def read_vcards(text: str) -> list[dict[str, list[Any]]]:
     """Each card's properties by lower-case name: {"fn": ["山田 花子"], "n": [["山田", "花子", "", "", ""]], …}."""
     result = subprocess.run(
-        [_node(), str(SCRIPT)], input=text, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60
+        [_node(), str(SCRIPT)], input=text, capture_output=True, text=True, encoding="utf-8", cwd=SCRIPT.parent, timeout=60
     )
     if result.returncode != 0:
         raise AssertionError(f"ical.js could not read the vCard file:\n{result.stderr}")

@@ -1,7 +1,7 @@
 """connections: contact cards, picks, private notes, talk again, settings
 
 Revision ID: da8b38309ae3
-Revises: fe13c0c70132
+Revises: b7e4c2a91d35
 Create Date: 2026-12-01 14:28:08.308222
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'da8b38309ae3'
-down_revision = 'fe13c0c70132'
+down_revision = 'b7e4c2a91d35'
 branch_labels = None
 depends_on = None
 
