@@ -24,7 +24,13 @@ def _node() -> str:
 def read_vcards(text: str) -> list[dict[str, list[Any]]]:
     """Each card's properties by lower-case name: {"fn": ["山田 花子"], "n": [["山田", "花子", "", "", ""]], …}."""
     result = subprocess.run(
-        [_node(), str(SCRIPT)], input=text, capture_output=True, text=True, encoding="utf-8", cwd=SCRIPT.parent, timeout=60
+        [_node(), str(SCRIPT)],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=SCRIPT.parent,
+        timeout=60,
     )
     if result.returncode != 0:
         raise AssertionError(f"ical.js could not read the vCard file:\n{result.stderr}")
