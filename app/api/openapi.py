@@ -186,6 +186,53 @@ def _schemas() -> dict[str, Schema]:
             }
         ),
         "ItemBrief": item_brief,
+        "Met": {
+            "type": "object",
+            "properties": {
+                **person,
+                "family_kana": TEXT,
+                "given_kana": TEXT,
+                "contact": _nullable(
+                    _object({"email": _nullable({"type": "string", "format": "email"}), "text": TEXT})
+                ),
+                "my_note": TEXT,
+                "sees_my_contact": {"type": "boolean"},
+                "talk_again": {"type": "boolean"},
+                "mutual": {"type": "boolean"},
+            },
+            "required": [*person, "family_kana", "given_kana", "contact", "my_note", "sees_my_contact"],
+            "additionalProperties": False,
+            "description": "Someone the holder met. `talk_again` and `mutual` only when the organiser turned the feature on.",
+        },
+        "People": _object(
+            {
+                "rounds": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": ID,
+                            "number": {"type": "integer", "minimum": 1},
+                            "question": TEXT,
+                            "starts_at": INSTANT,
+                            "room": STRING,
+                            "facilitator": _nullable(_ref("Met")),
+                            "you_hosted": {"type": "boolean"},
+                            "people": {"type": "array", "items": _ref("Met")},
+                        }
+                    ),
+                },
+                "my_contact": _object(
+                    {
+                        "audience": {"enum": ["nobody", "everyone", "picked"]},
+                        "share_email": {"type": "boolean"},
+                        "text": TEXT,
+                        "reach": {"type": "integer", "minimum": 0},
+                    }
+                ),
+                "talk_again_enabled": {"type": "boolean"},
+                "withheld_from_organiser": {"type": "boolean"},
+            }
+        ),
         "Me": _object(
             {
                 "event": _ref("EventSummary"),
@@ -407,6 +454,48 @@ def _paths() -> dict[str, Schema]:
                 "responses": {
                     "200": _json("Me", "The holder's day.", {"ETag": {"schema": STRING, "required": True}}),
                     "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
+                    "400": CONTROL,
+                    "404": _not_found("No token, or an unknown or revoked one"),
+                },
+            }
+        },
+        "/api/v1/me/{token}/people": {
+            "get": {
+                "operationId": "getPeopleMetByPath",
+                "summary": "The people the holder met, round by round, with what they share with the holder",
+                "tags": ["personal"],
+                "parameters": [
+                    {
+                        "name": "token",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1, "pattern": PLAIN_TEXT},
+                    },
+                    LANGUAGE,
+                ],  # fmt: skip
+                "responses": {
+                    "200": _json("People", "Rounds that took place, the tables and the people met."),
+                    "400": CONTROL,
+                    "404": _not_found("Unknown or revoked token"),
+                },
+            }
+        },
+        "/api/v1/me/people": {
+            "get": {
+                "operationId": "getPeopleMet",
+                "summary": "The same, with the token in a header",
+                "tags": ["personal"],
+                "parameters": [
+                    {
+                        "name": "X-Personal-Token",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1, "pattern": PLAIN_TEXT},
+                    },
+                    LANGUAGE,
+                ],  # fmt: skip
+                "responses": {
+                    "200": _json("People", "Rounds that took place, the tables and the people met."),
                     "400": CONTROL,
                     "404": _not_found("No token, or an unknown or revoked one"),
                 },

@@ -8,7 +8,7 @@ import secrets
 import click
 from flask import Flask
 
-from app.demo import cafe, day, invites, notes, participants, programme, reports, webhooks, zoom
+from app.demo import cafe, connections, day, invites, notes, participants, programme, reports, webhooks, zoom
 from app.extensions import db
 
 # Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
@@ -21,6 +21,7 @@ STEPS = (
     notes.seed_notes,
     invites.seed_invites,
     webhooks.seed_webhooks,
+    connections.seed_connections,
     reports.seed_report,
     day.seed_day,
 )

@@ -82,6 +82,8 @@ def test_the_description_is_valid_openapi_3_1(served: str, db: object) -> None:
         "/api/v1/events/{slug}/assignments",
         "/api/v1/me/{token}",
         "/api/v1/me",
+        "/api/v1/me/{token}/people",
+        "/api/v1/me/people",
         "/api/v1/openapi.json",
     }
 
@@ -111,6 +113,8 @@ def test_real_answers_match_the_description(served: str, demo: dict[str, Any]) -
     for token in demo["tokens"]:
         calls.append(("/api/v1/me/{token}", {"path_parameters": {"token": token}}))
         calls.append(("/api/v1/me", {"headers": {"X-Personal-Token": token}}))
+        calls.append(("/api/v1/me/{token}/people", {"path_parameters": {"token": token}}))
+        calls.append(("/api/v1/me/people", {"headers": {"X-Personal-Token": token}}))
     checked = 0
     for path, values in calls:
         case = schema[path]["GET"].Case(**values)
@@ -120,7 +124,7 @@ def test_real_answers_match_the_description(served: str, demo: dict[str, Any]) -
         if path != "/api/v1/events/{slug}/report":  # the report snapshot has its own conventions
             assert _empty_strings(body) == [], path  # consistent nulls: never "" for "not set"
         checked += 1
-    assert checked == len(calls) == 16
+    assert checked == len(calls) == 24
     # The personal answer's ETag comes back as 304, also described.
     token = demo["tokens"][0]
     first = requests.get(f"{served}/api/v1/me/{token}", timeout=10)
