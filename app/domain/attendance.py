@@ -9,6 +9,7 @@ is the same account, and rows without an email are one person only when their ti
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -169,20 +170,34 @@ def _is_header(row: Sequence[str]) -> dict[str, int] | None:
 
 # ---- cells ---------------------------------------------------------------------------------------
 
-_TIME_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-                 "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-                 "%Y/%m/%d %p %I:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M:%S")  # fmt: skip
+# Zoom writes times in the account's locale: "07/25/2026 01:02:03 PM" (US), "2026/07/25 13:02:03" (Japan),
+# ISO with "-" or "T", sometimes without seconds, "午前/午後" for AM/PM. Parsed with one pattern each, not
+# strptime by trial (which costs seconds on a 2,000-person report).
+_YMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T]+(?:(AM|PM) *)?(\d{1,2}):(\d{2})(?::(\d{2}))? *(AM|PM)?$")
+_MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) +(\d{1,2}):(\d{2})(?::(\d{2}))? *(AM|PM)?$")
+
+
+def _clock(hour: int, marker: str | None) -> int:
+    if marker == "PM" and hour < 12:
+        return hour + 12
+    if marker == "AM" and hour == 12:
+        return 0
+    return hour
 
 
 def _time(text: str) -> datetime | None:
     """A report time (Zoom writes the account's local time, in its locale's format), or None."""
-    text = unicodedata.normalize("NFKC", text).strip().replace("午前", "AM").replace("午後", "PM")
-    text = re.sub(r"\s+", " ", text)
-    for pattern in _TIME_FORMATS:
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
+    text = unicodedata.normalize("NFKC", text).strip().upper().replace("午前", "AM").replace("午後", "PM")
+    try:
+        if found := _YMD.match(text):
+            year, month, day, before, hour, minute, second, after = found.groups()
+            hour_of_day = _clock(int(hour), before or after)
+            return datetime(int(year), int(month), int(day), hour_of_day, int(minute), int(second or 0))
+        if found := _MDY.match(text):
+            month, day, year, hour, minute, second, marker = found.groups()
+            return datetime(int(year), int(month), int(day), _clock(int(hour), marker), int(minute), int(second or 0))
+    except ValueError:  # 2026/13/45 and the like
+        return None
     return None
 
 
@@ -230,11 +245,6 @@ def _row(row: Sequence[str], columns: dict[str, int], line: int) -> ReportRow | 
 # ---- people --------------------------------------------------------------------------------------
 
 
-def _follows(person: ReportRow, row: ReportRow) -> bool:
-    """Whether `row` can be the same person rejoining: it starts once the person's last row has ended."""
-    return person.left is not None and row.joined is not None and row.joined >= person.left
-
-
 def _add(person: ReportRow, row: ReportRow) -> ReportRow:
     joined = min((t for t in (person.joined, row.joined) if t), default=None)
     left = max((t for t in (person.left, row.left) if t), default=None)
@@ -244,10 +254,11 @@ def _add(person: ReportRow, row: ReportRow) -> ReportRow:
 
 def people(rows: Sequence[ReportRow]) -> list[ReportRow]:
     """Rows grouped into people: one per email (an account, however many devices); rows without an email
-    join an earlier row of the same name only when they follow it in time, so two guests who share a name
-    stay two people."""
+    join an earlier row of the same name only when they follow it in time (the one that left last before
+    the row joined), so two guests who share a name and were in the meeting together stay two people."""
     by_email: dict[str, int] = {}
-    by_name: dict[str, list[int]] = {}
+    # Per name, the people so far that can still be rejoined, as (time they left, index), sorted.
+    waiting: dict[str, list[tuple[datetime, int]]] = {}
     found: list[ReportRow] = []
     for row in sorted(rows, key=lambda r: (r.joined is None, r.joined or datetime.min, r.line)):
         if row.email:
@@ -257,13 +268,16 @@ def people(rows: Sequence[ReportRow]) -> list[ReportRow]:
                 by_email[row.email] = len(found)
                 found.append(row)
             continue
-        candidates = [i for i in by_name.get(row.name, []) if _follows(found[i], row)]
-        if candidates:
-            latest = max(candidates, key=lambda i: found[i].left or datetime.min)
-            found[latest] = _add(found[latest], row)
+        ends = waiting.setdefault(row.name, [])
+        position = bisect.bisect_right(ends, (row.joined, len(found))) if row.joined else 0
+        if position:  # someone of this name left before this row joined: the latest of them rejoins
+            _left, index = ends.pop(position - 1)
+            found[index] = _add(found[index], row)
         else:
-            by_name.setdefault(row.name, []).append(len(found))
+            index = len(found)
             found.append(row)
+        if found[index].left is not None:
+            bisect.insort(ends, (found[index].left, index))  # type: ignore[arg-type]
     return sorted(found, key=lambda r: r.line)
 
 
@@ -277,11 +291,12 @@ def parse_report(data: bytes) -> list[ReportRow]:
         if not any(cell.strip() for cell in cells):
             columns = None  # a blank line ends a table (the meeting summary, a webinar section)
             continue
-        heading = _is_header(cells)
-        if heading is not None:
-            columns, tables = heading, tables + 1
+        if columns is None:  # a table starts at the top, after a blank line or after a section's title
+            heading = _is_header(cells)
+            if heading is not None:
+                columns, tables = heading, tables + 1
             continue
-        if columns is not None and (row := _row(cells, columns, line)) is not None:
+        if (row := _row(cells, columns, line)) is not None:
             parsed.append(row)
     if not tables:
         raise ReportError(ReportProblem.NO_TABLE)
