@@ -139,3 +139,36 @@ def test_unreadable_files_say_why(data: bytes, problem: ReportProblem) -> None:
     with pytest.raises(ReportError) as raised:
         parse_report(data)
     assert raised.value.problem == problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("07/25/2026 01:02:03 PM", datetime(2026, 7, 25, 13, 2, 3)),
+        ("07/25/2026 12:05 AM", datetime(2026, 7, 25, 0, 5)),
+        ("7/5/2026 12:30:00 PM", datetime(2026, 7, 5, 12, 30)),
+        ("2026/07/25 13:02:03", datetime(2026, 7, 25, 13, 2, 3)),
+        ("２０２６/０７/２５ １３:０２", datetime(2026, 7, 25, 13, 2)),
+        ("2026/07/25 午後 1:02:03", datetime(2026, 7, 25, 13, 2, 3)),
+        ("2026-07-25T09:00:00", datetime(2026, 7, 25, 9, 0)),
+    ],
+)
+def test_every_time_format_zoom_writes(text: str, expected: datetime) -> None:
+    report = f"Name,Email,Join Time,Leave Time\nA,a@example.jp,{text},{text}\n"
+    [row] = parse_report(report.encode())
+    assert row.joined == expected
+
+
+def test_nonsense_times_and_durations_are_not_fatal() -> None:
+    report = "Name,Email,Join Time,Leave Time,Duration (Minutes)\nA,,2026/13/45 25:61,--,nan\nB,,x,y,1e400\n"
+    assert [(r.name, r.minutes, r.joined) for r in parse_report(report.encode())] == [("A", 0, None), ("B", 0, None)]
+
+
+def test_a_rejoin_goes_to_the_guest_who_left_last_before_it() -> None:
+    report = (
+        "Name,Email,Join Time,Leave Time,Duration (Minutes)\n"
+        "iPad,,2026/07/25 13:00:00,2026/07/25 13:30:00,30\n"
+        "iPad,,2026/07/25 13:00:00,2026/07/25 14:00:00,60\n"
+        "iPad,,2026/07/25 14:10:00,2026/07/25 15:00:00,50\n"
+    )
+    assert sorted(r.minutes for r in parse_report(report.encode())) == [30, 110]
