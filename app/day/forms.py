@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 MAX_REPORT_BYTES = 2 * 1024 * 1024
 
@@ -56,5 +56,25 @@ class ApplyAttendanceForm(FlaskForm):
     absent = HiddenField()
 
 
-class StartRoundForm(FlaskForm):
-    round_id = IntegerField(validators=[DataRequired()])
+class NextRoundForm(FlaskForm):
+    """Start the next round now: names the round the console showed, and the confirmation button's value."""
+
+    round_id = IntegerField(validators=[Optional()])
+    confirm = HiddenField()
+
+
+class ExtendForm(FlaskForm):
+    """Move the running round's end (or, between rounds, the next round's start) by some minutes."""
+
+    minutes = IntegerField(
+        _l("Minutes"),
+        validators=[InputRequired(message=_l("Give a number of minutes.")), NumberRange(min=1, max=120)],
+        default=5,
+    )
+    direction = SelectField(_l("Direction"), choices=[("later", _l("later")), ("earlier", _l("earlier"))])
+    confirm = HiddenField()
+
+
+class EndRoundForm(FlaskForm):
+    round_id = IntegerField(validators=[Optional()])
+    confirm = HiddenField()

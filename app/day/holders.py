@@ -24,7 +24,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.day.models import LiveState
-from app.domain.live import Override
 from app.events.models import CafeRound, Event, EventStatus, ProgrammeItem
 from app.extensions import db
 from app.notes.models import RoundNote
@@ -66,7 +65,6 @@ class Holder:
 class LiveCheck:
     """The event's live state and fingerprints of everything a cached page depends on besides the timetable."""
 
-    override: Override | None
     revision: int
     people: tuple[object, ...]  # count, max id, sum of versions, last update of the event's people
     event: tuple[object, ...]  # the event row's version and last update
@@ -147,8 +145,6 @@ def _load_check(event_id: int) -> LiveCheck | None:
         select(
             Event.version,
             Event.updated_at,
-            LiveState.round_id,
-            LiveState.started_at,
             LiveState.revision,
             *people,
             *notes,
@@ -158,9 +154,8 @@ def _load_check(event_id: int) -> LiveCheck | None:
     ).first()
     if row is None:
         return None
-    version, updated, round_id, started_at, revision, *rest = row
-    override = Override(round_id, started_at) if round_id and started_at else None
-    return LiveCheck(override, revision or 0, tuple(rest[:4]), (version, updated), tuple(rest[4:]))
+    version, updated, revision, *rest = row
+    return LiveCheck(revision or 0, tuple(rest[:4]), (version, updated), tuple(rest[4:]))
 
 
 def _load_roster(event_id: int) -> list[Holder]:

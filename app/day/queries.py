@@ -18,7 +18,8 @@ from app.day import seating as snapshots
 from app.day.holders import EventInfo, Holder, LiveCheck
 from app.day.models import LiveState
 from app.day.seating import BroadcastInfo, Person
-from app.domain.live import ItemSlot, Moment, Override, Phase, RoundSlot, moment
+from app.domain import clock
+from app.domain.live import ItemSlot, Moment, Phase, RoundSlot, moment
 from app.domain.schedule import Slot
 from app.events.models import CafeRound, ItemKind, ProgrammeItem
 from app.extensions import db
@@ -42,6 +43,8 @@ class ItemInfo:
 
 @dataclass(frozen=True)
 class RoundInfo:
+    """A round as personal pages show it: its times are the live timetable's (the organiser's clock included)."""
+
     id: int
     item_id: int
     number: int
@@ -49,6 +52,20 @@ class RoundInfo:
     starts_at: datetime
     ends_at: datetime
     published_at: datetime | None
+    planned_starts_at: datetime | None = None
+    planned_ends_at: datetime | None = None
+
+    def has_started(self, now: datetime) -> bool:
+        """Started by the live timetable (see app/domain/clock.py: the one definition)."""
+        return clock.has_started(self.planned_starts_at or self.starts_at, self.starts_at, now)
+
+    @property
+    def moved(self) -> bool:
+        """The organiser's clock moved the round away from the programme."""
+        return self.planned_starts_at is not None and (self.starts_at, self.ends_at) != (
+            self.planned_starts_at,
+            self.planned_ends_at,
+        )
 
 
 @dataclass(frozen=True)
@@ -255,16 +272,31 @@ def _load_programme(event_id: int, window: Slot) -> Programme:
             CafeRound.starts_at,
             CafeRound.ends_at,
             CafeRound.published_at,
+            CafeRound.live_starts_at,
+            CafeRound.live_ends_at,
         ).where(CafeRound.item_id.in_(list(items)) if items else false())
     ).all()
-    rounds = {r.id: RoundInfo(*r) for r in round_rows}
+    rounds = {}
+    for r in round_rows:
+        times = clock.RoundTimes(r.id, r.number, r.starts_at, r.ends_at, r.live_starts_at, r.live_ends_at)
+        rounds[r.id] = RoundInfo(
+            r.id,
+            r.item_id,
+            r.number,
+            r.question,
+            times.starts_at,
+            times.ends_at,
+            r.published_at,
+            r.starts_at,
+            r.ends_at,
+        )
     slots = tuple(
         ItemSlot(
             item.id,
             item.starts_at,
             item.ends_at,
             tuple(
-                RoundSlot(r.id, r.number, r.starts_at, r.ends_at)
+                RoundSlot(r.id, r.number, r.starts_at, r.ends_at, r.moved)
                 for r in sorted(rounds.values(), key=lambda r: r.number)
                 if r.item_id == item.id
             ),
@@ -278,22 +310,15 @@ def _load_programme(event_id: int, window: Slot) -> Programme:
 # ---- live state, seats, room-mates ------------------------------------------------------------------
 
 
-def live_override(event_id: int) -> tuple[Override | None, int]:
-    """The organiser's manual round (if any) and the revision of the live state."""
-    row = db.session.execute(
-        select(LiveState.round_id, LiveState.started_at, LiveState.revision).where(LiveState.event_id == event_id)
-    ).first()
-    if row is None:
-        return None, 0
-    override = Override(row.round_id, row.started_at) if row.round_id and row.started_at else None
-    return override, row.revision
+def live_revision(event_id: int) -> int:
+    """The revision of the event's live state (it moves with every clock move and broadcast)."""
+    return db.session.scalar(select(LiveState.revision).where(LiveState.event_id == event_id)) or 0
 
 
 def event_moment(event_id: int, window: Slot, at: datetime) -> tuple[Programme, Moment, int]:
-    """The programme and what is on at `at`, the organiser's override included."""
+    """The programme and what is on at `at` by the live timetable (the organiser's clock included)."""
     prog = programme(event_id, window)
-    override, revision = live_override(event_id)
-    return prog, moment(window, prog.slots, at, override), revision
+    return prog, moment(window, prog.slots, at), live_revision(event_id)
 
 
 def seating_of(prog: Programme, event_id: int) -> snapshots.Seating:
@@ -329,7 +354,7 @@ def personal_state(person: Holder, at: datetime, check: LiveCheck) -> Personal:
     event = person.event
     window = Slot(event.id, event.starts_at, event.ends_at)
     prog = programme(event.id, window)
-    now = moment(window, prog.slots, at, check.override)
+    now = moment(window, prog.slots, at)
     return Personal(person, prog, now, at, check.revision, seats_of(person, prog), check=check)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
 from app.db import utcnow
+from app.domain import clock
 from app.extensions import db
 
 
@@ -158,5 +159,28 @@ class CafeRound(db.Model):
     ends_at: Mapped[datetime]
     # Set when the organiser publishes this round's seating (cafe feature).
     published_at: Mapped[datetime | None]
+    # The live timetable: set when the organiser's clock moves the round (starts it by hand, extends it…);
+    # starts_at/ends_at stay the planned times. See app/domain/clock.py.
+    live_starts_at: Mapped[datetime | None]
+    live_ends_at: Mapped[datetime | None]
 
     item: Mapped[ProgrammeItem] = relationship(back_populates="rounds")
+
+    @property
+    def times(self) -> clock.RoundTimes:
+        """Planned and live times, for the clock's maths."""
+        return clock.RoundTimes(
+            self.id, self.number, self.starts_at, self.ends_at, self.live_starts_at, self.live_ends_at
+        )
+
+    @property
+    def actual_starts_at(self) -> datetime:
+        return self.times.starts_at
+
+    @property
+    def actual_ends_at(self) -> datetime:
+        return self.times.ends_at
+
+    def has_started(self, now: datetime) -> bool:
+        """Whether the round has started by the live timetable (by the programme or by the organiser's hand)."""
+        return clock.has_started(self.starts_at, self.live_starts_at, now)

@@ -123,7 +123,7 @@ def test_a_round_started_by_hand_shows_at_once_in_the_same_process(
     me = day.people[0]
     with freeze_time(ROUND_1):
         first = client.get(f"/p/{me.token}/state.json")
-        services.start_round(day.event, day.cafe.rounds[1].id, organizer, utcnow())
+        services.start_next_round(day.event, organizer, utcnow())
         after = client.get(f"/p/{me.token}/state.json", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200
     assert "data-room-name>部屋A</p>" in after.get_json()["html"]  # round 2's room
