@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 
 from app.auth.models import Organizer
 from app.cafe.models import PlanChange
+from app.db import utcnow
 from app.domain.rotation import RoundPlan
 from app.events.models import ProgrammeItem
 from app.extensions import db
@@ -29,7 +31,17 @@ def seated(plans: Iterable[RoundPlan]) -> set[str]:
     return {pid for plan in plans for members in plan.values() for pid in members}
 
 
-def record(item: ProgrammeItem, actor: Organizer | None, action: str, **data: object) -> None:
+def record(
+    item: ProgrammeItem, actor: Organizer | None, action: str, *, at: datetime | None = None, **data: object
+) -> None:
     """Add a line to the plan's history (templates/cafe/_change.html puts it in the reader's language)."""
-    db.session.add(PlanChange(item_id=item.id, action=action, data=data, organizer_id=actor.id if actor else None))
+    db.session.add(
+        PlanChange(
+            item_id=item.id,
+            action=action,
+            data=data,
+            organizer_id=actor.id if actor else None,
+            at=at or utcnow(),
+        )
+    )
     log.info("cafe %s: item=%s organiser=%s %s", action, item.id, actor.id if actor else None, data)

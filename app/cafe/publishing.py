@@ -102,7 +102,7 @@ def publish(
                 organizer_id=actor.id if actor else None,
             )
         )
-        history.record(item, actor, "publish", version=number, rounds=numbers, changed=len(changes))
+        history.record(item, actor, "publish", at=now, version=number, rounds=numbers, changed=len(changes))
         rounds_published.send(item.event, item=item, rounds=numbers)
     db.session.commit()
     return numbers
@@ -125,7 +125,7 @@ def discard_draft(item: ProgrammeItem, actor: Organizer | None = None, *, now: d
         raise PlanError(_l("The draft is the published plan already: there is nothing to discard."))
     record = planner.plan_record(item)
     record.edited_at = None
-    history.record(item, actor, "discard", changed=reset)
+    history.record(item, actor, "discard", at=now, changed=reset)
     db.session.commit()
     return reset
 

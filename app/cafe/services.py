@@ -149,14 +149,16 @@ def delete_keep_apart(item: ProgrammeItem, pair: KeepApart, actor: Organizer | N
     db.session.commit()
 
 
-def mark_absent(item: ProgrammeItem, participant_ids: list[int], actor: Organizer | None = None) -> int:
+def mark_absent(
+    item: ProgrammeItem, participant_ids: list[int], actor: Organizer | None = None, *, now: datetime | None = None
+) -> int:
     """On the day: mark people of the event absent (the next re-plan frees their seats)."""
     people = db.session.scalars(
         select(Participant).where(Participant.event_id == item.event_id, Participant.id.in_(participant_ids))
     ).all()
     for person in people:
         person.status = Status.ABSENT
-    history.record(item, actor, "absent", people=[history.person(p) for p in people])
+    history.record(item, actor, "absent", at=now, people=[history.person(p) for p in people])
     db.session.commit()
     return len(people)
 
@@ -181,7 +183,12 @@ def release_from_running_round(
     if freed:
         current.published_at = now  # the published seating of the round changed: pages reload it
         history.record(
-            item, actor, "left", round=current.number, people=[history.person(p) for p in data.people if p.id in gone]
+            item,
+            actor,
+            "left",
+            at=now,
+            round=current.number,
+            people=[history.person(p) for p in data.people if p.id in gone],
         )
     db.session.commit()
     return int(freed or 0)
@@ -233,7 +240,9 @@ def generate(
     record.seed, record.planned_from, record.stats = seed, upto + 1, schedule.stats.as_dict()
     record.generated_at, record.edited_at = _now(), None
     item.rotation_seed = seed
-    history.record(item, actor, "generate", seed=seed, from_round=upto + 1, repeat_pairs=schedule.stats.repeat_pairs)
+    history.record(
+        item, actor, "generate", at=now, seed=seed, from_round=upto + 1, repeat_pairs=schedule.stats.repeat_pairs
+    )
     db.session.commit()
     return PlanResult(schedule.stats, 0)
 
@@ -268,6 +277,7 @@ def replan(
         item,
         actor,
         "replan",
+        at=now,
         from_round=from_round,
         changed=changed,
         repeat_pairs=schedule.stats.repeat_pairs,

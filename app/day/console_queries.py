@@ -49,6 +49,8 @@ class Console:
     programme: Programme
     moment: Moment
     finished: bool  # the event has ended (by its status or its time): no clock, no re-plan prompts
+    running: RoundInfo | None  # the round running now
+    coming: RoundInfo | None  # the next round to start (the console's "start it now")
     timeline: list[TimelineRow]
     clock_log: list[ClockEntry]
     replan: Replan | None
@@ -83,6 +85,8 @@ def console(event: Event, now: datetime) -> Console:
         programme=prog,
         moment=moment,
         finished=finished,
+        running=None if finished else prog.rounds.get(moment.round),  # type: ignore[arg-type]
+        coming=None if finished else coming_round(prog, now),
         timeline=timeline(prog, moment, now),
         clock_log=list(
             db.session.scalars(
@@ -107,15 +111,22 @@ def rooms_with_notes(round_ids: list[int]) -> set[tuple[int, int]]:
     return notes_queries.rooms_with_notes(round_ids) if round_ids else set()
 
 
+def coming_round(prog: Programme, now: datetime) -> RoundInfo | None:
+    """The first round by the live timetable that has not started."""
+    coming = [r for r in prog.rounds.values() if not r.has_started(now)]
+    return min(coming, key=lambda r: (r.starts_at, r.number), default=None)
+
+
 def timeline(prog: Programme, moment: Moment, now: datetime) -> list[TimelineRow]:
     """Every round of the programme in order, each held, running, next or later by the live timetable."""
     rows = []
+    coming = coming_round(prog, now)
     for rnd in sorted(prog.rounds.values(), key=lambda r: (r.starts_at, r.number)):
         if rnd.id == moment.round:
             state = "running"
         elif rnd.has_started(now):
             state = "held"
-        elif rnd.id == moment.next_round:
+        elif coming is not None and rnd.id == coming.id:
             state = "next"
         else:
             state = "later"
@@ -125,12 +136,8 @@ def timeline(prog: Programme, moment: Moment, now: datetime) -> list[TimelineRow
 
 def replan(event: Event, prog: Programme, moment: Moment, now: datetime) -> Replan | None:
     """The next round that has not started, and how many people its plan now misses (None: every round started)."""
-    coming = [r for r in prog.rounds.values() if not r.has_started(now)]
-    if moment.next_round in prog.rounds and not prog.rounds[moment.next_round].has_started(now):  # type: ignore[index]
-        rnd = prog.rounds[moment.next_round]  # type: ignore[index]
-    elif coming:
-        rnd = min(coming, key=lambda r: (r.starts_at, r.number))
-    else:
+    rnd = coming_round(prog, now)
+    if rnd is None:
         return None
     published = rnd.published_at is not None
     seated = set(

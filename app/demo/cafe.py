@@ -110,7 +110,7 @@ def _seed_cafe(event: Event, key: str, organizer: Organizer) -> None:
     if key == "finished" and len(data.rounds) >= 2:
         between = data.rounds[0].ends_at + timedelta(minutes=1)
         leavers = _leavers(planner.load(item))
-        services.mark_absent(item, [p.id for p in leavers], organizer)
+        services.mark_absent(item, [p.id for p in leavers], organizer, now=between)
         _latecomers(event)
         services.replan(item, 2, actor=organizer, now=between)
         publishing.publish(item, len(data.rounds), confirm=True, actor=organizer, now=between)
