@@ -79,3 +79,22 @@ class ExtendForm(Form):
 class EndRoundForm(Form):
     round_id = IntegerField(validators=[Optional()])
     confirm = HiddenField()
+
+
+class PersonStatusForm(Form):
+    """One person's status from the "Who is missing?" search (the search is carried back in `q`)."""
+
+    participant_id = IntegerField(validators=[DataRequired()])
+    status = HiddenField()
+    q = HiddenField()
+
+
+class LateListForm(Form):
+    """Latecomers pasted as a list, one person a line."""
+
+    people = TextAreaField(
+        _l("Late arrivals, one a line"),
+        validators=[DataRequired(message=_l("Paste at least one person.")), Length(max=40_000)],
+        description=_l("Name, email and organisation, separated by tabs (paste from a spreadsheet) or commas."),
+    )
+    joins_round = SelectField(_l("They join from"), coerce=int, validate_choice=False)

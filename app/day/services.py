@@ -18,6 +18,7 @@ from app.db import utcnow
 from app.domain import clock
 from app.events.models import CafeRound, Event, ProgrammeItem
 from app.extensions import db
+from app.participants import queries as participant_queries
 from app.participants import services as participant_services
 from app.participants.models import Participant, Role, Status, new_token
 from app.signals import round_started
@@ -206,6 +207,7 @@ def reissue_token(event: Event, participant_id: int, organizer: Organizer, now: 
 
 
 CHECKIN_STATUSES = (Status.PRESENT, Status.ABSENT, Status.REGISTERED)
+CHECKIN_VALUES = frozenset(s.value for s in CHECKIN_STATUSES)
 
 
 def set_attendance(event: Event, participant_ids: Iterable[int], status: Status, organizer: Organizer) -> int:
@@ -285,6 +287,58 @@ def add_late_arrival(
         organizer.id,
     )
     return person
+
+
+def add_late_arrivals(
+    event: Event,
+    arrivals: list[LateArrival],
+    joins_round: int | None,
+    organizer: Organizer,
+    now: datetime | None = None,
+) -> list[Participant]:
+    """Add several latecomers at once (a pasted list): all of them, or none when one cannot be added.
+
+    Each is present and joins from `joins_round` (by default the next round to start).
+    """
+    if not arrivals:
+        raise DayError(str(_l("The list is empty: paste one person a line (name, email, organisation).")))
+    joins_round = _joining_round(event, joins_round, now or utcnow())
+    taken = [a.email for a in arrivals if participant_queries.participant_by_email(event, a.email) is not None]
+    if taken:
+        raise DayError(
+            str(
+                _l(
+                    "Already in this event: %(emails)s. Nothing was added; take them off the list.",
+                    emails=", ".join(taken),
+                )
+            )
+        )
+    added = []
+    for data in arrivals:
+        try:
+            person = participant_services.add_participant(
+                event,
+                by=organizer,
+                family_name=data.family_name,
+                given_name=data.given_name,
+                email=data.email,
+                organization=data.organization,
+                role=Role.PARTICIPANT,
+                status=Status.PRESENT,
+            )
+        except participant_services.ParticipantError as error:
+            raise DayError(f"{data.family_name} {data.given_name}: {error}") from error
+        person.joins_round = joins_round
+        added.append(person)
+    db.session.commit()
+    log.info(
+        "late arrivals added: event=%s count=%s joins_round=%s by organiser=%s",
+        event.id,
+        len(added),
+        joins_round,
+        organizer.id,
+    )
+    return added
 
 
 def apply_attendance(

@@ -58,6 +58,8 @@ class Event(db.Model):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     meeting_url: Mapped[str] = mapped_column(String(500), default="")
+    # Off: the meeting link reaches registered people only (their personal page, invitation, calendar).
+    meeting_url_public: Mapped[bool] = mapped_column(default=False)
     status: Mapped[EventStatus] = mapped_column(
         db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=EventStatus.DRAFT,
@@ -81,6 +83,11 @@ class Event(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status != EventStatus.DRAFT
+
+    @property
+    def public_meeting_url(self) -> str:
+        """The meeting link as public pages, feeds and the public API may show it: only if the organiser chose so."""
+        return self.meeting_url if self.meeting_url_public else ""
 
     def is_organized_by(self, organizer: Organizer | None) -> bool:
         return organizer is not None and any(o.id == organizer.id for o in self.organizers)

@@ -176,8 +176,8 @@ def _location(event: Event, item: ProgrammeItem, rooms: dict[int, RoomInRound] |
 def item_draft(
     event: Event, item: ProgrammeItem, person: Participant | None, rooms: dict[int, RoomInRound] | None
 ) -> Draft:
-    """One programme item as a calendar entry (public if `person` is None)."""
-    location = _location(event, item, rooms)
+    """One programme item as a calendar entry (public if `person` is None: the meeting link only if made public)."""
+    location = _location(event, item, rooms) if person is not None else event.public_meeting_url
     lines: list[str] = []
     if item.description:
         lines += [item.description, ""]
@@ -186,7 +186,7 @@ def item_draft(
         lines += round_lines(event, round_, (rooms or {}).get(round_.id), personal=person is not None)
     if location:
         lines += ["", _("Join: %(url)s", url=location)]
-    if event.meeting_url and event.meeting_url != location:
+    if person is not None and event.meeting_url and event.meeting_url != location:
         lines.append(_("Main meeting: %(url)s", url=event.meeting_url))
     lines.append(_("Event page: %(url)s", url=external("events.show", slug=event.slug)))
     return Draft(

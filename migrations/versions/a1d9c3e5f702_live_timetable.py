@@ -1,4 +1,4 @@
-"""live timetable (rounds' live times replace the manual round), the clock's log, plan versions, structured plan history
+"""live timetable (rounds' live times replace the manual round), the clock's log, plan versions, structured plan history, public meeting link choice
 
 Revision ID: a1d9c3e5f702
 Revises: fe13c0c70132
@@ -17,6 +17,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('meeting_url_public', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.alter_column('meeting_url_public', server_default=None)
+
     with op.batch_alter_table('cafe_round', schema=None) as batch_op:
         batch_op.add_column(sa.Column('live_starts_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('live_ends_at', sa.DateTime(timezone=True), nullable=True))
@@ -115,3 +120,6 @@ def downgrade():
     with op.batch_alter_table('cafe_round', schema=None) as batch_op:
         batch_op.drop_column('live_ends_at')
         batch_op.drop_column('live_starts_at')
+
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_column('meeting_url_public')

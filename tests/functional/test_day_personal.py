@@ -240,3 +240,20 @@ def test_broadcasts_show_on_every_personal_page(client: FlaskClient, db: object)
     db.session.commit()  # type: ignore[attr-defined]
     assert "14:20 から休憩です" in page(client, day.people[0].token)
     assert "14:20 から休憩です" in page(client, day.hosts[0].token)
+
+
+def test_every_personal_page_shows_the_meeting_link_before_and_during(client: FlaskClient) -> None:
+    day = make_day()
+    meeting = day.event.meeting_url
+    for who in (day.people[0], day.hosts[0]):
+        for moment in (BEFORE_SUMMIT, DURING_TALK, ROUND_1, BETWEEN_ROUNDS):
+            with freeze_time(moment):
+                html = page(client, who.token)
+            assert f'href="{meeting}"' in html, (who.family_name, moment)
+        with freeze_time(ROUND_1):
+            html = page(client, who.token)
+        assert 'href="https://zoom.us/j/100?room=' in html and 'data-join="room"' in html  # the room's own link
+        with freeze_time(AFTER_SUMMIT):
+            assert f'href="{meeting}"' not in page(client, who.token)
+    # The JSON `me` endpoint carries it too (registered people only).
+    assert client.get(f"/api/v1/me/{day.people[0].token}").json["meeting_url"] == meeting  # type: ignore[index]
