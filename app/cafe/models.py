@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
-from app.db import utcnow
+from app.db import revision_column, utcnow
 from app.events.models import CafeRound, ProgrammeItem
 from app.extensions import db
 from app.participants.models import Participant
@@ -28,6 +28,8 @@ class Room(db.Model):
     breakout_url: Mapped[str] = mapped_column(String(500), default="")
     host_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(default=0)
+    # Goes up on every UPDATE (name, link, host): personal pages notice within their live check.
+    revision: Mapped[int] = revision_column()
 
     item: Mapped[ProgrammeItem] = relationship()
     host: Mapped[Participant | None] = relationship()

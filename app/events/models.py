@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
-from app.db import utcnow
+from app.db import revision_column, utcnow
 from app.domain import clock
 from app.extensions import db
 
@@ -116,6 +116,8 @@ class ProgrammeItem(db.Model):
     rotation_seed: Mapped[int] = mapped_column(default=0)
     # Goes up on every real change, for calendar updates (SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
+    # Goes up on every UPDATE: personal pages notice any change within their live check (app/day/holders.py).
+    revision: Mapped[int] = revision_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="items")
@@ -170,6 +172,8 @@ class CafeRound(db.Model):
     # starts_at/ends_at stay the planned times. See app/domain/clock.py.
     live_starts_at: Mapped[datetime | None]
     live_ends_at: Mapped[datetime | None]
+    # Goes up on every UPDATE (times, question, publication): personal pages notice within their live check.
+    revision: Mapped[int] = revision_column()
 
     item: Mapped[ProgrammeItem] = relationship(back_populates="rounds")
 

@@ -26,6 +26,13 @@ def upgrade():
         batch_op.add_column(sa.Column('live_starts_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('live_ends_at', sa.DateTime(timezone=True), nullable=True))
 
+    # Revisions: personal pages fingerprint rounds, items and rooms by (count, sum of revisions).
+    for table in ('cafe_round', 'programme_item', 'room'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('revision', sa.Integer(), nullable=False, server_default='1'))
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column('revision', server_default=None)
+
     # A round started by hand becomes that round's live times (it ran for its planned length).
     connection = op.get_bind()
     rows = connection.execute(sa.text(
@@ -116,6 +123,10 @@ def downgrade():
         batch_op.add_column(sa.Column('started_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('round_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key('fk_live_state_round_id_cafe_round', 'cafe_round', ['round_id'], ['id'], ondelete='SET NULL')
+
+    for table in ('room', 'programme_item', 'cafe_round'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('revision')
 
     with op.batch_alter_table('cafe_round', schema=None) as batch_op:
         batch_op.drop_column('live_ends_at')

@@ -128,7 +128,7 @@ def test_organiser_builds_and_publishes_the_seed_summit(
     expect(public.locator(".programme")).to_contain_text("リアルだからこその価値とは？")
     expect(public.locator(".programme-time").first).to_contain_text("13:10")
     # The meeting link goes to registered people only: the public page says so, and shows no link.
-    expect(public.locator(".event-link-note")).to_contain_text("参加リンクは登録者にお送りします")
+    expect(public.locator(".event-link-note")).to_contain_text("参加リンクは登録された参加者にお送りします")
     assert "https://zoom.us/j/81234567890" not in public.content()
     screenshot(public, "visitor-event-ja")
     visitor.close()

@@ -56,7 +56,7 @@ def test_search_as_you_type_finds_names_and_readings(client: FlaskClient, cafe: 
             assert "藤田 結衣" in html, q
             assert "<html" not in html  # the fragment only, for the page's script
         page = client.get(url(cafe), headers=EN).get_data(as_text=True)
-    assert "Round 3 starts at" in page and "Who is missing?" in page
+    assert "Round 3 starts at" in page and "Between rounds: who is missing?" in page
     assert "藤田 結衣" not in page  # nobody is listed before a search: no giant list
 
 

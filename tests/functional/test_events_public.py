@@ -50,7 +50,7 @@ def test_event_page_shows_programme_in_event_zone(client: FlaskClient, db: objec
     assert "後藤 好美" in page  # family name first in Japanese
     assert "リアルだからこその価値は？" in page
     assert event.meeting_url not in page  # the meeting link goes to registered people only
-    assert "参加リンクは登録者にお送りします。" in page
+    assert "参加リンクは登録された参加者にお送りします。" in page
     assert "Asia/Tokyo (UTC+09:00)" in page
     event.meeting_url_public = True
     _db.session.commit()
