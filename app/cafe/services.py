@@ -270,6 +270,9 @@ def replan(
     schedule = _solve(data, seed, from_round, keep_previous=True)
     write_draft(data, schedule.rounds, from_round=from_round)
     changed = len(seating.changes(before, list(schedule.rounds), from_round))
+    # Who this re-plan took out of the rounds to come, and who it seated there (latecomers).
+    was, now_seated = history.seated(before[from_round - 1 :]), history.seated(schedule.rounds[from_round - 1 :])
+    left_out, newly_seated = was - now_seated, now_seated - was
     record = _plan_record(item)
     record.seed, record.planned_from, record.stats = seed, from_round, schedule.stats.as_dict()
     record.generated_at, record.edited_at = _now(), None
@@ -281,14 +284,8 @@ def replan(
         from_round=from_round,
         changed=changed,
         repeat_pairs=schedule.stats.repeat_pairs,
-        absent=[
-            history.person(p) for p in data.people if p.status == Status.ABSENT and str(p.id) in history.seated(before)
-        ],
-        late=[
-            history.person(p)
-            for p in data.people
-            if p.joins_round == from_round and str(p.id) not in history.seated(before)
-        ],
+        absent=[history.person(p) for p in data.people if str(p.id) in left_out],
+        late=[history.person(p) for p in data.people if str(p.id) in newly_seated],
     )
     db.session.commit()
     return PlanResult(schedule.stats, changed)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.auth.models import Organizer
 from app.cafe import planner, publishing, queries, services
 from app.cafe.models import KeepApart, Room
+from app.db import utcnow
 from app.demo.programme import Events
 from app.domain.rotation import InfeasibleError, room_count_for
 from app.events.models import Event, ItemKind, ProgrammeItem
@@ -104,7 +105,7 @@ def _seed_cafe(event: Event, key: str, organizer: Organizer) -> None:
     if queries.plan_record(item) is not None:
         return
     # The finished summit is replayed as it happened: planned the week before, re-planned between rounds 1 and 2.
-    week_before = item.starts_at - timedelta(days=7)
+    week_before = item.starts_at - timedelta(days=7) if key == "finished" else utcnow()
     services.generate(item, SEEDS[key], organizer, now=week_before)
     publishing.publish(item, len(data.rounds), confirm=False, actor=organizer, now=week_before)
     if key == "finished" and len(data.rounds) >= 2:
