@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -236,8 +236,6 @@ def plan(slug: str, item_id: int) -> Page:
         replan.from_round.data = replan.from_round.choices[0][0]
     open_numbers = {r.number for r in review.open_rounds}
     move.round.choices = swap.round.choices = [(n, label) for n, label in rounds if n in open_numbers]
-    absent = AbsentForm()
-    absent.people.choices = people_choices([p for p in seated if p.attends])
     return render_template(
         "cafe/plan.html",
         event=event,
@@ -252,7 +250,8 @@ def plan(slug: str, item_id: int) -> Page:
         swap_form=swap,
         publish_form=publish,
         replan_form=replan,
-        absent_form=absent,
+        # The day feature's "Who is missing?" screen (search, Zoom, latecomers), when the day feature is on.
+        missing_endpoint="day.missing" if "day.missing" in current_app.view_functions else None,
         generate_form=GenerateForm(),
     )
 
