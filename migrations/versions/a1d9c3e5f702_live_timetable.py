@@ -1,7 +1,7 @@
 """live timetable (rounds' live times replace the manual round), the clock's log, plan versions, structured plan history, public meeting link choice
 
 Revision ID: a1d9c3e5f702
-Revises: b7e4c2a91d35
+Revises: da8b38309ae3
 Create Date: 2026-12-01 14:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1d9c3e5f702'
-down_revision = 'b7e4c2a91d35'
+down_revision = 'da8b38309ae3'
 branch_labels = None
 depends_on = None
 
