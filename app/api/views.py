@@ -93,7 +93,8 @@ def event(slug: str) -> Response:
         {
             **event_summary(found),
             "description": http.opt(found.description),
-            "meeting_url": http.opt(found.meeting_url),
+            # The meeting link goes to registered people only, unless the organiser made it public.
+            "meeting_url": http.opt(found.public_meeting_url),
             "programme": [_item(i, found.timezone) for i in found.items],
         }
     )
