@@ -130,7 +130,7 @@ def _preview_person(event: Event, plan: services.Plan, wanted: int | None) -> Pa
         person = db.session.get(Participant, wanted)
         if person is not None and person.event_id == event.id:
             return person
-    return rows[0].person if rows else None
+    return db.session.get(Participant, rows[0].person.id) if rows else None
 
 
 @bp.get("/manage/events/<slug>/invites/preview")
