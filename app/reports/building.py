@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app.cafe.models import Room, Seat
+from app.connections import network
+from app.db import utcnow
 from app.domain import report as domain
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
@@ -165,6 +167,7 @@ def build_document(report: Report) -> domain.Document:
         stats=stats,
         organisations=organisations,
         people=[(_name(p), p.organization) for p in named] if report.show_names else [],
+        network=network.report_section(event, utcnow(), show_names=report.show_names),
     )
     return domain.redact_document(doc, secrets_of(event))
 
