@@ -7,6 +7,7 @@ an update can say what changed. Queueing flushes; the caller (view, job, CLI) co
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -257,13 +258,14 @@ def queue_one(
     *,
     cancel: bool,
     tracked: dict[str, CalendarEntry] | None = None,
+    request_key: str | None = None,
 ) -> Invitation:
     """Build the person's invitation (or withdrawal), record it and put the email in the outbox (flushes).
 
     `tracked`: the person's invitation entries when the caller read them in bulk."""
     event = data.event
     composed = composer.compose(data, person, invitation, now, cancel=cancel, write=True, tracked=tracked)
-    message_id = outbox.new_message_id(calendars.uid_domain())
+    message_id = _message_id(request_key, person.id)
     email = composed.email(
         sender=composer.sender(), sender_name=organizer_name, recipient=person, message_id=message_id, date=now
     )
@@ -293,6 +295,15 @@ def queue_one(
     return invitation
 
 
+def _message_id(request_key: str | None, person_id: int) -> str:
+    """A new Message-ID; with the send's request key, the same one every time for this person, so a send
+    submitted twice collides on the outbox's unique Message-ID instead of emailing anyone twice."""
+    if not request_key:
+        return outbox.new_message_id(calendars.uid_domain())
+    digest = hashlib.sha256(f"{request_key}:{person_id}".encode()).hexdigest()[:24]
+    return f"{digest}@{calendars.uid_domain()}"
+
+
 @dataclass
 class QueueResult:
     requests: int = 0
@@ -313,6 +324,7 @@ def queue_invites(
     participant_id: int | None = None,
     *,
     enforce_readiness: bool = True,
+    request_key: str | None = None,
 ) -> QueueResult:
     """Queue the emails of one send in the current transaction (the caller commits).
 
@@ -331,7 +343,14 @@ def queue_invites(
     sent, found = invitations_of(ids), participants(ids)
     for person_id, cancel in rows:
         queue_one(
-            data, found[person_id], sent.get(person_id), name, now, cancel=cancel, tracked=tracked.get(person_id, {})
+            data,
+            found[person_id],
+            sent.get(person_id),
+            name,
+            now,
+            cancel=cancel,
+            tracked=tracked.get(person_id, {}),
+            request_key=request_key,
         )
     log.info("invites for %s: %s invitations, %s withdrawals", event.slug, len(chosen.invite), len(chosen.cancel))
     return QueueResult(len(chosen.invite), len(chosen.cancel), chosen.unchanged)
