@@ -193,7 +193,7 @@ def organizer_of(event: Event) -> Person:
 
 def meeting_is_public(event: Event) -> bool:
     """Whether the event's meeting link may appear in public places (an organiser's choice per event)."""
-    return bool(getattr(event, "meeting_url_public", False))
+    return bool(event.meeting_url_public)
 
 
 # ---- text -----------------------------------------------------------------------------------------
