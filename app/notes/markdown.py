@@ -70,3 +70,10 @@ def render_markdown(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(sanitise_html(_MD.render(text)))
+
+
+def render_inline(text: str | None) -> Markup:
+    """One line of Markdown (a point: **bold**, *emphasis*, links) as sanitised HTML without a paragraph."""
+    if not text or not text.strip():
+        return Markup("")
+    return Markup(sanitise_html(_MD.renderInline(text.strip())))

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain import report as domain
+from app.domain.report_markdown import to_markdown as document_markdown
 from app.extensions import db
 from app.notes.models import NoteImage
 from app.reports.adapters import image_path
@@ -42,11 +43,14 @@ def markdown_labels() -> dict[str, str]:
         "gallery": _("Graphic recordings"),
         "summary": _("Summary"),
         "people": _("Participants"),
+        "themes": _("What several rooms said"),
+        "ideas": _("Ideas for next steps"),
+        "rooms_count": _("%(num)s rooms"),
     }
 
 
 def to_markdown(data: dict[str, Any]) -> str:
-    return domain.to_markdown(domain.document_from_dict(data), markdown_labels())
+    return document_markdown(domain.document_from_dict(data), markdown_labels())
 
 
 def version_data(raw: str) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def standalone_html(context: dict[str, Any]) -> str:
 
 
 # Bump when the PDF layout changes, so that cached files are laid out again.
-LAYOUT = "1"
+LAYOUT = "2"
 
 
 def _cache_dir() -> Path:
