@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.demo import notes_text as demo_text  # noqa: E402
 from app.domain import themes  # noqa: E402
 from app.reports.words import content_words  # noqa: E402
 
@@ -26,21 +27,31 @@ LABELLED = ROOT / "tests" / "data" / "theme_paraphrases.txt"
 ENDINGS = ("", "という声があった", "と感じている", "という意見が多かった", "（複数の参加者から）", "との話も出た")
 
 
+def labelled_sets() -> list[tuple[str, list[list[str]]]]:
+    """The labelled file, and the demo's rounds (their paraphrase groups are labelled the same way)."""
+    sets = [("tests/data/theme_paraphrases.txt", themes.labelled_groups(LABELLED.read_text(encoding="utf-8")))]
+    for number in sorted(demo_text.KEY_POINTS):
+        opinions = demo_text.KEY_POINTS[number] + [[q] for q in demo_text.QUOTES[number]]
+        sets.append((f"demo round {number}, opinions", opinions))
+        sets.append((f"demo round {number}, ideas", demo_text.IDEAS[number]))
+    return sets
+
+
 def quality() -> None:
-    groups = themes.labelled_groups(LABELLED.read_text(encoding="utf-8"))
-    texts = [t for g in groups for t in g]
-    truth, start = [], 0
-    for g in groups:
-        truth.append(list(range(start, start + len(g))))
-        start += len(g)
-    words = [content_words(t) for t in texts]
-    themed = sum(1 for g in groups if len(g) > 1)
-    print(f"labelled set: {len(texts)} texts, {themed} themes of 3–5 paraphrases, {len(groups) - themed} loners")
-    for name, w, threshold in (("tokenizer + n-grams (app)", words, themes.THRESHOLD), ("n-grams only", None, 0.14)):
-        predicted = themes.cluster(texts, threshold, w)
-        p, r = themes.pair_scores(predicted, truth)
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"  {name:28s} threshold {threshold:.2f}: precision {p:.2f}  recall {r:.2f}  F1 {f1:.2f}")
+    for label, groups in labelled_sets():
+        texts = [t for g in groups for t in g]
+        truth, start = [], 0
+        for g in groups:
+            truth.append(list(range(start, start + len(g))))
+            start += len(g)
+        words = [content_words(t) for t in texts]
+        themed = sum(1 for g in groups if len(g) > 1)
+        print(f"{label}: {len(texts)} texts, {themed} groups of paraphrases, {len(groups) - themed} loners")
+        for name, w, threshold in (("tokenizer + n-grams (app)", words, themes.THRESHOLD), ("n-grams only", None, 0.14)):
+            predicted = themes.cluster(texts, threshold, w)
+            p, r = themes.pair_scores(predicted, truth)
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            print(f"  {name:28s} threshold {threshold:.2f}: precision {p:.2f}  recall {r:.2f}  F1 {f1:.2f}")
 
 
 def big_round(rooms: int = 400, per_room: int = 6, seed: int = 7) -> list[tuple[int, str, str]]:

@@ -66,8 +66,15 @@ VARIANTS: dict[str, str] = {
 _VARIANT_RE = re.compile("|".join(re.escape(k) for k in sorted(VARIANTS, key=len, reverse=True)))
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)  # punctuation, brackets, spaces: not content
 _HIRAGANA = re.compile(r"^[ぁ-ゖー]+$")
-HIRAGANA_WEIGHT = 0.35
-WORD_WEIGHT = 3.0  # a shared base form (止まる for 止まっている and 止まった) counts more than one n-gram  # bigrams of kana only (ので, には…) say little about the topic
+HIRAGANA_WEIGHT = 0.35  # bigrams of kana only (ので, には…) say little about the topic
+WORD_WEIGHT = 3.0  # a shared base form (止まる for 止まっている and 止まった) counts more than one n-gram
+
+# Words nearly every point of an online-meeting café uses: in a small round every word looks rare, so
+# these are damped from the start (their n-grams are cut out, their base forms weigh little).
+COMMON_WORDS = ("オンライン", "リアル", "zoom", "参加", "職員", "自治体", "メンバー", "活動")
+COMMON_BASES = {*COMMON_WORDS, "難い", "易い", "ない", "ず", "ぬ", "良い", "大事", "出来る"}
+COMMON_WEIGHT = 0.25
+_COMMON_RE = re.compile("|".join(re.escape(w) for w in COMMON_WORDS))
 
 KINDS = ("opinion", "idea")
 
@@ -109,8 +116,9 @@ def features(text: str, words: Sequence[str] = ()) -> Counter[str]:
     chars = normalise(text)
     grams: Counter[str] = Counter()
     grams.update(f"w:{normalise(w) or w}" for w in words)
-    for n in (2, 3):
-        grams.update(chars[i : i + n] for i in range(len(chars) - n + 1))
+    for chunk in _COMMON_RE.split(chars):
+        for n in (2, 3):
+            grams.update(chunk[i : i + n] for i in range(len(chunk) - n + 1))
     if len(chars) < 2:
         grams.update(chars)
     return grams
@@ -127,7 +135,7 @@ def _vectors(texts: Sequence[str], words: Sequence[Sequence[str]] | None = None)
         for gram, tf in c.items():
             weight = (1 + math.log(tf)) * (math.log((n + 1) / (df[gram] + 1)) + 1)
             if gram.startswith("w:"):
-                weight *= WORD_WEIGHT
+                weight *= WORD_WEIGHT * (COMMON_WEIGHT if gram[2:] in COMMON_BASES else 1.0)
             elif _HIRAGANA.match(gram):
                 weight *= HIRAGANA_WEIGHT
             vec[gram] = weight
