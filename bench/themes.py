@@ -47,7 +47,10 @@ def quality() -> None:
         words = [content_words(t) for t in texts]
         themed = sum(1 for g in groups if len(g) > 1)
         print(f"{label}: {len(texts)} texts, {themed} groups of paraphrases, {len(groups) - themed} loners")
-        for name, w, threshold in (("tokenizer + n-grams (app)", words, themes.THRESHOLD), ("n-grams only", None, 0.14)):
+        for name, w, threshold in (
+            ("tokenizer + n-grams (app)", words, themes.THRESHOLD),
+            ("n-grams only", None, 0.14),
+        ):
             predicted = themes.cluster(texts, threshold, w)
             p, r = themes.pair_scores(predicted, truth)
             f1 = 2 * p * r / (p + r) if p + r else 0.0

@@ -17,6 +17,7 @@ from app.cafe.models import Room
 from app.demo import notes_text as text
 from app.demo.notes_picture import graphic_recording
 from app.demo.programme import Events
+from app.domain.report_digest import quoted
 from app.events.models import CafeRound, ItemKind
 from app.extensions import db
 from app.notes import storage
@@ -42,7 +43,7 @@ def _content(number: int, index: int, rooms: int) -> dict[str, str]:
     if said:
         first = said[0]
         second = said[1] if len(said) > 1 else (quote or first)
-        summary = text.OPENERS[index % len(text.OPENERS)].format(a=first, b=second.strip("「」"))
+        summary = text.OPENERS[index % len(text.OPENERS)].format(a=first, qa=quoted(first), b=second)
     content = {
         "summary": summary,
         "key_points": "\n".join(f"・{p}" for p in key_points),

@@ -267,14 +267,14 @@ QUOTES: dict[int, list[str]] = {
     ],
 }
 
-# Openings of a room's summary; the rest of the summary comes from the room's own points.
+# Openings of a room's summary, filled with the room's own points ({qa}: the first one in 「」).
 OPENERS = (
-    "「{a}」という話から始まり、{b}という声も出た。",
-    "中心になったのは「{a}」という実感。あわせて{b}という指摘もあった。",
+    "{qa}という話から始まり、{b}という声も出た。",
+    "中心になったのは{qa}という実感。あわせて{b}という指摘もあった。",
     "{a}、という意見に多くがうなずいた。{b}という話題でも盛り上がった。",
-    "最初に出たのは「{a}」。続いて{b}という話になった。",
+    "最初に出たのは{qa}。続いて{b}という話になった。",
     "{a}という点で一致した。一方で{b}という声もあった。",
-    "「{a}」をきっかけに、{b}というところまで話が広がった。",
+    "{qa}をきっかけに、{b}というところまで話が広がった。",
 )
 
 BODY = {

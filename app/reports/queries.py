@@ -54,12 +54,12 @@ def version_or_404(report: Report, number: int | None = None) -> ReportVersion:
     version = db.session.scalar(
         select(ReportVersion).where(ReportVersion.report_id == report.id, ReportVersion.number == wanted)
     )
-    if version is None or wanted > report.current_version:
-        abort(404)
-    if version.withdrawn:
+    if version is not None and version.withdrawn:
         gone = Gone(_("The organisers have withdrawn this version of the report."))
         gone.custom = True  # type: ignore[attr-defined]
         raise gone
+    if version is None or wanted > report.current_version:
+        abort(404)
     return version
 
 

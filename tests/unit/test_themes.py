@@ -68,7 +68,9 @@ def test_ideas_are_grouped_apart_from_opinions() -> None:
 
 
 def test_points_of_one_room_alone_are_no_theme() -> None:
-    found = themes.group(_points([(1, "opinion", "雑談の価値は大きい"), (1, "opinion", "休憩時間の雑談にこそ価値がある")]))
+    found = themes.group(
+        _points([(1, "opinion", "雑談の価値は大きい"), (1, "opinion", "休憩時間の雑談にこそ価値がある")])
+    )
     assert found == []
 
 
