@@ -54,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import errors, i18n, models, templating  # noqa: F401  (models: the whole schema)
+    from app import errors, i18n, models, security, templating  # noqa: F401  (models: the whole schema)
     from app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     _enable_sqlite_foreign_keys(app)
 
     for name in BLUEPRINTS:

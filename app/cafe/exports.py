@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.views import current_organizer
 from app.cafe import planner, queries
+from app.domain import spreadsheet
 from app.events import queries as event_queries
 from app.events.models import CafeRound, Event, ProgrammeItem
 
@@ -38,13 +36,11 @@ def _not_published(event: Event, item: ProgrammeItem, number: int) -> Response:
     return redirect(url_for("cafe.plan", slug=event.slug, item_id=item.id) + "#exports")
 
 
-def zoom_csv(rows: list[tuple[str, str]]) -> str:
-    """The CSV Zoom accepts for breakout-room pre-assignment (header exactly as Zoom's template)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ZOOM_HEADER)
-    writer.writerows(rows)
-    return out.getvalue()
+def zoom_csv(rows: list[tuple[str, str]]) -> bytes:
+    """The CSV Zoom accepts for breakout-room pre-assignment (header exactly as Zoom's template, no BOM).
+
+    Room names and emails come from organisers and public registration: formula cells are neutralised."""
+    return spreadsheet.csv_bytes(rows, ZOOM_HEADER, bom=False)
 
 
 @bp.get("/zoom.csv")
@@ -58,7 +54,7 @@ def zoom(slug: str, item_id: int, number: int) -> Response:
     body = zoom_csv(queries.zoom_rows(data, plans[number - 1]))
     name = f"{event.slug}-round{number}{'-draft' if draft else ''}-zoom.csv"
     return Response(
-        body.encode("utf-8"),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import web_url
+from app.forms import Form, web_url
 from app.participants.models import Participant
 from app.templating import affiliation, person_name
 
@@ -33,22 +32,22 @@ def people_choices(people: Iterable[Participant], empty: Any = None) -> list[tup
     return options
 
 
-class CreateRoomsForm(FlaskForm):
+class CreateRoomsForm(Form):
     count = IntegerField(_l("Number of rooms"), validators=[InputRequired(), NumberRange(min=1, max=200)])
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=80)])
     breakout_url = StringField(_l("Breakout link"), validators=[*web_url(), Length(max=500)])
     host = SelectField(_l("Host (facilitator)"), coerce=_int_or_none, validate_choice=False)
 
 
-class KeepApartForm(FlaskForm):
+class KeepApartForm(Form):
     first = SelectField(_l("Person"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
     second = SelectField(_l("and"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     seed = IntegerField(
         _l("Seed (optional)"),
         validators=[Optional(), NumberRange(min=0, max=2**31 - 1)],
@@ -56,32 +55,32 @@ class GenerateForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     round = SelectField(_l("Round"), coerce=int, validate_choice=False)
     person = SelectField(_l("Person"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
     room = SelectField(_l("To room"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
 
 
-class SwapForm(FlaskForm):
+class SwapForm(Form):
     round = SelectField(_l("Round"), coerce=int, validate_choice=False)
     first = SelectField(_l("Person"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
     second = SelectField(_l("with"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     upto = SelectField(_l("Publish"), coerce=int, validate_choice=False)
     confirm = BooleanField(_l("Yes, change the published rounds"))
 
 
-class ReplanForm(FlaskForm):
+class ReplanForm(Form):
     from_round = SelectField(_l("Re-plan from round"), coerce=int, validate_choice=False)
 
 
-class AbsentForm(FlaskForm):
+class AbsentForm(Form):
     people = SelectMultipleField(_l("Who is missing?"), coerce=int, validate_choice=False)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only needs CSRF protection."""
 
     action = HiddenField()

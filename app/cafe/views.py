@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
@@ -28,6 +27,7 @@ from app.db import utcnow
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
+from app.forms import Form
 from app.participants.models import Role
 
 bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
@@ -40,7 +40,7 @@ def _owned(slug: str, item_id: int) -> tuple[Event, ProgrammeItem]:
     return event, queries.cafe_item_or_404(event, item_id)
 
 
-def _form_errors(form: FlaskForm) -> None:
+def _form_errors(form: Form) -> None:
     for field in form:
         for error in field.errors:
             flash(f"{field.label.text}: {error}" if field.label.text else str(error), "error")

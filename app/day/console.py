@@ -21,7 +21,8 @@ from app.day.forms import (
     ZoomReportForm,
 )
 from app.db import utcnow
-from app.domain.attendance import ReportError, match, parse_report
+from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
+from app.domain.attendance import ReportError, ReportProblem, match, parse_report
 from app.events.forms import ConfirmForm
 from app.events.queries import owned_event_or_404
 from app.participants.models import Status
@@ -180,6 +181,28 @@ def late_arrival(slug: str) -> Page:
     return redirect(_console_url(slug, "late"))
 
 
+def _report_problem(error: ReportError) -> str:
+    """Why a Zoom participant report cannot be read, in the organiser's language."""
+    messages = {
+        ReportProblem.ENCODING: _(
+            "The file's character encoding could not be read (it is neither UTF-8 nor Shift_JIS). "
+            "Download the participant report from Zoom again and upload it as it is."
+        ),
+        ReportProblem.TOO_MANY_ROWS: _("The file has too many rows (at most %(max)s).", max=MAX_REPORT_ROWS),
+        ReportProblem.TOO_MANY_COLUMNS: _(
+            "Row %(row)s has too many columns for a Zoom participant report. Please upload the report as Zoom made it.",
+            row=error.row,
+        ),
+        ReportProblem.BROKEN_ROW: _(
+            "Row %(row)s cannot be read: a cell is extremely long or a quotation mark is not closed.", row=error.row
+        ),
+        ReportProblem.NO_TABLE: _(
+            "No participant table found: the file needs a name column, e.g. “Name (Original Name)”."
+        ),
+    }
+    return messages[error.problem]
+
+
 @bp.post("/manage/events/<slug>/live/zoom")
 @login_required
 def zoom_preview(slug: str) -> Page:
@@ -191,7 +214,7 @@ def zoom_preview(slug: str) -> Page:
     try:
         rows = parse_report(form.report.data.read())
     except ReportError as error:
-        form.report.errors = [*form.report.errors, _("This file could not be read: %(reason)s", reason=str(error))]
+        form.report.errors = [*form.report.errors, _report_problem(error)]
         return _render_console(slug, 400, report_form=form)
     entries, people = console_queries.roster(event)
     result = match(rows, entries)

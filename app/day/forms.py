@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.forms import Form
+
 MAX_REPORT_BYTES = 2 * 1024 * 1024
 
 
-class BroadcastForm(FlaskForm):
+class BroadcastForm(Form):
     body = TextAreaField(
         _l("Message to everyone"),
         validators=[DataRequired(message=_l("Write a message first.")), Length(max=500)],
@@ -20,7 +21,7 @@ class BroadcastForm(FlaskForm):
     urgent = BooleanField(_l("Highlight as important"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """Present / absent / registered for one or more people (checkboxes named `ids`)."""
 
     status = SelectField(
@@ -29,7 +30,7 @@ class AttendanceForm(FlaskForm):
     )
 
 
-class LateArrivalForm(FlaskForm):
+class LateArrivalForm(Form):
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=80)])
     given_name = StringField(_l("Given name"), validators=[Optional(), Length(max=80)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -37,7 +38,7 @@ class LateArrivalForm(FlaskForm):
     joins_round = IntegerField(_l("Joins from round"), validators=[Optional(), NumberRange(min=1, max=20)])
 
 
-class ZoomReportForm(FlaskForm):
+class ZoomReportForm(Form):
     report = FileField(
         _l("Zoom participant report (CSV)"),
         validators=[
@@ -49,12 +50,12 @@ class ZoomReportForm(FlaskForm):
     )
 
 
-class ApplyAttendanceForm(FlaskForm):
+class ApplyAttendanceForm(Form):
     """Carries the preview's decision back: comma-separated participant ids."""
 
     present = HiddenField()
     absent = HiddenField()
 
 
-class StartRoundForm(FlaskForm):
+class StartRoundForm(Form):
     round_id = IntegerField(validators=[DataRequired()])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.domain import spreadsheet
 
 MAX_ROWS = 20_000
 
@@ -21,8 +22,23 @@ _HEADERS = {
 }
 
 
+class ReportProblem(StrEnum):
+    """Why a file is not a participant report we can read (the web layer words it)."""
+
+    ENCODING = "encoding"
+    TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    BROKEN_ROW = "broken_row"
+    NO_TABLE = "no_table"
+
+
 class ReportError(ValueError):
-    """The file is not a participant report we can read; the message says why."""
+    """The file is not a participant report we can read; `problem` says why, `row` where (if known)."""
+
+    def __init__(self, problem: ReportProblem, row: int = 0) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -56,8 +72,13 @@ class Matching:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else CP932 as Japanese Windows Excel writes it."""
+    if b"\x00" in data:  # a picture, a workbook or UTF-16: not the CSV Zoom makes
+        raise ReportError(ReportProblem.ENCODING)
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ReportError(ReportProblem.ENCODING) from error
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -65,7 +86,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp932")
     except UnicodeDecodeError as error:
-        raise ReportError("The file is neither UTF-8 nor Shift_JIS (CP932) text.") from error
+        raise ReportError(ReportProblem.ENCODING) from error
 
 
 def _header_key(text: str) -> str:
@@ -92,13 +113,18 @@ def _minutes(text: str) -> int:
 def parse_report(data: bytes) -> list[ReportRow]:
     """The people in a Zoom participant report; raises ReportError with a reason if it cannot be read."""
     text = decode(data)
-    rows = list(csv.reader(io.StringIO(text)))
-    if len(rows) > MAX_ROWS:
-        raise ReportError("The file has too many rows.")
+    try:
+        rows = spreadsheet.read_rows(text, max_rows=MAX_ROWS)
+    except spreadsheet.ReadError as error:
+        if error.problem == spreadsheet.ReadProblem.TOO_MANY_ROWS:
+            raise ReportError(ReportProblem.TOO_MANY_ROWS) from error
+        if error.problem == spreadsheet.ReadProblem.TOO_WIDE:
+            raise ReportError(ReportProblem.TOO_MANY_COLUMNS, error.row) from error
+        raise ReportError(ReportProblem.BROKEN_ROW, error.row) from error
     # Zoom's "with meeting details" export puts a meeting summary block above the participant table.
     start = next((i for i, row in enumerate(rows) if "name" in _columns(row)), None)
     if start is None:
-        raise ReportError("No participant table found: the file needs a name column, e.g. “Name (Original Name)”.")
+        raise ReportError(ReportProblem.NO_TABLE)
     columns = _columns(rows[start])
     merged: dict[str, ReportRow] = {}
     for line, row in enumerate(rows[start + 1 :], start=start + 2):

@@ -5,13 +5,13 @@ Pure Python (no Flask): problems are returned as codes with parameters; the web 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from app.domain import spreadsheet
 
 PREFECTURES: tuple[str, ...] = (
     "北海道",
@@ -193,8 +193,6 @@ MAX_LENGTHS = {
 MAX_ROWS = 5000
 _EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 _SPACES = re.compile(r"[\s\u3000]+")
-# Cells that a spreadsheet would run as a formula; exported with a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileProblem(StrEnum):
@@ -206,6 +204,8 @@ class FileProblem(StrEnum):
     ENCODING = "encoding"
     NO_ROWS = "no_rows"
     TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    BROKEN_ROW = "broken_row"
     NO_EMAIL_COLUMN = "no_email_column"
     NO_NAME_COLUMN = "no_name_column"
     DUPLICATE_MAPPING = "duplicate_mapping"
@@ -298,10 +298,7 @@ def valid_email(email: str) -> bool:
 
 def normalise_text(text: str) -> str:
     """Trimmed, inner runs of spaces (half or full width) made one space; a leading formula guard removed."""
-    text = _SPACES.sub(" ", text).strip()
-    if text.startswith("'") and text[1:2] in _FORMULA_START:
-        text = text[1:]
-    return text
+    return spreadsheet.strip_formula_guard(_SPACES.sub(" ", text).strip())
 
 
 def normalise_kana(text: str) -> str:
@@ -369,27 +366,23 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ImportFileError(FileProblem.ENCODING)
 
 
-def sniff_delimiter(text: str) -> str:
-    """Comma, tab or semicolon, by csv.Sniffer on the first lines; comma when unsure."""
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        # One column, or too irregular to tell: count what the header line holds.
-        first = sample.split("\n", 1)[0]
-        counts = {d: first.count(d) for d in (",", "\t", ";")}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
-
-
 def read_table(data: bytes) -> Table:
-    """Decode, sniff and split a CSV file into header and data rows; blank rows are dropped."""
+    """Decode, sniff and split a CSV file into header and data rows; blank rows are dropped.
+
+    The cost is bounded whatever the file holds: the delimiter is guessed from its first kilobytes,
+    rows wider than spreadsheet.MAX_COLUMNS are refused, and reading stops at the row limit.
+    """
     text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
+    delimiter = spreadsheet.sniff_delimiter(text)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise ImportFileError(FileProblem.BINARY, str(error)) from error
+        # Blank lines are allowed (and skipped) as long as the file stays within twice the row limit.
+        records = spreadsheet.read_rows(text, delimiter=delimiter, max_rows=2 * MAX_ROWS + 1)
+    except spreadsheet.ReadError as error:
+        if error.problem == spreadsheet.ReadProblem.TOO_WIDE:
+            raise ImportFileError(FileProblem.TOO_MANY_COLUMNS, str(error.limit)) from error
+        if error.problem == spreadsheet.ReadProblem.TOO_MANY_ROWS:
+            raise ImportFileError(FileProblem.TOO_MANY_ROWS, str(MAX_ROWS)) from error
+        raise ImportFileError(FileProblem.BROKEN_ROW, str(error.row)) from error
     # Row numbers count every record (as a spreadsheet would), blank ones included.
     numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
     if len(numbered) < 2:
@@ -575,16 +568,6 @@ EXPORT_HEADER = (
 )
 
 
-def formula_safe(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection) by prefixing an apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def export_csv(rows: Iterable[Sequence[str]]) -> bytes:
-    """A UTF-8 CSV with BOM and CRLF, as Excel in Japan opens it correctly, header included."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        writer.writerow([formula_safe(str(v)) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """A UTF-8 CSV with BOM and CRLF, as Excel in Japan opens it correctly, header included (formula-safe)."""
+    return spreadsheet.csv_bytes(rows, EXPORT_HEADER)

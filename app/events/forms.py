@@ -6,12 +6,11 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.events.models import ItemKind, SpeakerRole
-from app.forms import LocalDateTimeField, VersionField, web_url
+from app.forms import Form, LocalDateTimeField, VersionField, web_url
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$"
 
@@ -31,7 +30,7 @@ def _timezones() -> list[tuple[str, str]]:
     return [(z, z) for z in zones]
 
 
-class ZonedForm(FlaskForm):
+class ZonedForm(Form):
     """A form whose LocalDateTimeFields are read in one time zone."""
 
     def set_zone(self, tz: str) -> None:
@@ -108,7 +107,7 @@ class ShiftForm(ZonedForm):
     move_following = BooleanField(_l("Move the items after this one by as much"), default=True)
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     role = SelectField(
         _l("Role"),
         choices=[(SpeakerRole.SPEAKER.value, _l("Speaker")), (SpeakerRole.MODERATOR.value, _l("Moderator"))],
@@ -131,9 +130,9 @@ class RoundForm(ZonedForm):
             raise ValidationError(_l("The end must be after the start."))
 
 
-class CoOrganizerForm(FlaskForm):
+class CoOrganizerForm(Form):
     email = EmailField(_l("Organiser's email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a button with CSRF protection."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField
 from wtforms.validators import DataRequired, Optional
 
+from app.forms import Form
 
-class SendInvitesForm(FlaskForm):
+
+class SendInvitesForm(Form):
     """Send to everyone, to those with changes, or to one person."""
 
     audience = RadioField(
@@ -24,7 +25,7 @@ class SendInvitesForm(FlaskForm):
     participant_id = IntegerField(validators=[Optional()])
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     """A bare POST button (CSRF only)."""
 
     next = HiddenField()

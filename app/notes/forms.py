@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.domain.notes import TEXT_FIELDS, NoteContent
-from app.forms import VersionField
+from app.forms import Form, VersionField
 
 MAX_FIELD = 20_000
 MAX_BODY = 100_000
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """A facilitator's note of one room in one round."""
 
     summary = TextAreaField(
@@ -92,13 +91,13 @@ def content_from_json(data: object) -> tuple[NoteContent, int] | None:
     return NoteContent(**values), data["version"]
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     """Restore an old version; `version` is the note's version the page showed (optimistic locking)."""
 
     version = VersionField()
 
 
-class ImageForm(FlaskForm):
+class ImageForm(Form):
     """Upload a graphic recording or whiteboard photo. The type is checked from the file's bytes later."""
 
     image = FileField(_l("Image (PNG, JPEG, WebP or GIF)"), validators=[FileRequired(_l("Please choose an image."))])
@@ -110,7 +109,7 @@ class ImageForm(FlaskForm):
     publishable = BooleanField(_l("May appear in the public report"), default=True)
 
 
-class ImageEditForm(FlaskForm):
+class ImageEditForm(Form):
     """Change an image's caption and visibility."""
 
     caption = StringField(_l("Caption"), validators=[Length(max=300)])

@@ -10,13 +10,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
 from app.domain.notes import NoteContent, changed_fields, merge, split_items
 from app.events import queries as event_queries
+from app.forms import Form
 from app.notes import queries, services, storage
 from app.notes.forms import (
     FIELD_LABELS,
@@ -234,7 +234,7 @@ def _image_update(scope: Scope, image_id: int) -> Page:
 def _image_delete(scope: Scope, image_id: int) -> Page:
     """Delete an image."""
     image = _own_image(scope, image_id)
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         services.delete_image(image, scope.actor)
         flash(_("The image was deleted."), "success")
     return redirect(scope.url("edit") + "#images")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from app.domain.participant_import import PREFECTURES
 from app.domain.participant_registration import domain_allowed, parse_domains
-from app.forms import VersionField
+from app.forms import Form, VersionField
 from app.participants.labels import role_choices, status_choices
 
 _EMAIL_HELP = _l("Used for the personal link. Only organisers see it.")
@@ -22,7 +21,7 @@ def prefecture_choices() -> list[tuple[str, Any]]:
     return [("", _l("— not set —")), *((p, p) for p in PREFECTURES)]
 
 
-class PersonFields(FlaskForm):
+class PersonFields(Form):
     """The fields a person gives about themselves."""
 
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=80)])
@@ -43,7 +42,7 @@ class ParticipantForm(PersonFields):
     version = VersionField()
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(message=_l("Please choose a CSV file."))],
@@ -53,11 +52,11 @@ class ImportUploadForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a button with CSRF protection."""
 
 
-class RegistrationSettingsForm(FlaskForm):
+class RegistrationSettingsForm(Form):
     open = BooleanField(_l("Open the public registration form"))
     capacity = IntegerField(
         _l("Capacity"),

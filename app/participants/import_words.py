@@ -43,6 +43,15 @@ def file_message(error: ImportFileError, max_mb: float | None = None) -> str:
         ),
         FileProblem.NO_ROWS: _("The file has a heading row but no people in it."),
         FileProblem.TOO_MANY_ROWS: _("The file has too many rows (at most %(max)s).", max=error.detail),
+        FileProblem.TOO_MANY_COLUMNS: _(
+            "The file has too many columns (at most %(max)s). Keep only the columns about the people and try again.",
+            max=error.detail,
+        ),
+        FileProblem.BROKEN_ROW: _(
+            "Row %(row)s cannot be read: a cell is extremely long or a quotation mark is not closed. "
+            "Please check that row in your spreadsheet and save the file as CSV again.",
+            row=error.detail,
+        ),
         FileProblem.NO_EMAIL_COLUMN: _("Choose which column holds the email address: it is needed for every person."),
         FileProblem.NO_NAME_COLUMN: _("Choose which column holds the name (full name, or family name)."),
         FileProblem.DUPLICATE_MAPPING: _("Two columns are mapped to “%(field)s”; choose one.", field=field),

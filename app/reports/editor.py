@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
 from app.events import queries as event_queries
 from app.events.forms import ConfirmForm
 from app.events.models import Event
+from app.forms import Form
 from app.reports import queries, themes, versions
 from app.reports.building import cafe_rounds
 from app.reports.models import Report, ReportPoint, ReportTheme
@@ -53,7 +53,7 @@ def change_themes(slug: str) -> Page:
     """One action on one theme (a button in its row) or on every ticked theme (the bulk bar)."""
     event, report = _owned(slug)
     round_id = request.form.get("round", type=int) or 0
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         flash(_("The form expired. Please reload the page and try again."), "error")
         return _answer(event, report, round_id, 400)
     of_round = {t.id: t for t in report.themes if t.round_id == round_id}

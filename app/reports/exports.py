@@ -75,10 +75,14 @@ def image_uris(doc: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
     return uri
 
 
+def report_css() -> str:
+    """The report's stylesheet, inlined into the standalone file (and allowed by hash in its CSP)."""
+    return (STATIC / "css" / "report.css").read_text(encoding="utf-8")
+
+
 def standalone_html(context: dict[str, Any]) -> str:
     """One HTML file with the stylesheet inlined and images embedded (see image_uris): offline, printable."""
-    css = (STATIC / "css" / "report.css").read_text(encoding="utf-8")
-    return render_template("reports/standalone.html", inline_css=css, **context)
+    return render_template("reports/standalone.html", inline_css=report_css(), **context)
 
 
 # Bump when the PDF layout changes, so that cached files are laid out again.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import Form
 
-class SettingsForm(FlaskForm):
+
+class SettingsForm(Form):
     overview = TextAreaField(
         _l("Overview"),
         validators=[Optional(), Length(max=20_000)],
@@ -27,11 +28,11 @@ class SettingsForm(FlaskForm):
     show_names = BooleanField(_l("Show participants' names (by default only their organisations appear)"))
 
 
-class ItemSummaryForm(FlaskForm):
+class ItemSummaryForm(Form):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20_000)])
 
 
-class PointForm(FlaskForm):
+class PointForm(Form):
     text = TextAreaField(
         _l("Text in the report"),
         validators=[DataRequired(), Length(max=10_000)],

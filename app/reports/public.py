@@ -15,6 +15,7 @@ from app.reports import exports, queries, search, versions
 from app.reports.adapters import image_response, public_image_path
 from app.reports.models import Report, ReportVersion
 from app.reports.rendering import COMPACT_PDF_POINTS, point_count, reader_context
+from app.security.headers import standalone_document_policy
 
 bp = Blueprint("public_reports", __name__, url_prefix="/reports")
 
@@ -75,8 +76,10 @@ def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
             current_language(),
             lambda: html(compact=point_count(doc) > COMPACT_PDF_POINTS),
         )
-    response = Response(body, mimetype=EXPORTS[fmt])
+    response = Response(body, content_type=EXPORTS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if fmt == "html":
+        response.headers["Content-Security-Policy"] = standalone_document_policy(exports.report_css())
     return response
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import web_url
+from app.forms import Form, web_url
 
 TOPICS = (
     ("rounds.published", _l("Rounds published (seating of café rounds)")),
@@ -17,7 +16,7 @@ TOPICS = (
 )
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(Form):
     """A URL, the topics it wants and (optionally) a secret of the receiver's choosing."""
 
     url = StringField(

@@ -6,10 +6,11 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -41,6 +42,28 @@ def live_server(app: Flask) -> Iterator[str]:
         _db.engine.dispose()
 
 
+# Console errors from the Content-Security-Policy (an inline script or style slipped into a page),
+# collected from every page of every context and checked after each browser test.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_for_csp_violations(context: BrowserContext) -> BrowserContext:
+    def _on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{message.location.get('url', '?')}: {message.text}")
+
+    context.on("console", _on_console)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """Every browser journey also proves that no page breaks the CSP (no inline code anywhere)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == [], "pages broke the Content-Security-Policy:\n" + "\n".join(CSP_VIOLATIONS)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
@@ -58,6 +81,12 @@ def browser() -> Iterator[Browser]:
                 "--disable-quic",
             ],
         )
+        open_context = launched.new_context
+
+        def new_watched_context(*args: Any, **kwargs: Any) -> BrowserContext:
+            return _watch_for_csp_violations(open_context(*args, **kwargs))
+
+        launched.new_context = new_watched_context  # type: ignore[method-assign]
         yield launched
         launched.close()
 
