@@ -40,10 +40,11 @@ def _content(number: int, index: int, rooms: int) -> dict[str, str]:
     quote = quotes[index // 3] if index % 3 == 0 and index // 3 < len(quotes) else ""
     said = key_points + ideas
     summary = ""
-    if said:
-        first = said[0]
-        second = said[1] if len(said) > 1 else (quote or first)
+    if len(said) > 1 or (said and quote):
+        first, second = said[0], said[1] if len(said) > 1 else quote
         summary = text.OPENERS[index % len(text.OPENERS)].format(a=first, qa=quoted(first), b=second)
+    elif said:
+        summary = text.SINGLE.format(qa=quoted(said[0]))
     content = {
         "summary": summary,
         "key_points": "\n".join(f"・{p}" for p in key_points),

@@ -23,14 +23,14 @@
       return row ? row.id : "";
     });
     old.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {  // not form.action: an input named "action" hides it
       method: "POST",
       body: data,
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
-      if (type.indexOf("text/html") !== 0) throw new Error("unexpected answer");
+      if (type.indexOf("text/html") !== 0 || response.status >= 500 || response.redirected) throw new Error("unexpected answer");
       return response.text();
     }).then(function (html) {
       var holder = document.createElement("div");
