@@ -264,7 +264,8 @@ def overview(slug: str) -> str:
     def image_url(image: NoteImage) -> str:
         return url_for("notes.manage_image", slug=event.slug, image_id=image.id)
 
-    return render_template("notes/overview.html", event=event, cafes=queries.overview(event), image_url=image_url)
+    cafes = queries.overview(event, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    return render_template("notes/overview.html", event=event, cafes=cafes, image_url=image_url)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
