@@ -9,7 +9,9 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 
@@ -17,8 +19,8 @@ from app.domain import report as domain
 from app.domain import report_digest as digest
 from app.events.models import Event
 from app.extensions import db
+from app.reports import versions
 from app.reports.models import Report, ReportSearchGram, ReportState, ReportVersion
-from app.reports.versions import readable
 
 PAGE_SIZE = 20
 MAX_WORDS = 5
@@ -89,14 +91,24 @@ def search(text: str = "", year: int | None = None, tag: str = "", page: int = 1
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     shown = list(db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all())
-    entries = [ArchiveEntry(slug, version, _snippets(version, words)) for version, slug in shown]
+    gone = versions.retracted_of([version.report_id for version, _slug in shown]) if words else {}
+    entries = [ArchiveEntry(slug, version, _snippets(version, words, gone)) for version, slug in shown]
     return ArchivePage(entries=entries, total=total, page=page, pages=pages)
 
 
-def _snippets(version: ReportVersion, words: list[str]) -> list[digest.Snippet]:
+def _readable(version: ReportVersion, gone: dict[int, versions.Retracted]) -> dict[str, Any]:
+    """The version's document without retracted points, without loading its report."""
+    refs, texts = gone[version.report_id]
+    data: dict[str, Any] = json.loads(version.data)
+    if not refs and not texts:
+        return data
+    return digest.withdraw(domain.document_from_dict(data), refs, texts).to_dict()
+
+
+def _snippets(version: ReportVersion, words: list[str], gone: dict[int, versions.Retracted]) -> list[digest.Snippet]:
     if not words:
         return []
-    doc = domain.document_from_dict(readable(version.report, version))
+    doc = domain.document_from_dict(_readable(version, gone))
     return digest.snippets(digest.search_sections(doc), words)
 
 

@@ -12,32 +12,56 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, or_, select
 
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.domain import report as domain
 from app.domain import report_digest as digest
+from app.events.models import CafeRound
 from app.extensions import db
-from app.reports.building import cafe_rounds, publishable_notes
+from app.notes.models import RoundNote
 from app.reports.models import Report, ReportPoint, ReportSearchGram, ReportState, ReportVersion
 from app.signals import note_retracted
 
 log = logging.getLogger(__name__)
 
 
-def retracted(report: Report) -> tuple[set[int], set[tuple[int, str]]]:
-    """Points taken back since they were published: ids, and (round number, text) for old versions."""
-    notes = {n.id for n in publishable_notes(report.event)}
-    numbers = {r.id: r.number for r in cafe_rounds(report.event)}
-    gone = [p for p in report.points if p.redacted or (p.note_id is not None and p.note_id not in notes)]
-    texts = {(numbers.get(p.round_id, 0), t) for p in gone for t in (p.text, p.original) if t}
-    return {p.id for p in gone}, texts
+Retracted = tuple[set[int], set[tuple[int, str]]]
 
 
-def readable(report: Report, version: ReportVersion) -> dict[str, Any]:
-    """A version's document as readers may see it today (retracted points removed)."""
-    refs, texts = retracted(report)
+def retracted_of(report_ids: list[int]) -> dict[int, Retracted]:
+    """Per report: points taken back since they were published (ids, and (round number, text) for old versions).
+
+    One query for many reports, usually answering no rows: readers' pages, downloads and the archive need it.
+    """
+    out: dict[int, Retracted] = {report_id: (set(), set()) for report_id in report_ids}
+    if not report_ids:
+        return out
+    rows = db.session.execute(
+        select(ReportPoint.report_id, ReportPoint.id, CafeRound.number, ReportPoint.text, ReportPoint.original)
+        .join(CafeRound, CafeRound.id == ReportPoint.round_id)
+        .outerjoin(RoundNote, RoundNote.id == ReportPoint.note_id)
+        .where(
+            ReportPoint.report_id.in_(report_ids),
+            or_(ReportPoint.redacted.is_(True), RoundNote.publishable.is_(False)),
+        )
+    ).all()
+    for report_id, point_id, number, text, original in rows:
+        refs, texts = out[report_id]
+        refs.add(point_id)
+        texts.update((number, t) for t in (text, original) if t)
+    return out
+
+
+def retracted(report: Report) -> Retracted:
+    """The points of one report taken back since they were published."""
+    return retracted_of([report.id])[report.id]
+
+
+def readable(report: Report, version: ReportVersion, gone: Retracted | None = None) -> dict[str, Any]:
+    """A version's document as readers may see it today (retracted points removed; `gone` if already known)."""
+    refs, texts = gone if gone is not None else retracted_of([report.id])[report.id]
     data: dict[str, Any] = json.loads(version.data)
     if not refs and not texts:
         return data
@@ -58,12 +82,13 @@ def reindex(report: Report, *, texts: bool = True) -> None:
     for version in report.versions if texts else []:
         doc = domain.document_from_dict(readable(report, version))
         version.search_text = digest.fold(digest.search_text(doc))
+    db.session.flush()
     db.session.execute(delete(ReportSearchGram).where(ReportSearchGram.report_id == report.id))
     current = readable_version(report)
     if current is not None:
         grams = sorted(digest.bigrams(current.search_text))
-        db.session.add_all(ReportSearchGram(gram=g, report_id=report.id) for g in grams)
-    db.session.flush()
+        if grams:
+            db.session.execute(insert(ReportSearchGram), [{"gram": g, "report_id": report.id} for g in grams])
 
 
 def redact_point(report: Report, point: ReportPoint, actor: Organizer) -> None:
