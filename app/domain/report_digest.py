@@ -187,7 +187,7 @@ def snippets(sections: Iterable[SearchSection], words: list[str], width: int = 3
     wanted = [fold(w) for w in words if w.strip()]
     out: list[Snippet] = []
     for section in sections:
-        text = " ".join(section.text.split())
+        text = " ／ ".join(" ".join(line.split()) for line in section.text.splitlines() if line.strip())
         folded = fold(text)
         if len(folded) != len(text):  # NFKC changed the length (rare ligatures): match on the text as is
             folded = text.casefold()
