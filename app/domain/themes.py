@@ -164,6 +164,9 @@ def similarities(
             if gram not in common:
                 postings[gram].append((index, weight))
     frequent = [{g: w for g, w in vec.items() if g in common} for vec in vectors]
+    # The common n-grams can add at most |f_i|·|f_j| to a pair (Cauchy–Schwarz): pairs that cannot reach
+    # the floor even then are dropped before that sum is taken.
+    reach = [math.sqrt(sum(w * w for w in f.values())) for f in frequent]
     sims: dict[tuple[int, int], float] = {}
     for i, vec in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
@@ -175,7 +178,7 @@ def similarities(
                     scores[j] += weight * other
         mine = frequent[i]
         for j, score in scores.items():
-            if mine:
+            if mine and score + reach[i] * reach[j] >= floor:
                 theirs = frequent[j]
                 score += sum(w * theirs[g] for g, w in mine.items() if g in theirs)
             if score >= floor:
@@ -187,7 +190,7 @@ def cluster(
     texts: Sequence[str], threshold: float = THRESHOLD, words: Sequence[Sequence[str]] | None = None
 ) -> list[list[int]]:
     """Average-linkage clusters of the texts' indices; each cluster sorted, clusters by first index."""
-    return _cluster(len(texts), similarities(texts, min(threshold, 0.05), words), threshold)
+    return _cluster(len(texts), similarities(texts, threshold / 2, words), threshold)
 
 
 def _cluster(n: int, sims: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
@@ -243,7 +246,7 @@ def group(points: Iterable[ThemePoint], *, threshold: float = THRESHOLD, min_roo
     for kind in KINDS:
         pts = by_kind.get(kind, [])
         texts = [p.text for p in pts]
-        sims = similarities(texts, min(threshold, 0.05), [p.words for p in pts])
+        sims = similarities(texts, threshold / 2, [p.words for p in pts])
         for indices in _cluster(len(pts), sims, threshold):
             rooms = tuple(dict.fromkeys(pts[i].room for i in indices))
             if len(rooms) < min_rooms:
