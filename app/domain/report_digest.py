@@ -220,3 +220,94 @@ def _find_all(text: str, word: str) -> list[int]:
         found.append(start)
         start = text.find(word, start + len(word))
     return found
+
+
+# ---- names ----------------------------------------------------------------------------------------
+
+NAME = "［氏名］"
+HONORIFICS = (
+    "さん",
+    "様",
+    "さま",
+    "氏",
+    "くん",
+    "君",
+    "ちゃん",
+    "課長",
+    "係長",
+    "部長",
+    "主任",
+    "主事",
+    "主査",
+    "室長",
+)
+
+
+class Names:
+    """Participants' names, found in free text by exact lookup: "田中 花子", "田中花子", or "田中さん" and the like.
+
+    A family name alone is left as it is (田中 is also part of 田中町); with a given name or an honorific it
+    is a person.
+    """
+
+    def __init__(self, people: Iterable[tuple[str, str]]) -> None:
+        self.given: dict[str, set[str]] = {}
+        for family, given in people:
+            family, given = family.strip(), given.strip()
+            if family:
+                self.given.setdefault(family, set()).add(given)
+        self.lengths = sorted({len(f) for f in self.given}, reverse=True)
+
+    def _match(self, text: str, start: int) -> int:
+        """The length of a name at `start`, or 0."""
+        for length in self.lengths:
+            family = text[start : start + length]
+            if family not in self.given:
+                continue
+            rest = start + length
+            gap = rest + 1 if text[rest : rest + 1] in (" ", "\u3000") else rest
+            for given in sorted(self.given[family], key=len, reverse=True):
+                if given and text.startswith(given, gap):
+                    return gap + len(given) - start
+            for honorific in HONORIFICS:
+                if text.startswith(honorific, rest):
+                    return rest + len(honorific) - start
+        return 0
+
+    def scrub(self, text: str) -> str:
+        """The text with every name replaced by ［氏名］."""
+        if not self.lengths:
+            return text
+        out, i = [], 0
+        while i < len(text):
+            found = self._match(text, i)
+            if found:
+                out.append(NAME)
+                i += found
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+
+def without_names(doc: Document, names: Names) -> Document:
+    """The document with participants' names taken out of what the rooms said (points, themes, highlights)."""
+    rounds = [
+        replace(
+            rnd,
+            highlights=[names.scrub(h) for h in rnd.highlights],
+            rooms=[
+                replace(room, points=[replace(p, text=names.scrub(p.text)) for p in room.points]) for room in rnd.rooms
+            ],
+            themes=[
+                replace(
+                    t,
+                    title=names.scrub(t.title),
+                    entries=[replace(e, text=names.scrub(e.text)) for e in t.entries],
+                )
+                for t in rnd.themes
+            ],
+        )
+        for rnd in doc.rounds
+    ]
+    return replace(doc, rounds=rounds)

@@ -53,6 +53,11 @@ def attendees(event: Event) -> list[Participant]:
     )
 
 
+def everyone(event: Event) -> list[Participant]:
+    """Every person registered for the event, whatever their status."""
+    return list(db.session.scalars(select(Participant).where(Participant.event_id == event.id)))
+
+
 def secrets_of(event: Event) -> list[str]:
     """Strings that must never appear in public: every personal-link token and email of the event."""
     rows = db.session.execute(select(Participant.token, Participant.email).where(Participant.event_id == event.id))
@@ -218,6 +223,8 @@ def build_document(report: Report) -> domain.Document:
         organisations=organisations,
         people=[(_name(p), p.organization) for p in named] if report.show_names else [],
     )
+    if not report.show_names:  # names only where the organiser chose to show them
+        doc = digest.without_names(doc, digest.Names((p.family_name, p.given_name) for p in everyone(event)))
     return domain.redact_document(doc, secrets_of(event))
 
 

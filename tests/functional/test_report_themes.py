@@ -142,3 +142,18 @@ def test_editor_shows_themes_with_points_folded_and_markdown_rendered(
     assert 'id="themes"' in page and '<details class="theme-points">' in page
     assert "<strong>詳細</strong>" in page  # free notes shown rendered, not as raw Markdown
     assert "report-themes.js" in page and "<script>" not in page
+
+
+def test_names_in_the_rooms_words_show_only_when_the_organiser_chooses(
+    client: FlaskClient, summit: Summit, logged_in: Organizer
+) -> None:
+    summit.notes[0].key_points += "\n- 参加者3 花子さんの話が印象的"
+    summit.notes[1].key_points += "\n- 参加者3さんの話が印象的だった"
+    db.session.commit()
+    report = _report(summit, logged_in)
+    services.publish(report, logged_in)
+    page = client.get("/reports/network-summit").get_data(as_text=True)
+    assert "参加者3" not in page and "［氏名］さんの話が印象的" in page
+    services.update_settings(report, overview="", summary="", tags=[], show_names=True)
+    services.publish(report, logged_in)
+    assert "参加者3 花子さんの話が印象的" in client.get("/reports/network-summit").get_data(as_text=True)
