@@ -257,6 +257,7 @@ class Names:
             if family:
                 self.given.setdefault(family, set()).add(given)
         self.lengths = sorted({len(f) for f in self.given}, reverse=True)
+        self.first_chars = {f[0] for f in self.given}
 
     def _match(self, text: str, start: int) -> int:
         """The length of a name at `start`, or 0."""
@@ -275,19 +276,19 @@ class Names:
         return 0
 
     def scrub(self, text: str) -> str:
-        """The text with every name replaced by ［氏名］."""
+        """The text with every name replaced by ［氏名］ (only where a family name's first character stands)."""
         if not self.lengths:
             return text
-        out, i = [], 0
+        out, done, i = [], 0, 0
         while i < len(text):
-            found = self._match(text, i)
+            found = self._match(text, i) if text[i] in self.first_chars else 0
             if found:
-                out.append(NAME)
+                out += [text[done:i], NAME]
                 i += found
+                done = i
             else:
-                out.append(text[i])
                 i += 1
-        return "".join(out)
+        return "".join(out) + text[done:] if out else text
 
 
 def without_names(doc: Document, names: Names) -> Document:

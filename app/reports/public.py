@@ -39,7 +39,7 @@ def _show(slug: str, number: int | None) -> str:
     doc = versions.readable(report, version)
     return render_template(
         "reports/show.html",
-        **reader_context(report.event, doc, version),
+        **reader_context(report.event, doc, version, compact=point_count(doc) > COMPACT_PDF_POINTS),
         all_versions=queries.readable_versions(report),
     )
 
