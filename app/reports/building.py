@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
@@ -236,3 +237,54 @@ def document_dict(report: Report) -> dict[str, Any]:
 def programme_items(event: Event) -> list[ProgrammeItem]:
     """Talks and panels: the items that get a written summary."""
     return [i for i in event.items if i.kind in (ItemKind.TALK, ItemKind.PANEL)]
+
+
+def draft_fingerprint(report: Report) -> str:
+    """A digest of everything the draft document is built from, read cheaply (no document is built).
+
+    Stored with each version, it tells the editor whether publishing now would show readers anything
+    new, without building a 12,000-point document on every page view.
+    """
+    event = report.event
+    rounds = cafe_rounds(event)
+    round_ids = [r.id for r in rounds]
+    notes = (
+        sorted(
+            db.session.scalars(
+                select(RoundNote.id).where(RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True))
+            )
+        )
+        if round_ids
+        else []
+    )
+    people = db.session.execute(
+        select(Participant.status, func.count()).where(Participant.event_id == event.id).group_by(Participant.status)
+    ).all()
+    seats = (
+        db.session.scalar(
+            select(func.count()).select_from(Seat).where(Seat.round_id.in_(round_ids), Seat.published.is_(True))
+        )
+        if round_ids
+        else 0
+    )
+    state = {
+        "event": [event.title, str(event.starts_at), event.timezone],
+        "settings": [report.overview, report.summary, report.tags, report.show_names],
+        "items": [
+            [i.id, i.kind.value, i.title, str(i.starts_at), str(i.ends_at), i.description, i.summary]
+            + [[s.family_name, s.given_name, s.organization, s.department, s.role.value] for s in i.speakers]
+            for i in event.items
+            if i.kind in (ItemKind.TALK, ItemKind.PANEL)
+        ],
+        "rounds": [[r.id, r.number, r.question] for r in rounds],
+        "points": [
+            [p.id, p.kind, p.text, p.hidden, p.highlight, p.redacted, p.theme_id, p.position, p.note_id]
+            for p in report.points
+        ],
+        "themes": [[t.id, t.title, t.named, t.hidden, t.highlight, t.position, t.kind.value] for t in report.themes],
+        "images": [[i.image_id, i.included, i.image.publishable, i.image.caption] for i in report.images],
+        "notes": notes,
+        "people": sorted([str(status), count] for status, count in people),
+        "seats": seats,
+    }
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False, default=str).encode()).hexdigest()

@@ -157,6 +157,8 @@ class ReportVersion(db.Model):
     excerpt: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[str] = mapped_column(Text)  # the Document as JSON
+    # What the draft was built from when this version was published (building.draft_fingerprint).
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
     # Withdrawn by an organiser: no longer readable or downloadable; the row stays as a record.
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("organizer.id", ondelete="SET NULL"))

@@ -17,7 +17,7 @@ from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.notes.models import NoteImage, RoundNote
 from app.reports import themes, versions
-from app.reports.building import build_document, publishable_notes
+from app.reports.building import build_document, draft_fingerprint, publishable_notes
 from app.reports.models import Report, ReportImage, ReportPoint, ReportState, ReportVersion
 from app.signals import report_published
 
@@ -170,10 +170,16 @@ def latest_version(report: Report) -> ReportVersion | None:
 
 
 def has_unpublished_changes(report: Report) -> bool:
-    """True when publishing now would show readers something different from the latest version."""
+    """True when publishing now would show readers something different from the latest version.
+
+    Compares what the draft is built from (a fingerprint) when the version recorded it; builds and
+    compares the whole document only for versions published before fingerprints existed.
+    """
     latest = latest_version(report)
     if latest is None:
         return True
+    if latest.fingerprint:
+        return latest.fingerprint != draft_fingerprint(report)
     draft = json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))
     return draft != json.loads(latest.data)
 
@@ -185,6 +191,8 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
     latest = latest_version(report)
     if latest is not None and json.loads(latest.data) == json.loads(data):
         if report.state == ReportState.PUBLISHED:
+            latest.fingerprint = draft_fingerprint(report)  # what changed does not show: nothing to publish
+            db.session.commit()
             raise ReportError(_l("Nothing changed since version %(number)s.", number=latest.number))
         version = latest  # republishing after an unpublish: same content, same version
     else:
@@ -198,6 +206,7 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
             excerpt=(doc.overview or doc.summary)[:400],
             search_text=digest.fold(digest.search_text(doc)),
             data=data,
+            fingerprint=draft_fingerprint(report),
         )
         report.versions.append(version)
     report.state = ReportState.PUBLISHED

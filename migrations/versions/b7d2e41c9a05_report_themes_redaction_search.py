@@ -61,6 +61,7 @@ def upgrade():
         )
 
     with op.batch_alter_table("report_version", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("fingerprint", sa.String(length=64), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_by_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -77,6 +78,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("fk_report_version_withdrawn_by_id_organizer"), type_="foreignkey")
         batch_op.drop_column("withdrawn_by_id")
         batch_op.drop_column("withdrawn_at")
+        batch_op.drop_column("fingerprint")
     with op.batch_alter_table("report_point", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_report_point_theme_id_report_theme"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_report_point_theme_id"))
