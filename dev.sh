@@ -34,6 +34,21 @@ need_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 }
 
+need_icaljs() {
+  # The calendar tests read every .ics with ical.js (Thunderbird's parser) from npm, as well as vobject.
+  if [ -d tests/js/node_modules/ical.js ] && [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Node.js and npm for the calendar checks (Debian packages)…"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+}
+
 case "${1:-}" in
   start)
     setup requirements.txt
@@ -49,6 +64,7 @@ case "${1:-}" in
   test)
     setup requirements-dev.txt
     need_chromium
+    need_icaljs
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

@@ -30,6 +30,9 @@ BLUEPRINTS = (
     "app.notes.views",
     "app.day.views",
     "app.day.api",
+    "app.connections.views",
+    "app.connections.api",
+    "app.connections.manage",
 )
 
 # Each of these modules exposes `register(app)` adding its CLI commands.

@@ -2,6 +2,7 @@
 
 from app.auth import models as auth_models  # noqa: F401
 from app.cafe import models as cafe_models  # noqa: F401
+from app.connections import models as connections_models  # noqa: F401
 from app.day import models as day_models  # noqa: F401
 from app.events import models as events_models  # noqa: F401
 from app.invites import models as invites_models  # noqa: F401

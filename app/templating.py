@@ -73,6 +73,7 @@ MANAGE_TABS = (
     ("invites.index", _l("Invites"), "invites"),
     ("webhooks.index", _l("Webhooks"), "webhooks"),
     ("reports.edit", _l("Report"), "report"),
+    ("connections_manage.index", _l("Connections"), "connections"),
 )
 
 KIND_LABELS = {

@@ -36,6 +36,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # Tests read English pages by default; test_i18n checks that Japanese is the real default.
             "BABEL_DEFAULT_LOCALE": "en",
             "SERVER_NAME": "tsunagu.test",
+            "MAIL_FROM": "summit@city.kobe.lg.jp",  # a real-looking sender: placeholders are refused
             "UPLOAD_FOLDER": str(instance / "uploads"),
         }
     )

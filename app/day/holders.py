@@ -60,6 +60,7 @@ class Holder:
     department: str
     role: Role
     event: EventInfo
+    rsvp: str = ""  # the holder's attendance answer (yes / no / maybe), shown on their page
 
 
 @dataclass(frozen=True)
@@ -189,9 +190,10 @@ def _load_roster(event_id: int) -> list[Holder]:
             Participant.organization,
             Participant.department,
             Participant.role,
+            Participant.rsvp,
         ).where(Participant.event_id == event_id)
     ).all()
-    return [Holder(*r, event=info) for r in rows]
+    return [Holder(*r[:-1], event=info, rsvp=r[-1].value if r[-1] else "") for r in rows]
 
 
 def holder(token: str) -> tuple[Holder, LiveCheck] | None:

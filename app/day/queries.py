@@ -137,7 +137,7 @@ class Personal(MomentRounds):
         return self.participant.role == Role.FACILITATOR or any(s.hosting for s in self.seats.values())
 
     def etag(self, lang: str) -> str:
-        """Changes when the slot, the holder's published seats, the broadcasts or the language change."""
+        """Changes when the slot, the holder's published seats or answer, the broadcasts or the language change."""
         seats = ";".join(
             f"{s.round_id}:{s.room_id}:{s.room_name}:{s.breakout_url}:{s.host.id if s.host else ''}"
             for s in sorted(self.seats.values(), key=lambda s: s.round_id)
@@ -146,6 +146,7 @@ class Personal(MomentRounds):
             (
                 str(self.participant.id),
                 self.participant.role.value,
+                self.participant.rsvp,
                 lang,
                 str(self.revision),
                 self.now.signature(),

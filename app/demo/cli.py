@@ -8,7 +8,7 @@ import secrets
 import click
 from flask import Flask
 
-from app.demo import cafe, day, invites, notes, participants, programme, reports
+from app.demo import cafe, connections, day, invites, notes, participants, programme, reports
 from app.extensions import db
 
 # Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
@@ -19,6 +19,7 @@ STEPS = (
     cafe.seed_cafe,
     notes.seed_notes,
     invites.seed_invites,
+    connections.seed_connections,
     reports.seed_report,
     day.seed_day,
 )

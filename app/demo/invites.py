@@ -1,12 +1,12 @@
-"""Demo invitations and webhooks: invites sent (no SMTP connection: marked as sent), a cancellation, and a
+"""Demo invitations and webhooks: invites sent (no SMTP connection: marked as sent), a cancellation, attendance
+answers, and a
 Slack endpoint whose log shows a delivery that failed once and then went through."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -14,10 +14,10 @@ from app.auth.models import Organizer
 from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
-from app.invites import outbox, services
+from app.invites import calendars, outbox, rsvp, services
 from app.invites.calendars import uid_domain
-from app.invites.models import CalendarEntry, EntryKind, MessageStatus, OutboxMessage
-from app.participants.models import Participant, Status
+from app.invites.models import Invitation, MessageStatus, OutboxMessage
+from app.participants.models import Participant, Rsvp, Status
 from app.webhooks import services as webhooks
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -42,29 +42,57 @@ def _mark_sent(event: Event, at: object) -> None:
 
 
 def _seed_invites(event: Event, organizer: Organizer) -> None:
-    if db.session.scalar(
-        select(CalendarEntry.id).where(CalendarEntry.event_id == event.id, CalendarEntry.kind == EntryKind.INVITE)
-    ):
+    if db.session.scalar(select(Invitation.id).where(Invitation.event_id == event.id)):
         return
     now = utcnow()
     first = now - timedelta(days=3)
+    name = services.organizer_name(event, organizer)
     withdrawn = db.session.scalars(
         select(Participant)
         .where(Participant.event_id == event.id, Participant.status == Status.CANCELLED)
         .order_by(Participant.id)
     ).first()
     if withdrawn is not None:  # invited before they withdrew: the next send cancels their invitation
-        services.queue_one(event, withdrawn, organizer, None, False, first)
+        services.queue_one(calendars.load(event), withdrawn, None, name, first, cancel=False)
         db.session.commit()
+    # The demo never has a real sender address (MAIL_FROM), and nothing leaves the machine: history only.
     try:
-        services.queue_invites(event, organizer, services.Audience.ALL, first)
+        services.queue_invites(event, organizer, services.Audience.ALL, first, enforce_readiness=False)
     except services.InviteError:
+        db.session.rollback()
         return
+    db.session.commit()
     _mark_sent(event, first + timedelta(minutes=2))
-    with contextlib.suppress(services.InviteError):
-        services.queue_invites(event, organizer, services.Audience.CHANGED, now - timedelta(days=1))
+    _answer(event, first)
+    try:
+        services.queue_invites(
+            event, organizer, services.Audience.CHANGED, now - timedelta(days=1), enforce_readiness=False
+        )
+        db.session.commit()
+    except services.InviteError:
+        db.session.rollback()
     _mark_sent(event, now - timedelta(days=1) + timedelta(minutes=1))
     log.info("demo invites recorded for %s", event.slug)
+
+
+def _answer(event: Event, invited_at: datetime) -> None:
+    """Most people answered on their personal page after the invitation; some did not (yet)."""
+    people = db.session.scalars(
+        select(Participant)
+        .where(Participant.event_id == event.id, Participant.status != Status.CANCELLED)
+        .order_by(Participant.id)
+    ).all()
+    for index, person in enumerate(people):
+        if index % 10 in (0, 1, 2, 3, 4, 5, 6):
+            answer = Rsvp.YES
+        elif index % 10 == 7:
+            answer = Rsvp.MAYBE
+        elif index % 20 == 8:
+            answer = Rsvp.NO
+        else:
+            continue  # no answer yet
+        rsvp.answer(person, answer, invited_at + timedelta(hours=2 + index % 40))
+    db.session.commit()
 
 
 def _delivery(

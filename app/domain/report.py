@@ -120,6 +120,8 @@ class Document:
     stats: Stats
     organisations: list[str] = field(default_factory=list)
     people: list[tuple[str, str]] = field(default_factory=list)  # (name, organisation), only with show_names
+    # Who met across organisations, as counts and groups (app/domain/connections.Network plus sharing counts).
+    network: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

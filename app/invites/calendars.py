@@ -1,8 +1,10 @@
-"""From models to calendar drafts: what each entry says, in the reader's language, and its fingerprint."""
+"""From models to calendar drafts: one event's data read in a few queries, then each person's entries
+(one per café round, with their room, host and link), their text in the reader's language, and their facts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,21 +12,23 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
 from app.domain import calendar as rules
 from app.events.models import CafeRound, Event, ProgrammeItem
 from app.extensions import db
-from app.invites.ics import Entry
+from app.invites.ics import Conference, Entry, Person
 from app.participants.models import Participant
 from app.templating import affiliation, local_datetime, person_name
 
 
 @dataclass(frozen=True)
 class Draft:
-    """An entry before its SEQUENCE is known: `facts` are language-free, so only real changes count."""
+    """An entry before its SEQUENCE is known: `fingerprint` covers language-free facts, so only real changes count."""
 
     uid: str
+    key: str
     item_id: int | None
     base_sequence: int
     fingerprint: str
@@ -34,6 +38,7 @@ class Draft:
     description: str
     location: str
     url: str
+    conferences: tuple[Conference, ...] = ()
 
     def entry(self, sequence: int, last_modified: datetime | None) -> Entry:
         return Entry(
@@ -46,15 +51,97 @@ class Draft:
             location=self.location,
             url=self.url,
             last_modified=last_modified,
+            conferences=self.conferences,
         )
 
 
 @dataclass(frozen=True)
-class RoomInRound:
-    """Where a person sits in one café round."""
+class Host:
+    """A room's host, as names (the reader's language decides the order)."""
 
-    round: CafeRound
-    room: Room
+    id: int
+    family_name: str
+    given_name: str
+
+
+@dataclass(frozen=True)
+class RoomInfo:
+    """A breakout room: its name, its own link and its host."""
+
+    id: int
+    item_id: int
+    name: str
+    link: str
+    host: Host | None
+
+
+@dataclass
+class EventData:
+    """What the calendars of one event read, loaded in a fixed number of queries whatever its size."""
+
+    event: Event
+    items: list[ProgrammeItem]
+    rooms: dict[int, RoomInfo]
+    seats: dict[int, dict[int, int]] = field(default_factory=dict)  # person id → round id → room id
+    hosted: dict[int, dict[int, int]] = field(default_factory=dict)  # person id → item id → room id
+
+    def places(self, person_id: int) -> dict[int, RoomInfo]:
+        """The person's published room in each café round (round id → room); hosts stay in their room."""
+        found = {round_id: self.rooms[room_id] for round_id, room_id in self.seats.get(person_id, {}).items()}
+        for item in self.items:
+            room_id = self.hosted.get(person_id, {}).get(item.id)
+            if room_id is not None:
+                for round_ in item.rounds:
+                    found.setdefault(round_.id, self.rooms[room_id])
+        return found
+
+
+def load(event: Event, person_ids: Collection[int] | None = None) -> EventData:
+    """The event's programme, rooms and hosts, and the published seats of `person_ids` (None: everyone)."""
+    items = list(
+        db.session.scalars(
+            select(ProgrammeItem)
+            .where(ProgrammeItem.event_id == event.id)
+            .options(selectinload(ProgrammeItem.rounds), selectinload(ProgrammeItem.speakers))
+            .order_by(ProgrammeItem.position, ProgrammeItem.starts_at, ProgrammeItem.id)
+        )
+    )
+    item_ids = [item.id for item in items]
+    rooms: dict[int, RoomInfo] = {}
+    hosted: dict[int, dict[int, int]] = {}
+    if item_ids:
+        rows = db.session.execute(
+            select(
+                Room.id,
+                Room.item_id,
+                Room.name,
+                Room.breakout_url,
+                Room.host_id,
+                Participant.family_name,
+                Participant.given_name,
+            )
+            .outerjoin(Participant, Participant.id == Room.host_id)
+            .where(Room.item_id.in_(item_ids))
+        )
+        for room_id, item_id, name, link, host_id, family, given in rows:
+            host = Host(host_id, family, given) if host_id is not None else None
+            rooms[room_id] = RoomInfo(room_id, item_id, name, link or "", host)
+            if host_id is not None:
+                hosted.setdefault(host_id, {}).setdefault(item_id, room_id)
+    seats: dict[int, dict[int, int]] = {}
+    round_ids = [r.id for item in items for r in item.rounds]
+    if round_ids and (person_ids is None or person_ids):
+        query = select(Seat.participant_id, Seat.round_id, Seat.room_id).where(
+            Seat.published.is_(True), Seat.round_id.in_(round_ids)
+        )
+        if person_ids is not None:
+            query = query.where(Seat.participant_id.in_(list(person_ids)))
+        for person_id, round_id, room_id in db.session.execute(query):
+            seats.setdefault(person_id, {})[round_id] = room_id
+    return EventData(event, items, rooms, seats, hosted)
+
+
+# ---- addresses ------------------------------------------------------------------------------------
 
 
 def base_url() -> str:
@@ -93,46 +180,27 @@ def personal_calendar_url(person: Participant) -> str:
     return external("invites.personal_ics", token=person.token)
 
 
-def rooms_of(person: Participant, items: list[ProgrammeItem]) -> dict[int, RoomInRound]:
-    """The person's published room in each café round (round id → room); hosts stay in their room."""
-    round_ids = [r.id for item in items for r in item.rounds]
-    if not round_ids:
-        return {}
-    found: dict[int, RoomInRound] = {}
-    seats = db.session.scalars(
-        select(Seat).where(Seat.participant_id == person.id, Seat.published.is_(True), Seat.round_id.in_(round_ids))
-    )
-    for seat in seats:
-        found[seat.round_id] = RoomInRound(seat.round, seat.room)
-    hosted = db.session.scalars(select(Room).where(Room.host_id == person.id))
-    for room in hosted:
-        for round_ in room.item.rounds:
-            found.setdefault(round_.id, RoomInRound(round_, room))
-    return found
+def personal_page_url(person: Participant) -> str:
+    """The holder's own page (where am I now, attendance answer)."""
+    return external("day.personal", token=person.token)
 
 
-def _room_facts(place: RoomInRound | None) -> list[object] | None:
-    if place is None:
-        return None
-    room = place.room
-    return [room.id, room.name, room.breakout_url, room.host_id, room.host.family_name if room.host else ""]
+def organizer_of(event: Event) -> Person:
+    """The ORGANIZER of every entry (RFC 5546 PUBLISH requires one): the event, at the sending address."""
+    return Person(event.title, current_app.config.get("MAIL_FROM") or "")
 
 
-def item_facts(event: Event, item: ProgrammeItem, rooms: dict[int, RoomInRound] | None) -> dict[str, object]:
-    """Everything an item's entry says, language-free: its fingerprint changes only on a real change."""
-    return {
-        "title": item.title,
-        "description": item.description,
-        "kind": item.kind.value,
-        "times": [item.starts_at.isoformat(), item.ends_at.isoformat()],
-        "meeting": event.meeting_url,
-        "speakers": [[s.role.value, s.family_name, s.given_name, s.organization] for s in item.speakers],
-        "rounds": [
-            [r.number, r.question, r.starts_at.isoformat(), r.ends_at.isoformat()]
-            + ([_room_facts(rooms.get(r.id))] if rooms is not None else [])
-            for r in item.rounds
-        ],
-    }
+def meeting_is_public(event: Event) -> bool:
+    """Whether the event's meeting link may appear in public places (an organiser's choice per event)."""
+    return bool(getattr(event, "meeting_url_public", False))
+
+
+# ---- text -----------------------------------------------------------------------------------------
+
+
+def _times(event: Event, starts_at: datetime, ends_at: datetime) -> str:
+    zone = event.timezone
+    return f"{local_datetime(starts_at, zone, 'time')}–{local_datetime(ends_at, zone, 'time')}"
 
 
 def _speaker_lines(item: ProgrammeItem) -> list[str]:
@@ -146,93 +214,206 @@ def _speaker_lines(item: ProgrammeItem) -> list[str]:
     return lines
 
 
-def round_lines(event: Event, round_: CafeRound, place: RoomInRound | None, *, personal: bool) -> list[str]:
+def host_text(room: RoomInfo, person_id: int | None) -> str:
+    """ "you host this room", "Host: name", or nothing."""
+    if room.host is None:
+        return ""
+    if room.host.id == person_id:
+        return _("You host this room")
+    return _("Host: %(name)s", name=person_name(room.host))
+
+
+def round_lines(event: Event, round_: CafeRound, place: RoomInfo | None, person_id: int | None) -> list[str]:
     """A café round in text: time and question, then (personal) the room, its host and its link."""
-    times = f"{local_datetime(round_.starts_at, event.timezone, 'time')}–{local_datetime(round_.ends_at, event.timezone, 'time')}"
-    lines = [_("Round %(number)s, %(times)s", number=round_.number, times=times)]
+    lines = [
+        _("Round %(number)s, %(times)s", number=round_.number, times=_times(event, round_.starts_at, round_.ends_at))
+    ]
     if round_.question:
-        lines.append(f"  {round_.question}")
-    if personal:
+        lines.append("  " + _("Question: %(question)s", question=round_.question))
+    if person_id is not None:
         if place is None:
             lines.append("  " + _("Your room: not assigned yet"))
         else:
-            lines.append("  " + _("Your room: %(room)s", room=place.room.name))
-            if place.room.host is not None:
-                lines.append("  " + _("Host: %(name)s", name=person_name(place.room.host)))
-            if place.room.breakout_url:
-                lines.append("  " + _("Breakout link: %(url)s", url=place.room.breakout_url))
+            lines.append("  " + _("Your room: %(room)s", room=place.name))
+            if hosting := host_text(place, person_id):
+                lines.append("  " + hosting)
+            if place.link:
+                lines.append("  " + _("Breakout link: %(url)s", url=place.link))
     return lines
 
 
-def _location(event: Event, item: ProgrammeItem, rooms: dict[int, RoomInRound] | None) -> str:
-    """The join link; for a café where the person has one breakout link for every round, that one."""
-    if rooms is not None and item.rounds:
-        links = {rooms[r.id].room.breakout_url for r in item.rounds if r.id in rooms}
-        if len(links) == 1 and (link := links.pop()):
-            return link
-    return event.meeting_url
+# ---- entries --------------------------------------------------------------------------------------
 
 
-def item_draft(
-    event: Event, item: ProgrammeItem, person: Participant | None, rooms: dict[int, RoomInRound] | None
+def _spec(item: ProgrammeItem) -> rules.ItemSpec:
+    rounds = tuple(rules.RoundSpec(r.id, r.number, r.starts_at, r.ends_at) for r in item.rounds)
+    return rules.ItemSpec(item.id, item.starts_at, item.ends_at, rounds)
+
+
+def _meeting(event: Event, *, public: bool) -> str:
+    return event.meeting_url if (not public or meeting_is_public(event)) else ""
+
+
+def _join(event: Event, place: RoomInfo | None, *, public: bool) -> str:
+    """The link to join: the room's own, else the meeting (public entries only when it is public)."""
+    return (place.link if place is not None and place.link else "") or _meeting(event, public=public)
+
+
+def _links(event: Event, place: RoomInfo | None, *, public: bool) -> tuple[str, tuple[Conference, ...]]:
+    """The link to join and every CONFERENCE to list (the room's own link, then the main meeting)."""
+    meeting = _meeting(event, public=public)
+    conferences: list[Conference] = []
+    if place is not None and place.link:
+        conferences.append(Conference(place.link, place.name))
+    if meeting and meeting != (place.link if place else ""):
+        conferences.append(Conference(meeting, _("Main meeting")))
+    join = conferences[0].url if conferences else ""
+    return join, tuple(conferences)
+
+
+def segment_facts(
+    event: Event, item: ProgrammeItem, segment: rules.Segment, place: RoomInfo | None, person_id: int | None
+) -> dict[str, Any]:
+    """What one entry says, language-free: its fingerprint moves only on a real change (and feeds "what changed")."""
+    round_ = next((r for r in item.rounds if segment.round and r.id == segment.round.id), None)
+    join = _join(event, place, public=person_id is None)
+    facts: dict[str, Any] = {
+        "title": item.title,
+        "kind": item.kind.value,
+        "part": segment.part.value,
+        "round": round_.number if round_ else None,
+        "question": round_.question if round_ else "",
+        "start": segment.starts_at.isoformat(),
+        "end": segment.ends_at.isoformat(),
+        "link": join,
+        "room": place.name if place else "",
+        "host": [place.host.family_name, place.host.given_name] if place and place.host else None,
+        "hosting": bool(place and place.host and place.host.id == person_id),
+    }
+    if segment.part != rules.Part.ROUND:
+        facts["description"] = item.description
+        facts["speakers"] = [[s.role.value, s.family_name, s.given_name, s.organization] for s in item.speakers]
+        if person_id is None:  # the public entry lists the rounds
+            facts["rounds"] = [
+                [r.number, r.question, r.starts_at.isoformat(), r.ends_at.isoformat()] for r in item.rounds
+            ]
+    return facts
+
+
+def _draft(
+    data: EventData,
+    item: ProgrammeItem,
+    segment: rules.Segment,
+    person: Participant | None,
+    places: dict[int, RoomInfo],
+    holder: str,
 ) -> Draft:
-    """One programme item as a calendar entry (public if `person` is None)."""
-    location = _location(event, item, rooms)
+    event = data.event
+    person_id = person.id if person else None
+    round_ = next((r for r in item.rounds if segment.round and r.id == segment.round.id), None)
+    place = places.get(round_.id) if round_ else None
+    join, conferences = _links(event, place, public=person is None)
     lines: list[str] = []
-    if item.description:
-        lines += [item.description, ""]
-    lines += _speaker_lines(item)
-    for round_ in item.rounds:
-        lines += round_lines(event, round_, (rooms or {}).get(round_.id), personal=person is not None)
-    if location:
-        lines += ["", _("Join: %(url)s", url=location)]
-    if event.meeting_url and event.meeting_url != location:
+    if person is not None:
+        lines += [_("Your page (where to go, your attendance): %(url)s", url=personal_page_url(person)), ""]
+    if round_ is not None:
+        summary = _round_summary(round_, item, place, person_id)
+        location = _round_location(place, person_id) if person is not None else ""
+        lines += round_lines(event, round_, place, person_id)
+    else:
+        summary = item.title if segment.part == rules.Part.WHOLE else _("%(item)s (all together)", item=item.title)
+        location = join
+        if item.description:
+            lines += [item.description, ""]
+        lines += _speaker_lines(item)
+        if person is None:
+            for public_round in item.rounds:
+                lines += round_lines(event, public_round, None, None)
+    if join:
+        lines += ["", _("Join: %(url)s", url=join)]
+    if event.meeting_url and join != event.meeting_url and (person is not None or meeting_is_public(event)):
         lines.append(_("Main meeting: %(url)s", url=event.meeting_url))
-    lines.append(_("Event page: %(url)s", url=external("events.show", slug=event.slug)))
+    if person is None and not meeting_is_public(event) and event.meeting_url:
+        lines += ["", _("The meeting link is sent to registered participants.")]
+    event_page = external("events.show", slug=event.slug)
+    lines.append(_("Event page: %(url)s", url=event_page))
     return Draft(
-        uid=rules.item_uid(item.id, person.id if person else None, uid_domain()),
+        uid=rules.entry_uid(segment.key, holder, uid_domain()),
+        key=segment.key,
         item_id=item.id,
         base_sequence=item.sequence,
-        fingerprint=rules.fingerprint(item_facts(event, item, rooms)),
-        summary=f"{item.title}（{event.title}）",
-        starts_at=item.starts_at,
-        ends_at=item.ends_at,
+        fingerprint=rules.fingerprint(segment_facts(event, item, segment, place, person_id)),
+        summary=f"{summary}（{event.title}）",
+        starts_at=segment.starts_at,
+        ends_at=segment.ends_at,
         description="\n".join(lines).strip(),
         location=location,
-        url=location or external("events.show", slug=event.slug),
+        url=join or (personal_page_url(person) if person is not None else event_page),
+        conferences=conferences,
     )
 
 
-def summit_draft(event: Event, person: Participant) -> Draft:
-    """The emailed invitation: one entry for the whole summit, with the person's room in every round."""
-    items = list(event.items)
-    rooms = rooms_of(person, items)
-    lines: list[str] = [_("Programme (%(zone)s)", zone=event.timezone)]
-    for item in items:
-        times = f"{local_datetime(item.starts_at, event.timezone, 'time')}–{local_datetime(item.ends_at, event.timezone, 'time')}"
-        lines.append(f"{times} {item.title}")
-        for round_ in item.rounds:
-            lines += ["  " + line for line in round_lines(event, round_, rooms.get(round_.id), personal=True)]
-    if event.meeting_url:
-        lines += ["", _("Join: %(url)s", url=event.meeting_url)]
-    lines.append(_("Your calendar (follows every change): %(url)s", url=personal_calendar_url(person)))
-    lines.append(_("Event page: %(url)s", url=external("events.show", slug=event.slug)))
-    facts = {
-        "event": [event.title, event.starts_at.isoformat(), event.ends_at.isoformat(), event.meeting_url],
-        "items": [item_facts(event, item, rooms) for item in items],
+def _round_summary(round_: CafeRound, item: ProgrammeItem, place: RoomInfo | None, person_id: int | None) -> str:
+    if person_id is None:
+        return _("Round %(number)s · %(item)s", number=round_.number, item=item.title)
+    if place is None:
+        return _("Round %(number)s: room to be announced · %(item)s", number=round_.number, item=item.title)
+    if place.host is not None and place.host.id == person_id:
+        return _(
+            "Round %(number)s: you host %(room)s · %(item)s", number=round_.number, room=place.name, item=item.title
+        )
+    return _("Round %(number)s: %(room)s · %(item)s", number=round_.number, room=place.name, item=item.title)
+
+
+def _round_location(place: RoomInfo | None, person_id: int | None) -> str:
+    if place is None:
+        return _("Room to be announced")
+    hosting = host_text(place, person_id)
+    return f"{place.name}（{hosting}）" if hosting else place.name
+
+
+def public_drafts(data: EventData) -> list[Draft]:
+    """The public feed: one entry per programme item, no rooms, no people."""
+    return [
+        _draft(
+            data,
+            item,
+            rules.Segment(f"item-{item.id}", item.id, rules.Part.WHOLE, item.starts_at, item.ends_at),
+            None,
+            {},
+            "public",
+        )
+        for item in data.items
+    ]
+
+
+def person_drafts(data: EventData, person: Participant, *, invite: bool) -> list[Draft]:
+    """One person's entries: each item, and each café round with their room (feed or emailed invitation)."""
+    places = data.places(person.id)
+    holder = f"invite-p{person.id}" if invite else f"p{person.id}"
+    return [
+        _draft(data, item, segment, person, places, holder)
+        for item in data.items
+        for segment in rules.segments(_spec(item))
+    ]
+
+
+def person_facts(data: EventData, person: Participant) -> dict[str, Any]:
+    """Everything the person's invitation says, language-free: compared to tell "changed since" and "what changed"."""
+    places = data.places(person.id)
+    entries: dict[str, Any] = {}
+    for item in data.items:
+        for segment in rules.segments(_spec(item)):
+            round_ = segment.round
+            place = places.get(round_.id) if round_ else None
+            entries[segment.key] = segment_facts(data.event, item, segment, place, person.id)
+    event = data.event
+    return {
+        "event": [event.title, event.starts_at.isoformat(), event.ends_at.isoformat()],
+        "meeting": event.meeting_url,
+        "page": rules.fingerprint(person.token)[:16],  # a new personal link is a change, without copying the token
+        "entries": entries,
     }
-    return Draft(
-        uid=rules.invite_uid(event.id, person.id, uid_domain()),
-        item_id=None,
-        base_sequence=0,
-        fingerprint=rules.fingerprint(facts),
-        summary=event.title,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        description="\n".join(lines),
-        location=event.meeting_url,
-        url=event.meeting_url or external("events.show", slug=event.slug),
-    )
 
 
 def person_language(person: Participant) -> str:

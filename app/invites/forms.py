@@ -1,16 +1,17 @@
-"""Forms of the invites page: shape checks only."""
+"""Forms of the invites page and the attendance answer: shape checks only."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.forms import Form
+from app.participants.models import Rsvp
 
 
 class SendInvitesForm(Form):
-    """Send to everyone, to those with changes, or to one person."""
+    """Send to everyone, to those with changes, or to one person (preview first, then confirm)."""
 
     audience = RadioField(
         _l("Send to"),
@@ -23,9 +24,24 @@ class SendInvitesForm(Form):
         validators=[DataRequired()],
     )
     participant_id = IntegerField(validators=[Optional()])
+    expected = IntegerField(validators=[Optional()])  # the count the confirmation showed
 
 
 class RetryForm(Form):
     """A bare POST button (CSRF only)."""
 
     next = HiddenField()
+
+
+class AttendanceForm(Form):
+    """The holder's answer: attend, can't attend, not sure."""
+
+    answer = RadioField(
+        _l("Will you attend?"),
+        choices=[
+            (Rsvp.YES.value, _l("I will attend")),
+            (Rsvp.NO.value, _l("I can't attend")),
+            (Rsvp.MAYBE.value, _l("Not sure yet")),
+        ],
+        validators=[InputRequired()],
+    )

@@ -1,24 +1,39 @@
-"""ICS building with `icalendar`: plain entries in, RFC 5545 bytes out (CRLF, folded, with VTIMEZONE)."""
+"""ICS building with `icalendar`: plain entries in, RFC 5545 bytes out (CRLF, folded, with VTIMEZONE).
+
+Every file is METHOD:PUBLISH (RFC 5546 §3.2.1): the feeds and the emailed invitations alike. PUBLISH may
+carry many entries with different UIDs (one per café round), needs an ORGANIZER and forbids ATTENDEEs, so
+calendar apps offer "add" instead of yes/no buttons whose replies nothing would read — attendance is
+answered on the personal page instead.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 PRODID = "-//Tsunagu//Tsunagu calendar//JA"
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT"}
 
 
 @dataclass(frozen=True)
 class Person:
-    """An ORGANIZER or ATTENDEE: a name and an email address."""
+    """The ORGANIZER: a name and an email address."""
 
     name: str
     email: str
+
+
+@dataclass(frozen=True)
+class Conference:
+    """An RFC 7986 CONFERENCE: a link to join, with a label (the room's name, "Main meeting")."""
+
+    url: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -35,45 +50,41 @@ class Entry:
     url: str = ""
     last_modified: datetime | None = None
     cancelled: bool = False
-
-
-def _address(person: Person, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["CN"] = vText(person.name or person.email)
-    for key, value in params.items():
-        address.params[key] = vText(value)
-    return address
+    conferences: tuple[Conference, ...] = ()
 
 
 def build_calendar(
     entries: Sequence[Entry],
     *,
-    method: str,
     tz: str,
-    now: datetime,
+    organizer: Person,
+    stamp: datetime | None = None,
     name: str = "",
-    organizer: Person | None = None,
-    attendee: Person | None = None,
+    refresh: timedelta | None = None,
 ) -> bytes:
-    """A VCALENDAR with one VEVENT per entry, a VTIMEZONE for `tz`, and METHOD `method`.
+    """A METHOD:PUBLISH VCALENDAR with one VEVENT per entry, written in `tz` (with its VTIMEZONE).
 
-    For iTIP methods (REQUEST, CANCEL) pass `organizer` and `attendee`; RFC 5546 wants one UID per
-    message, so those calendars must hold exactly one entry.
+    `stamp` is every entry's DTSTAMP (an email's creation time); without it each entry is stamped with
+    its LAST-MODIFIED, so a feed's bytes change only when its content does (ETag). `refresh` adds the
+    RFC 7986 REFRESH-INTERVAL and its older twin X-PUBLISHED-TTL.
     """
-    if method in ("REQUEST", "CANCEL") and len({e.uid for e in entries}) != 1:
-        raise ValueError("an iTIP message carries exactly one UID")
+    utc = tz in _UTC_NAMES
     zone = ZoneInfo(tz)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
+    calendar.add("method", "PUBLISH")
     if name:
+        calendar.add("name", name)  # RFC 7986
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", tz)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))  # unknown to icalendar: typed by hand
     for entry in entries:
-        calendar.add_component(_vevent(entry, zone, now, method, organizer, attendee))
-    if entries:
+        calendar.add_component(_vevent(entry, None if utc else zone, stamp, organizer))
+    if entries and not utc:
         first = min(e.starts_at for e in entries)
         last = max(e.ends_at for e in entries)
         # Before the events, as Outlook likes it; every TZID used is the calendar's zone.
@@ -88,15 +99,20 @@ def _vtimezone(tz: str, first_year: int, last_year: int) -> Timezone:
     return Timezone.from_tzid(tz, first_date=date(first_year - 1, 1, 1), last_date=date(last_year + 2, 1, 1))
 
 
-def _vevent(
-    entry: Entry, zone: ZoneInfo, now: datetime, method: str, organizer: Person | None, attendee: Person | None
-) -> Event:
+def _address(person: Person) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = vText(person.name or person.email)
+    return address
+
+
+def _vevent(entry: Entry, zone: ZoneInfo | None, stamp: datetime | None, organizer: Person) -> Event:
+    """One VEVENT; `zone` None writes UTC times (…Z) and needs no VTIMEZONE."""
     event = Event()
     event.add("uid", entry.uid)
-    event.add("dtstamp", now)
+    event.add("dtstamp", (stamp or entry.last_modified or entry.starts_at).astimezone(UTC))
     event.add("sequence", entry.sequence)
-    event.add("dtstart", entry.starts_at.astimezone(zone))
-    event.add("dtend", entry.ends_at.astimezone(zone))
+    event.add("dtstart", entry.starts_at.astimezone(zone or UTC))
+    event.add("dtend", entry.ends_at.astimezone(zone or UTC))
     event.add("summary", entry.summary)
     if entry.description:
         event.add("description", entry.description)
@@ -104,15 +120,13 @@ def _vevent(
         event.add("location", entry.location)
     if entry.url:
         event.add("url", entry.url)
-    if entry.last_modified is not None:
-        event.add("last-modified", entry.last_modified)
-    event.add("status", "CANCELLED" if entry.cancelled or method == "CANCEL" else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    if organizer is not None:
-        event.add("organizer", _address(organizer))
-    if attendee is not None:
+    for conference in entry.conferences:
         event.add(
-            "attendee",
-            _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE", CUTYPE="INDIVIDUAL"),
+            "conference", conference.url, parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": conference.label}
         )
+    if entry.last_modified is not None:
+        event.add("last-modified", entry.last_modified.astimezone(UTC))
+    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("organizer", _address(organizer))
     return event

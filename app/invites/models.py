@@ -1,4 +1,4 @@
-"""Calendar entries (what each UID last said) and the durable outbox of emails and webhook calls."""
+"""Calendar entries (what each UID last said), invitations sent, and the durable outbox of emails and webhook calls."""
 
 from __future__ import annotations
 
@@ -89,10 +89,24 @@ class CalendarEntry(db.Model):
     ends_at: Mapped[datetime]
     last_modified: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled: Mapped[bool] = mapped_column(default=False)
-    # Invitations only: the method last sent (REQUEST or CANCEL), when, and the email carrying it.
-    method: Mapped[str] = mapped_column(String(10), default="")
+
+    participant: Mapped[Participant | None] = relationship()
+
+
+class Invitation(db.Model):
+    """What one person was last emailed: the invitation's facts (to tell what changed next time) and the email."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    facts: Mapped[str] = mapped_column(Text, default="{}")  # JSON, language-free (calendars.person_facts)
+    cancelled: Mapped[bool] = mapped_column(default=False)  # the last email withdrew the invitation
+    sends: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
 
-    participant: Mapped[Participant | None] = relationship()
+    participant: Mapped[Participant] = relationship()
     outbox: Mapped[OutboxMessage | None] = relationship()

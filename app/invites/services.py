@@ -1,143 +1,36 @@
-"""Calendar feeds and invitations. Each public function is one transaction (commits at most once)."""
+"""Invitations: who would get one, a preview for one real person, and queueing them in the outbox.
+
+Each person gets one email whose calendar part (METHOD:PUBLISH) has an entry per programme item and per
+café round with their room. What was sent is kept (`Invitation`), so the page knows who is up to date and
+an update can say what changed. Queueing flushes; the caller (view, job, CLI) commits.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Organizer
 from app.domain import calendar as rules
-from app.events.models import Event
+from app.domain.mail import SenderProblem, sender_problem
+from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.invites import calendars, mailer, outbox
-from app.invites.calendars import Draft
-from app.invites.ics import Entry, Person, build_calendar
-from app.invites.models import CalendarEntry, EntryKind, OutboxMessage
+from app.invites import calendars, composer, feeds, mailer, outbox
+from app.invites.calendars import EventData
+from app.invites.composer import Composed
+from app.invites.models import CalendarEntry, EntryKind, Invitation, OutboxMessage
 from app.participants.models import Participant, Status
 
 log = logging.getLogger(__name__)
 
 outbox.register_sender("email", mailer.send_email)
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A calendar file and the METHOD it carries (for the Content-Type)."""
-
-    body: bytes
-    method: str
-
-
-def _tracked(event: Event, person: Participant | None, kind: EntryKind) -> dict[str, CalendarEntry]:
-    query = select(CalendarEntry).where(CalendarEntry.event_id == event.id, CalendarEntry.kind == kind)
-    if person is None:
-        query = query.where(CalendarEntry.participant_id.is_(None))
-    else:
-        query = query.where(CalendarEntry.participant_id == person.id)
-    return {row.uid: row for row in db.session.scalars(query)}
-
-
-def _new_row(
-    draft: Draft, event: Event, person: Participant | None, kind: EntryKind, sequence: int, now: datetime
-) -> CalendarEntry:
-    return CalendarEntry(
-        uid=draft.uid,
-        kind=kind,
-        event_id=event.id,
-        participant_id=person.id if person else None,
-        item_id=draft.item_id,
-        sequence=sequence,
-        fingerprint=draft.fingerprint,
-        summary=draft.summary[:300],
-        starts_at=draft.starts_at,
-        ends_at=draft.ends_at,
-        last_modified=now,
-    )
-
-
-def _sync(
-    event: Event, person: Participant | None, drafts: list[Draft], now: datetime, *, cancel_all: bool
-) -> list[Entry]:
-    """Give each draft its SEQUENCE (stored, one up on a change) and cancel entries whose item is gone."""
-    kind = EntryKind.PERSONAL if person else EntryKind.PUBLIC
-    tracked = _tracked(event, person, kind)
-    entries: list[Entry] = []
-    changed = False
-    for draft in drafts:
-        row = tracked.pop(draft.uid, None)
-        if row is None:
-            row = _new_row(
-                draft, event, person, kind, rules.next_sequence(None, None, draft.fingerprint, draft.base_sequence), now
-            )
-            db.session.add(row)
-            changed = True
-        else:
-            sequence = rules.next_sequence(row.sequence, row.fingerprint, draft.fingerprint, draft.base_sequence)
-            if sequence != row.sequence or row.cancelled != cancel_all:
-                sequence = max(sequence, row.sequence + 1)
-                row.sequence, row.fingerprint, row.last_modified = sequence, draft.fingerprint, now
-                row.summary, row.starts_at, row.ends_at = draft.summary[:300], draft.starts_at, draft.ends_at
-                row.cancelled = cancel_all
-                changed = True
-        entries.append(replace(draft.entry(row.sequence, row.last_modified), cancelled=cancel_all))
-    for row in tracked.values():  # the item was removed from the programme
-        if not row.cancelled:
-            row.cancelled, row.sequence, row.last_modified = True, row.sequence + 1, now
-            changed = True
-            log.info("calendar entry %s cancelled (item removed)", row.uid)
-        entries.append(
-            Entry(
-                row.uid,
-                row.sequence,
-                row.summary,
-                row.starts_at,
-                row.ends_at,
-                last_modified=row.last_modified,
-                cancelled=True,
-            )
-        )
-    if changed:
-        try:
-            db.session.commit()
-        except IntegrityError:  # two calendar clients polled at once: the other one stored the same rows
-            db.session.rollback()
-            return _sync(event, person, drafts, now, cancel_all=cancel_all)
-    return sorted(entries, key=lambda e: (e.starts_at, e.uid))
-
-
-def public_calendar(event: Event, now: datetime, language: str = "ja") -> Feed:
-    """The programme as a public feed: METHOD:PUBLISH, one VEVENT per item, no attendees."""
-    with force_locale(language):
-        drafts = [calendars.item_draft(event, item, None, None) for item in event.items]
-    entries = _sync(event, None, drafts, now, cancel_all=False)
-    return Feed(build_calendar(entries, method="PUBLISH", tz=event.timezone, now=now, name=event.title), "PUBLISH")
-
-
-def personal_calendar(person: Participant, now: datetime) -> Feed:
-    """One person's programme with their room, host and breakout link in every café round.
-
-    A withdrawn person's feed keeps every UID with STATUS:CANCELLED (a feed is METHOD:PUBLISH; the
-    iTIP CANCEL goes by email, one UID per message).
-    """
-    event = person.event
-    with force_locale(calendars.person_language(person)):
-        rooms = calendars.rooms_of(person, list(event.items))
-        drafts = [calendars.item_draft(event, item, person, rooms) for item in event.items]
-        withdrawn = person.status == Status.CANCELLED
-        entries = _sync(event, person, drafts, now, cancel_all=withdrawn)
-        name = _("%(event)s (my schedule)", event=event.title)
-    return Feed(build_calendar(entries, method="PUBLISH", tz=event.timezone, now=now, name=name), "PUBLISH")
-
-
-# ---- invitations (iMIP) -------------------------------------------------------------------------
 
 
 class Audience:
@@ -149,7 +42,7 @@ class Audience:
 
 
 class InviteError(ValueError):
-    """A send that cannot be done (nobody to send to, unknown person)."""
+    """A send that cannot be done (nobody to send to, unknown person, event or sender not ready)."""
 
     def __init__(self, message: object) -> None:
         super().__init__(message)  # kept lazy: translated when shown, in the reader's language
@@ -159,6 +52,184 @@ class InviteError(ValueError):
         return str(self.lazy)
 
 
+_SENDER_MESSAGES = {
+    SenderProblem.MISSING: _l(
+        "Emails cannot be sent yet: no sender address is set. Set MAIL_FROM to the address of your "
+        "mail relay's account (see the README, “Email”)."
+    ),
+    SenderProblem.MALFORMED: _l(
+        "Emails cannot be sent: the sender address %(address)s is not a valid address. Fix MAIL_FROM (see the README, “Email”)."
+    ),
+    SenderProblem.PLACEHOLDER: _l(
+        "Emails cannot be sent: the sender address %(address)s is a placeholder that mail servers reject or "
+        "file as spam. Set MAIL_FROM to a real address of your organisation (see the README, “Email”)."
+    ),
+}
+
+
+def problems(event: Event) -> list[str]:
+    """Why invitations cannot go out now (empty when they can): a draft event, an unusable sender."""
+    found = []
+    if event.status == EventStatus.DRAFT:
+        found.append(
+            str(
+                _l(
+                    "This event is still a draft. Publish it (Event settings) before sending invitations: people would get links to pages they cannot open."
+                )
+            )
+        )
+    address = composer.sender()
+    if (problem := sender_problem(address)) is not None:
+        found.append(str(_SENDER_MESSAGES[problem]) % {"address": address})
+    return found
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person and what an invitation for them means now."""
+
+    person: Participant
+    invitation: Invitation | None
+    changed: bool
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.person.status == Status.CANCELLED
+
+    @property
+    def holds_invitation(self) -> bool:
+        return self.invitation is not None and self.invitation.sends > 0 and not self.invitation.cancelled
+
+    @property
+    def needs_sending(self) -> bool:
+        if self.withdrawn:
+            return self.holds_invitation
+        return self.invitation is None or self.invitation.sends == 0 or self.invitation.cancelled or self.changed
+
+
+def people(event: Event) -> list[Participant]:
+    """Everyone of the event, in kana order."""
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(Participant.event_id == event.id)
+            .order_by(Participant.family_kana, Participant.family_name, Participant.given_kana, Participant.id)
+        )
+    )
+
+
+def invitations(event: Event) -> dict[int, Invitation]:
+    """participant id → what they were last sent."""
+    rows = db.session.scalars(select(Invitation).where(Invitation.event_id == event.id))
+    return {row.participant_id: row for row in rows}
+
+
+def recipients(
+    event: Event, data: EventData | None = None, everyone: Iterable[Participant] | None = None
+) -> list[Recipient]:
+    """Every person with whether their invitation changed since it was sent (a few queries, whatever the size)."""
+    data = data or calendars.load(event)
+    sent = invitations(event)
+    found = []
+    for person in everyone if everyone is not None else people(event):
+        invitation = sent.get(person.id)
+        changed = bool(
+            invitation is not None
+            and invitation.sends
+            and person.status != Status.CANCELLED
+            and rules.fingerprint(calendars.person_facts(data, person)) != invitation.fingerprint
+        )
+        found.append(Recipient(person, invitation, changed))
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Who a send would reach: invitations (new or updated) and withdrawals."""
+
+    invite: list[Recipient]
+    cancel: list[Recipient]
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return len(self.invite) + len(self.cancel)
+
+
+def plan(event: Event, audience: str, participant_id: int | None = None, data: EventData | None = None) -> Plan:
+    """Who a send to `audience` would reach. ALL: everyone attending (unchanged ones get the same again);
+    CHANGED: those never invited or whose invitation changed; ONE: one person. Withdrawn people who hold
+    an invitation get a withdrawal in every mode (ONE: if it is them)."""
+    everyone = recipients(event, data)
+    if audience == Audience.ONE:
+        everyone = [r for r in everyone if r.person.id == participant_id]
+        if not everyone:
+            raise InviteError(_l("This person is not part of the event."))
+    invite, cancel, unchanged = [], [], 0
+    for row in everyone:
+        if row.withdrawn:
+            if row.holds_invitation:
+                cancel.append(row)
+        elif audience == Audience.CHANGED and not row.needs_sending:
+            unchanged += 1
+        else:
+            invite.append(row)
+    return Plan(invite, cancel, unchanged)
+
+
+def preview(event: Event, person: Participant, now: datetime) -> Composed:
+    """Exactly what `person` would get if the organiser sent now, without storing anything."""
+    data = calendars.load(event, person_ids=(person.id,))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.participant_id == person.id))
+    cancel = person.status == Status.CANCELLED
+    return composer.compose(data, person, invitation, now, cancel=cancel, write=False)
+
+
+def queue_one(
+    data: EventData,
+    person: Participant,
+    invitation: Invitation | None,
+    organizer_name: str,
+    now: datetime,
+    *,
+    cancel: bool,
+    tracked: dict[str, CalendarEntry] | None = None,
+) -> Invitation:
+    """Build the person's invitation (or withdrawal), record it and put the email in the outbox (flushes).
+
+    `tracked`: the person's invitation entries when the caller read them in bulk."""
+    event = data.event
+    composed = composer.compose(data, person, invitation, now, cancel=cancel, write=True, tracked=tracked)
+    message_id = outbox.new_message_id(calendars.uid_domain())
+    email = composed.email(
+        sender=composer.sender(), sender_name=organizer_name, recipient=person, message_id=message_id, date=now
+    )
+    message = outbox.enqueue(
+        kind="email",
+        event_id=event.id,
+        participant_id=person.id,
+        recipient=person.email,
+        subject=composed.subject,
+        payload=email.as_string(),
+        message_id=message_id,
+        now=now,
+    )
+    if invitation is None:
+        invitation = Invitation(event_id=event.id, participant_id=person.id, sends=0)
+        db.session.add(invitation)
+    invitation.fingerprint = composed.fingerprint
+    invitation.facts = json.dumps(composed.facts, ensure_ascii=False, sort_keys=True)
+    invitation.cancelled = cancel
+    invitation.sends = (invitation.sends or 0) + 1
+    invitation.sent_at = now
+    invitation.outbox = message
+    db.session.flush()
+    log.info(
+        "invitation %s for participant %s queued (%s)", message_id, person.id, "withdrawal" if cancel else "invitation"
+    )
+    return invitation
+
+
 @dataclass
 class QueueResult:
     requests: int = 0
@@ -166,189 +237,59 @@ class QueueResult:
     unchanged: int = 0
 
 
-@dataclass(frozen=True)
-class InviteRow:
-    """A line of the organiser's invite page: who, what was last sent, and whether it changed since."""
-
-    person: Participant
-    entry: CalendarEntry | None
-    message: OutboxMessage | None
-    changed: bool
-    withdrawn: bool
-
-    @property
-    def needs_sending(self) -> bool:
-        if self.withdrawn:
-            return self.entry is not None and self.entry.method == "REQUEST"
-        return self.entry is None or self.changed
-
-
-def _people(event: Event) -> list[Participant]:
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(Participant.event_id == event.id)
-            .order_by(Participant.family_kana, Participant.family_name, Participant.id)
-        )
-    )
-
-
-def _invite_entries(event: Event) -> dict[int, CalendarEntry]:
-    rows = db.session.scalars(
-        select(CalendarEntry).where(CalendarEntry.event_id == event.id, CalendarEntry.kind == EntryKind.INVITE)
-    )
-    return {row.participant_id: row for row in rows if row.participant_id is not None}
-
-
-def invite_rows(event: Event) -> list[InviteRow]:
-    """Every person with what they last got and whether their invitation changed since."""
-    entries = _invite_entries(event)
-    rows = []
-    for person in _people(event):
-        entry = entries.get(person.id)
-        withdrawn = person.status == Status.CANCELLED
-        with force_locale(calendars.person_language(person)):
-            changed = (
-                entry is not None
-                and not withdrawn
-                and calendars.summit_draft(event, person).fingerprint != entry.fingerprint
-            )
-        rows.append(InviteRow(person, entry, entry.outbox if entry else None, changed, withdrawn))
-    return rows
-
-
-def _organizer_person(event: Event, organizer: Organizer) -> Person:
-    return Person(organizer.display_name or event.title, current_app.config["MAIL_FROM"])
-
-
-def queue_one(
-    event: Event, person: Participant, organizer: Organizer, entry: CalendarEntry | None, cancel: bool, now: datetime
-) -> CalendarEntry:
-    """Build the person's invitation (or cancellation), record it and put the email in the outbox (no commit)."""
-    with force_locale(calendars.person_language(person)):
-        draft = calendars.summit_draft(event, person)
-        if cancel:
-            assert entry is not None
-            sequence = entry.sequence + 1
-            fingerprint = entry.fingerprint
-        else:
-            sequence = rules.next_sequence(
-                entry.sequence if entry else None, entry.fingerprint if entry else None, draft.fingerprint
-            )
-            fingerprint = draft.fingerprint
-        method = "CANCEL" if cancel else "REQUEST"
-        ics_entry = replace(draft.entry(sequence, now), cancelled=cancel)
-        ics = build_calendar(
-            [ics_entry],
-            method=method,
-            tz=event.timezone,
-            now=now,
-            organizer=_organizer_person(event, organizer),
-            attendee=Person(calendars.person_name(person), person.email),
-        )
-        context = {
-            "event": event,
-            "person": person,
-            "draft": draft,
-            "rooms": calendars.rooms_of(person, list(event.items)),
-            "cancel": cancel,
-            "update": entry is not None and not cancel,
-            "calendar_url": calendars.personal_calendar_url(person),
-            "event_url": calendars.external("events.show", slug=event.slug),
-            "personal_url": calendars.base_url() + f"/p/{person.token}",
-        }
-        if cancel:
-            subject = _("Cancelled: %(event)s", event=event.title)
-        elif entry is not None:
-            subject = _("Updated invitation: %(event)s", event=event.title)
-        else:
-            subject = _("Invitation: %(event)s", event=event.title)
-        message_id = outbox.new_message_id(calendars.uid_domain())
-        email = mailer.build_email(
-            sender=current_app.config["MAIL_FROM"],
-            sender_name=organizer.display_name or "Tsunagu",
-            recipient=person.email,
-            recipient_name=calendars.person_name(person),
-            subject=subject,
-            text=render_template("email/invite.txt", **context),
-            html=render_template("email/invite.html", **context),
-            ics=ics,
-            method=method,
-            message_id=message_id,
-            date=now,
-        )
-    message = outbox.enqueue(
-        kind="email",
-        event_id=event.id,
-        participant_id=person.id,
-        recipient=person.email,
-        subject=subject,
-        payload=email.as_string(),
-        message_id=message_id,
-        now=now,
-    )
-    if entry is None:
-        entry = CalendarEntry(
-            uid=draft.uid,
-            kind=EntryKind.INVITE,
-            event_id=event.id,
-            participant_id=person.id,
-            fingerprint=fingerprint,
-            starts_at=draft.starts_at,
-            ends_at=draft.ends_at,
-        )
-        db.session.add(entry)
-    entry.sequence, entry.fingerprint, entry.method = sequence, fingerprint, method
-    entry.summary, entry.starts_at, entry.ends_at = draft.summary[:300], draft.starts_at, draft.ends_at
-    entry.cancelled, entry.sent_at, entry.last_modified, entry.outbox = cancel, now, now, message
-    log.info("invite %s queued for participant %s: %s SEQUENCE %s", entry.uid, person.id, method, sequence)
-    return entry
+def organizer_name(event: Event, organizer: Organizer | None) -> str:
+    """The From name: the organiser's display name, else the event's title."""
+    return (organizer.display_name if organizer is not None else "") or event.title
 
 
 def queue_invites(
-    event: Event, organizer: Organizer, audience: str, now: datetime, participant_id: int | None = None
+    event: Event,
+    organizer: Organizer | None,
+    audience: str,
+    now: datetime,
+    participant_id: int | None = None,
+    *,
+    enforce_readiness: bool = True,
 ) -> QueueResult:
-    """Queue invitation emails in one transaction with the record of what was sent.
+    """Queue the emails of one send in the current transaction (the caller commits).
 
-    ALL: everyone attending (an unchanged invitation is sent again with the same SEQUENCE);
-    CHANGED: those never invited or whose invitation changed since; ONE: one person.
-    Withdrawn people who hold an invitation get a CANCEL in every mode.
+    Refused (InviteError) for a draft event, an unusable sender, or when nobody needs an email.
     """
-    result = QueueResult()
-    rows = invite_rows(event)
-    if audience == Audience.ONE:
-        rows = [r for r in rows if r.person.id == participant_id]
-        if not rows:
-            raise InviteError(_l("This person is not part of the event."))
-    for row in rows:
-        if row.withdrawn:
-            if row.entry is not None and row.entry.method == "REQUEST":
-                queue_one(event, row.person, organizer, row.entry, True, now)
-                result.cancels += 1
-            continue
-        if audience == Audience.CHANGED and not row.needs_sending:
-            result.unchanged += 1
-            continue
-        queue_one(event, row.person, organizer, row.entry, False, now)
-        result.requests += 1
-    if result.requests + result.cancels == 0:
-        db.session.rollback()
+    if enforce_readiness and (found := problems(event)):
+        raise InviteError(" ".join(found))
+    data = calendars.load(event)
+    chosen = plan(event, audience, participant_id, data)
+    if chosen.total == 0:
         raise InviteError(_l("There was nobody to send to: every invitation is up to date."))
-    db.session.commit()
-    log.info("invites for %s: %s requests, %s cancellations", event.slug, result.requests, result.cancels)
-    return result
+    name = organizer_name(event, organizer)
+    tracked = feeds.tracked_by_person(event, EntryKind.INVITE)
+    for row in chosen.cancel:
+        queue_one(data, row.person, row.invitation, name, now, cancel=True, tracked=tracked.get(row.person.id, {}))
+    for row in chosen.invite:
+        queue_one(data, row.person, row.invitation, name, now, cancel=False, tracked=tracked.get(row.person.id, {}))
+    log.info("invites for %s: %s invitations, %s withdrawals", event.slug, len(chosen.invite), len(chosen.cancel))
+    return QueueResult(len(chosen.invite), len(chosen.cancel), chosen.unchanged)
 
 
 def invitation_ics(event: Event, person: Participant) -> bytes | None:
     """The calendar part of the person's last queued invitation (for the organiser to check)."""
-    entry = _invite_entries(event).get(person.id)
-    if entry is None or entry.outbox is None:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.participant_id == person.id)
+    )
+    message: OutboxMessage | None = invitation.outbox if invitation is not None else None
+    if message is None:
         return None
     from email import message_from_string
     from email.policy import default
 
-    parsed = message_from_string(entry.outbox.payload, policy=default)
+    parsed = message_from_string(message.payload, policy=default)
     for part in parsed.walk():
         if part.get_content_type() == "text/calendar":
-            return part.get_payload(decode=True)
+            payload = part.get_payload(decode=True)
+            return payload if isinstance(payload, bytes) else None
     return None
+
+
+def mail_from_configured() -> bool:
+    """Whether MAIL_FROM is a real address (for hints in the UI)."""
+    return sender_problem(current_app.config.get("MAIL_FROM")) is None

@@ -21,6 +21,14 @@ class Role(StrEnum):
     STAFF = "staff"
 
 
+class Rsvp(StrEnum):
+    """The person's own attendance answer, given on their personal page (None: not answered)."""
+
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
 class Status(StrEnum):
     """Registered or cancelled beforehand; present or absent on the day."""
 
@@ -59,6 +67,11 @@ class Participant(db.Model):
         db.Enum(Status, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=Status.REGISTERED,
     )
+    # Attendance as the person answered it on their personal page (the organiser's Status is separate).
+    rsvp: Mapped[Rsvp | None] = mapped_column(
+        db.Enum(Rsvp, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
+    )
+    rsvp_at: Mapped[datetime | None]
     # First café round the person attends (late arrivals); None means from the start.
     joins_round: Mapped[int | None]
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
+from app.connections import network
+from app.db import utcnow
 from app.domain import report as domain
 from app.domain import report_digest as digest
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
@@ -223,6 +225,7 @@ def build_document(report: Report) -> domain.Document:
         stats=stats,
         organisations=organisations,
         people=[(_name(p), p.organization) for p in named] if report.show_names else [],
+        network=network.report_section(event, utcnow(), show_names=report.show_names),
     )
     if not report.show_names:  # names only where the organiser chose to show them
         doc = digest.without_names(doc, digest.Names((p.family_name, p.given_name) for p in everyone(event)))

@@ -30,6 +30,7 @@ def live_server(app: Flask) -> Iterator[str]:
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
             "WEBHOOK_ALLOW_PRIVATE": True,
+            "MAIL_FROM": "summit@city.kobe.lg.jp",
         }
     )
     server = make_server("127.0.0.1", 0, served, threaded=True)

@@ -58,6 +58,15 @@ def test_organiser_sends_invites_and_visitor_downloads_the_calendar(
         expect(page.locator(".invites-table tbody tr")).to_have_count(4)
         page.check("input[name=audience][value=all]")
         page.click(".send-form button[type=submit]")
+        # The preview: how many, and exactly what one real person gets, before anything is queued.
+        expect(page.locator(".confirm-box")).to_contain_text("4人に招待メールが届きます")
+        expect(page.locator(".entry-table tbody tr")).to_have_count(5)  # the talk, three rounds, the café's close
+        expect(page.locator(".entry-table")).to_contain_text("第1ラウンド：")
+        frame = page.frame_locator("iframe.email-frame")
+        expect(frame.locator("body")).to_contain_text("個人ページを開く")
+        assert outbox.drain().total == 0
+        screenshot(page, "invites-preview")
+        page.click(".confirm-box button[type=submit]")
         expect(page.locator(".flash-success")).to_be_visible()
         expect(page.locator(".invites-table .msg-pending")).to_have_count(4)
         screenshot(page, "invites-queued")
@@ -109,6 +118,23 @@ def test_organiser_sends_invites_and_visitor_downloads_the_calendar(
         assert len(found) == 2 and min(utc(e.dtstart.value) for e in found) == EVENT_START
         assert any("オンライン市役所" in e.summary.value for e in found)
         visitor.close()
+
+        # A participant answers on their personal page; the organiser sees it counted.
+        person = people[0]
+        guest = page.context.browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")  # type: ignore[union-attr]
+        mine = guest.new_page()
+        mine.goto(f"{base}/p/{person.token}")
+        mine.click("#attendance button[value=yes]")
+        expect(mine.locator(".attendance-current")).to_contain_text("出席")
+        expect(mine.locator("#attendance button[value=yes]")).to_have_attribute("aria-pressed", "true")
+        expect(mine.locator("a[href^='webcal://']")).to_have_attribute(
+            "href", f"webcal://127.0.0.1:{base.rsplit(':', 1)[1]}/p/{person.token}/calendar.ics"
+        )
+        screenshot(mine, "personal-page-attendance")
+        guest.close()
+        page.goto(f"{base}/manage/events/{event.slug}/invites")
+        expect(page.locator(".counts .answer-yes + strong")).to_have_text("1")
+        screenshot(page, "invites-answers")
     finally:
         app.config.update(WEBHOOK_ALLOW_PRIVATE=False)
         smtp.stop()

@@ -9,14 +9,16 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app.events.models import EventStatus
 from app.extensions import db
 from app.invites import outbox, services
-from app.invites.models import CalendarEntry, EntryKind, MessageStatus, OutboxMessage
+from app.invites.models import Invitation, MessageStatus, OutboxMessage
 from app.participants.models import Status
 from tests import factories
+from tests.calendar_checks import by_uid, checked
 from tests.factories_invites import make_room, move, seat
-from tests.instants import BEFORE_SUMMIT, EVENT_END, EVENT_START
-from tests.invites_helpers import events, parse, tzids, utc, vtimezones
+from tests.instants import BEFORE_SUMMIT
+from tests.invites_helpers import tzids, vtimezones
 from tests.smtp_server import SMTPServer
 
 
@@ -53,116 +55,145 @@ def summit(db: object):  # type: ignore[no-untyped-def]
     return organizer, event, cafe, (host, hanako, taro), (room_a, room_b)
 
 
-def _calendar_part(received):  # type: ignore[no-untyped-def]
-    parts = {p.get_content_type(): p for p in received.message.walk()}
-    return parts
+def _parts(received):  # type: ignore[no-untyped-def]
+    return {p.get_content_type(): p for p in received.message.walk()}
 
 
-def test_invites_are_imip_emails_with_one_uid_and_the_rooms(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
+def _calendar(received):  # type: ignore[no-untyped-def]
+    part = _parts(received)["text/calendar"]
+    assert part.get_param("method") == "PUBLISH" and part.get_content_charset() == "utf-8"
+    return part.get_payload(decode=True)
+
+
+def _send(event, organizer, audience, now, **kwargs):  # type: ignore[no-untyped-def]
+    result = services.queue_invites(event, organizer, audience, now, **kwargs)
+    db.session.commit()
+    return result
+
+
+def test_an_invitation_has_the_personal_page_and_an_entry_per_round_and_asks_no_reply(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
     organizer, event, cafe, (host, hanako, taro), _ = summit
-    result = services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    result = _send(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
     assert result.requests == 3
     assert smtp.received == []  # queued, not sent: the worker sends
-    sent = outbox.drain(BEFORE_SUMMIT)
-    assert sent.sent == 3
+    assert outbox.drain(BEFORE_SUMMIT).sent == 3
     assert sorted(r.recipients[0] for r in smtp.received) == sorted(p.email for p in (host, hanako, taro))
     received = next(r for r in smtp.received if r.recipients == [hanako.email])
-    message = received.message
-    assert message.get_content_type() == "multipart/alternative"
-    parts = _calendar_part(received)
-    assert set(parts) >= {"text/plain", "text/html", "text/calendar"}
-    calendar_part = parts["text/calendar"]
-    assert calendar_part.get_param("method") == "REQUEST" and calendar_part.get_content_charset() == "utf-8"
-    assert "山田 花子" in parts["text/plain"].get_content()
-    assert "テーブルA" in parts["text/html"].get_content()
-    body = calendar_part.get_payload(decode=True)
+    assert received.message.get_content_type() == "multipart/alternative"
+    parts = _parts(received)
+    text, html = parts["text/plain"].get_content(), parts["text/html"].get_content()
+    assert "山田 花子" in text and "テーブルA" in html
+    assert f"/p/{hanako.token}" in text and f"/p/{hanako.token}#attendance" in html
+    assert f"webcal://localhost:5000/p/{hanako.token}/calendar.ics" in text  # subscribe, not import
+    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2Flocalhost%3A5000%2Fp%2F" in html
+    body = _calendar(received)
     assert tzids(body) == vtimezones(body) == {"Asia/Tokyo"}
-    calendar = parse(body)
-    assert calendar.method.value == "REQUEST"
-    [vevent] = events(calendar)
-    assert vevent.uid.value == f"summit-{event.id}-p{hanako.id}@tsunagu"
-    assert vevent.sequence.value == "0"
-    assert utc(vevent.dtstart.value) == EVENT_START and utc(vevent.dtend.value) == EVENT_END
-    assert vevent.organizer.value == "mailto:summit@city.kobe.lg.jp"
-    attendee = vevent.attendee
-    assert attendee.value == f"mailto:{hanako.email}" and attendee.params["RSVP"] == ["TRUE"]
-    assert attendee.params["CN"] == ["山田 花子"]
-    assert vevent.description.value.count("テーブルA") == 3 and "後藤 好美" in vevent.description.value
-    assert vevent.location.value == event.meeting_url
-    assert message["Message-ID"].strip("<>") == db.session.scalar(
+    calendar = checked(body)
+    assert calendar["method"] == "PUBLISH"
+    found = by_uid(calendar)
+    assert len(found) == len(event.items) - 1 + len(cafe.rounds) + 1  # the talk, each round, the café's close
+    for round_ in cafe.rounds:
+        entry = found[f"round-{round_.id}-invite-p{hanako.id}@tsunagu"]
+        assert entry["location"] == "テーブルA（ホスト：後藤 好美）"
+        assert entry["url"] == "https://zoom.us/j/1?a" and entry["sequence"] == 0
+        assert f"/p/{hanako.token}" in entry["description"]
+        assert entry["organizer"] == "mailto:summit@city.kobe.lg.jp" and entry["attendees"] == []
+    assert b"RSVP" not in body and b"ATTENDEE" not in body
+    message_id = received.message["Message-ID"].strip("<>")
+    assert message_id == db.session.scalar(
         select(OutboxMessage.message_id).where(OutboxMessage.recipient == hanako.email)
     )
 
 
-def test_room_change_sends_an_update_with_the_same_uid_and_a_higher_sequence(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
+def test_a_room_change_sends_an_update_that_says_what_changed(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
     organizer, event, cafe, (host, hanako, taro), (room_a, room_b) = summit
-    services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    _send(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
     outbox.drain(BEFORE_SUMMIT)
     move(taro, cafe.rounds[2], room_a)
-    rows = {r.person.id: r for r in services.invite_rows(event)}
+    rows = {r.person.id: r for r in services.recipients(event)}
     assert rows[taro.id].changed and not rows[hanako.id].changed
-    result = services.queue_invites(event, organizer, services.Audience.CHANGED, BEFORE_SUMMIT + timedelta(hours=1))
+    later = BEFORE_SUMMIT + timedelta(hours=1)
+    result = _send(event, organizer, services.Audience.CHANGED, later)
     assert (result.requests, result.unchanged) == (1, 2)
-    outbox.drain(BEFORE_SUMMIT + timedelta(hours=1))
-    updates = [r for r in smtp.received if r.recipients == [taro.email]]
-    assert len(updates) == 2
-    first, second = (events(parse(_calendar_part(r)["text/calendar"].get_payload(decode=True)))[0] for r in updates)
-    assert first.uid.value == second.uid.value
-    assert int(second.sequence.value) == int(first.sequence.value) + 1
-    assert "テーブルA" in second.description.value
-    assert second.last_modified.value > first.last_modified.value
+    outbox.drain(later)
+    first, second = [r for r in smtp.received if r.recipients == [taro.email]]
+    assert second.message["Subject"].startswith("Updated invitation") or "更新" in second.message["Subject"]
+    text = _parts(second)["text/plain"].get_content()
+    assert "第3ラウンド（ワールドカフェ）：あなたのルームはテーブルAになりました（変更前 テーブルB）" in text
+    assert "第1ラウンド（ワールドカフェ）：あなたのルーム" not in text  # only what changed
+    before, after = by_uid(checked(_calendar(first))), by_uid(checked(_calendar(second)))
+    assert set(before) == set(after)
+    moved = f"round-{cafe.rounds[2].id}-invite-p{taro.id}@tsunagu"
+    kept = f"round-{cafe.rounds[0].id}-invite-p{taro.id}@tsunagu"
+    assert after[moved]["sequence"] == before[moved]["sequence"] + 1 and after[moved]["location"].startswith(
+        "テーブルA"
+    )
+    assert after[kept]["sequence"] == before[kept]["sequence"]
     # Nothing left to send to anyone.
     with pytest.raises(services.InviteError):
-        services.queue_invites(event, organizer, services.Audience.CHANGED, BEFORE_SUMMIT + timedelta(hours=2))
+        _send(event, organizer, services.Audience.CHANGED, later + timedelta(hours=1))
 
 
 def test_resend_to_all_keeps_the_sequence_when_nothing_changed(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
     organizer, event, *_ = summit
-    services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
-    services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    _send(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    _send(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
     outbox.drain(BEFORE_SUMMIT)
-    sequences = {
-        events(parse(_calendar_part(r)["text/calendar"].get_payload(decode=True)))[0].sequence.value
-        for r in smtp.received
-    }
-    assert len(smtp.received) == 6 and sequences == {"0"}
+    sequences = {e["sequence"] for r in smtp.received for e in checked(_calendar(r))["events"]}
+    assert len(smtp.received) == 6 and sequences == {0}
 
 
-def test_withdrawn_person_gets_a_cancel(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_person_gets_every_entry_cancelled(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
     organizer, event, cafe, (host, hanako, taro), _ = summit
-    services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    _send(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
     outbox.drain(BEFORE_SUMMIT)
     taro.status = Status.CANCELLED
     db.session.commit()
-    result = services.queue_invites(event, organizer, services.Audience.CHANGED, BEFORE_SUMMIT)
+    result = _send(event, organizer, services.Audience.CHANGED, BEFORE_SUMMIT)
     assert (result.requests, result.cancels) == (0, 1)
     outbox.drain(BEFORE_SUMMIT)
-    last = [r for r in smtp.received if r.recipients == [taro.email]][-1]
-    part = _calendar_part(last)["text/calendar"]
-    assert part.get_param("method") == "CANCEL"
-    calendar = parse(part.get_payload(decode=True))
-    assert calendar.method.value == "CANCEL"
-    [vevent] = events(calendar)
-    assert vevent.status.value == "CANCELLED" and vevent.sequence.value == "1"
-    assert vevent.uid.value == f"summit-{event.id}-p{taro.id}@tsunagu"
-    entry = db.session.scalar(
-        select(CalendarEntry).where(CalendarEntry.participant_id == taro.id, CalendarEntry.kind == EntryKind.INVITE)
-    )
-    assert entry.method == "CANCEL"
+    first, last = [r for r in smtp.received if r.recipients == [taro.email]]
+    cancelled = by_uid(checked(_calendar(last)))
+    assert set(cancelled) == set(by_uid(checked(_calendar(first))))
+    assert all(e["status"] == "CANCELLED" and e["sequence"] == 1 for e in cancelled.values())
+    invitation = db.session.scalar(select(Invitation).where(Invitation.participant_id == taro.id))
+    assert invitation.cancelled and invitation.sends == 2
     # A second run does not cancel again.
     with pytest.raises(services.InviteError):
-        services.queue_invites(event, organizer, services.Audience.CHANGED, BEFORE_SUMMIT)
+        _send(event, organizer, services.Audience.CHANGED, BEFORE_SUMMIT)
 
 
 def test_one_person(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
     organizer, event, cafe, (host, hanako, taro), _ = summit
-    services.queue_invites(event, organizer, services.Audience.ONE, BEFORE_SUMMIT, participant_id=hanako.id)
+    _send(event, organizer, services.Audience.ONE, BEFORE_SUMMIT, participant_id=hanako.id)
     outbox.drain(BEFORE_SUMMIT)
     assert [r.recipients for r in smtp.received] == [[hanako.email]]
-    other = factories.make_event()
-    stranger = factories.make_participant(event=other)
+    stranger = factories.make_participant(event=factories.make_event())
     with pytest.raises(services.InviteError):
-        services.queue_invites(event, organizer, services.Audience.ONE, BEFORE_SUMMIT, participant_id=stranger.id)
+        _send(event, organizer, services.Audience.ONE, BEFORE_SUMMIT, participant_id=stranger.id)
+
+
+@pytest.mark.parametrize("sender", ["", "tsunagu@localhost", "noreply@example.com", "summit@city.test", "no-at-sign"])
+def test_placeholder_or_missing_sender_is_refused(app: Flask, summit, sender: str) -> None:  # type: ignore[no-untyped-def]
+    organizer, event, *_ = summit
+    old = app.config["MAIL_FROM"]
+    app.config["MAIL_FROM"] = sender
+    try:
+        assert any("MAIL_FROM" in p for p in services.problems(event))
+        with pytest.raises(services.InviteError, match="MAIL_FROM"):
+            services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    finally:
+        app.config["MAIL_FROM"] = old
+    assert db.session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_a_draft_event_is_refused(summit) -> None:  # type: ignore[no-untyped-def]
+    organizer, event, *_ = summit
+    event.status = EventStatus.DRAFT
+    db.session.commit()
+    with pytest.raises(services.InviteError, match="draft"):
+        services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    assert db.session.scalar(select(OutboxMessage.id)) is None
 
 
 def test_smtp_outage_loses_nothing_and_sends_nothing_twice(app: Flask, summit) -> None:  # type: ignore[no-untyped-def]
@@ -170,6 +201,7 @@ def test_smtp_outage_loses_nothing_and_sends_nothing_twice(app: Flask, summit) -
     server = SMTPServer()  # not started: the port refuses connections
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TLS="none", SMTP_USER="")
     services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    db.session.commit()
     down = outbox.drain(BEFORE_SUMMIT)
     assert (down.sent, down.retrying) == (0, 3)
     rows = list(db.session.scalars(select(OutboxMessage)))
@@ -201,6 +233,7 @@ def test_permanent_refusal_is_not_retried(app: Flask, smtp: SMTPServer, summit) 
 
     smtp.recorder.handle_RCPT = refuse  # type: ignore[attr-defined]
     services.queue_invites(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    db.session.commit()
     result = outbox.drain(BEFORE_SUMMIT)
     assert result.failed == 3
     row = db.session.scalars(select(OutboxMessage)).first()

@@ -6,11 +6,10 @@ from app.domain import calendar as rules
 from app.domain import delivery
 
 
-def test_uids_are_stable_and_distinct_per_person_and_item() -> None:
-    assert rules.item_uid(7, None, "ex.jp") == "item-7-public@ex.jp"
-    assert rules.item_uid(7, 3, "ex.jp") == "item-7-p3@ex.jp"
-    assert rules.invite_uid(2, 3, "ex.jp") == "summit-2-p3@ex.jp"
-    assert rules.item_uid(7, 3, "ex.jp") == rules.item_uid(7, 3, "ex.jp")
+def test_uids_are_stable_and_distinct_per_holder() -> None:
+    assert rules.entry_uid("item-7", "public", "ex.jp") == "item-7-public@ex.jp"
+    assert rules.entry_uid("round-9", "p3", "ex.jp") == "round-9-p3@ex.jp"
+    assert rules.entry_uid("round-9", "invite-p3", "ex.jp") == "round-9-invite-p3@ex.jp"
 
 
 def test_sequence_never_goes_down_and_rises_on_change() -> None:
