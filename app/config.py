@@ -32,6 +32,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     instance_path.mkdir(parents=True, exist_ok=True)
     overrides = overrides or {}
     env = os.environ
+    testing = bool(overrides.get("TESTING"))
     database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or env.get(
         "DATABASE_URL", f"sqlite:///{instance_path / 'tsunagu.sqlite'}"
     )
@@ -58,6 +59,13 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
+        # The day's personal pages (docs/day-caching.md). Every snapshot a worker keeps is checked against the
+        # database at most this often: the one staleness bound of every change the pages show (tests: 0,
+        # i.e. on every request).
+        "DAY_LIVE_CHECK_SECONDS": 0.0 if testing else float(env.get("DAY_LIVE_CHECK_SECONDS", 1.0)),
+        # Rendered pages and shared pieces, keyed by everything they show (so never stale): memory hygiene only.
+        "DAY_PAGE_CACHE_SECONDS": float(env.get("DAY_PAGE_CACHE_SECONDS", 600.0)),
+        "DAY_FRAGMENT_CACHE_SECONDS": float(env.get("DAY_FRAGMENT_CACHE_SECONDS", 600.0)),
     }
     config.update(overrides)
     return config

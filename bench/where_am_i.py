@@ -10,8 +10,9 @@ p99, the ratio to the bare endpoint, and PASS/FAIL against the targets.
 
     .venv/bin/python bench/where_am_i.py [--connections 200] [--seconds 10] [--workers N] [--worker-class sync]
     PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres (the server to create the bench database on)
+    BENCH_DB=tsunagu_bench (the database it creates and drops)
 
-Targets (issue 4): the page and the update endpoint each ≥ 25 % of the bare endpoint's throughput and p99 <
+Targets (issue 9): the page and the update endpoint each ≥ 50 % of the bare endpoint's throughput and p99 <
 200 ms at 200 connections. Run it on a quiet machine (`uptime`): wrk, gunicorn and PostgreSQL share the cores.
 """
 
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "tsunagu_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "tsunagu_bench")  # on a shared server, name your own
 PEOPLE = 2000
 ROOM_SIZE = 6  # the host and five guests
 ROUNDS = 3
@@ -202,7 +203,7 @@ def wait_up(base: str, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-PAGE_RATIO, P99_MS = 0.25, 200.0  # the targets: ≥ 25 % of the bare endpoint's req/s, p99 under 200 ms
+PAGE_RATIO, P99_MS = 0.50, 200.0  # the targets: ≥ 50 % of the bare endpoint's req/s, p99 under 200 ms
 
 
 class Server:

@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 
 from app import create_app
 from app.auth.models import Organizer
+from app.day.queries import forget_everything
 from app.extensions import db as _db
 from tests import factories
 
@@ -58,6 +59,8 @@ def db(app: Flask) -> Iterator[object]:
         yield _db
         _db.session.rollback()
         _db.session.remove()
+        # Ids start again on an emptied SQLite database: no per-process snapshot of the day may outlive it.
+        forget_everything()
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())

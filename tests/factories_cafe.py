@@ -12,6 +12,7 @@ from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.participants.models import Participant, Role
 from tests import factories
+from tests.instants import FUTURE_SUMMIT
 
 ORGS = (
     "神戸市", "岩出市", "石川県", "山形市", "八幡浜市", "岐阜市", "品川区", "富田林市", "横浜市", "総務省",
@@ -52,11 +53,12 @@ def make_cafe_event(
     hosts: bool = True,
     starts_at: datetime | None = None,
 ) -> Cafe:
-    """An event with one café of `rounds` rounds, `facilitators` + `people` people and rooms (hosted)."""
-    if starts_at is None:
-        event = factories.make_event(organizer=organizer)
-    else:
-        event = factories.make_event(organizer=organizer, starts_at=starts_at, ends_at=starts_at + timedelta(hours=6))
+    """An event with one café of `rounds` rounds, `facilitators` + `people` people and rooms (hosted).
+
+    The summit is ahead (FUTURE_SUMMIT) unless `starts_at` says otherwise: rounds that have started are frozen.
+    """
+    starts_at = starts_at or FUTURE_SUMMIT
+    event = factories.make_event(organizer=organizer, starts_at=starts_at, ends_at=starts_at + timedelta(hours=6))
     item = factories.make_cafe(event=event, rounds=rounds)
     hosts_list = [make_person(event, 1000 + i, role=Role.FACILITATOR) for i in range(facilitators)]
     others = [make_person(event, i) for i in range(people)]

@@ -16,3 +16,6 @@ ROUND_1 = datetime(2026, 7, 25, 5, 10, tzinfo=UTC)  # 14:10 JST
 BETWEEN_ROUNDS = datetime(2026, 7, 25, 5, 22, tzinfo=UTC)  # 14:22 JST, between rounds 1 and 2
 ROUND_2 = datetime(2026, 7, 25, 5, 30, tzinfo=UTC)  # 14:30 JST
 ROUND_3 = datetime(2026, 7, 25, 6, 0, tzinfo=UTC)  # 15:00 JST
+
+# A summit that is always ahead, for tests of plans made before the day (a started round is frozen).
+FUTURE_SUMMIT = datetime(2099, 7, 25, 4, 0, tzinfo=UTC)  # 13:00 JST

@@ -83,7 +83,8 @@ def event(slug: str) -> Response:
         {
             **event_summary(found),
             "description": found.description,
-            "meeting_url": found.meeting_url,
+            # The meeting link goes to registered people only, unless the organiser made it public.
+            "meeting_url": found.public_meeting_url or None,
             "programme": [_item(i, found.timezone) for i in found.items],
         }
     )

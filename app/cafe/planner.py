@@ -9,8 +9,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from app.cafe.models import KeepApart, Room, Seat
-from app.domain import rotation, seating
+from app.cafe.models import CafePlan, KeepApart, Room, Seat
+from app.domain import clock, rotation, seating
 from app.domain.rotation import Instance, RoundPlan
 from app.events.models import CafeRound, ProgrammeItem
 from app.extensions import db
@@ -52,6 +52,15 @@ class CafeData:
 
     def has_draft(self) -> bool:
         return any(any(plan.values()) for plan in self.draft)
+
+
+def plan_record(item: ProgrammeItem) -> CafePlan:
+    """The café's plan record, created on first use."""
+    plan = db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
+    if plan is None:
+        plan = CafePlan(item_id=item.id)
+        db.session.add(plan)
+    return plan
 
 
 def attends(person: Participant, round_no: int) -> bool:
@@ -173,17 +182,64 @@ def review_instance(data: CafeData, plans: Sequence[RoundPlan]) -> Instance:
 def write_draft(data: CafeData, plans: Sequence[RoundPlan], *, from_round: int = 1) -> None:
     """Replace the draft seats of rounds `from_round`.. with the plan (no commit: the service commits)."""
     for index in range(from_round - 1, len(data.rounds)):
+        write_draft_round(data, index, plans[index])
+
+
+def write_draft_round(data: CafeData, index: int, plan: RoundPlan) -> None:
+    """Replace the draft seats of one round (by index) with `plan`."""
+    round_ = data.rounds[index]
+    db.session.execute(delete(Seat).where(Seat.round_id == round_.id, Seat.published.is_(False)))
+    for room_id, members in plan.items():
+        for pid in members:
+            db.session.add(Seat(round_id=round_.id, room_id=int(room_id), participant_id=int(pid)))
+    data.draft[index] = dict(plan)
+
+
+def started_upto(data: CafeData, now: datetime) -> int:
+    """The last round that has started by `now` (0: none): rounds 1..that one are the frozen past.
+
+    "Started" is the live timetable's (app/domain/clock.py): by the programme or by the organiser's hand.
+    """
+    return clock.last_started([r.times for r in data.rounds], now)
+
+
+def frozen_draft(data: CafeData, now: datetime) -> list[RoundPlan]:
+    """The draft as it can still be: a started round that was published is what was published, for ever."""
+    upto = started_upto(data, now)
+    return [
+        data.published[i] if i < upto and data.rounds[i].published_at is not None else data.draft[i]
+        for i in range(len(data.rounds))
+    ]
+
+
+def freeze(data: CafeData, now: datetime) -> int:
+    """The last started round; the drafts of started, published rounds are put back to what was published.
+
+    A round that has started is the past: nothing may change its seats (a hand edit made to its draft
+    before it started can no longer be published, so it is dropped rather than left pending for ever).
+    """
+    upto = started_upto(data, now)
+    for index in range(upto):
         round_ = data.rounds[index]
-        db.session.execute(delete(Seat).where(Seat.round_id == round_.id, Seat.published.is_(False)))
-        for room_id, members in plans[index].items():
-            for pid in members:
-                db.session.add(Seat(round_id=round_.id, room_id=int(room_id), participant_id=int(pid)))
-        data.draft[index] = dict(plans[index])
+        if round_.published_at is not None and data.draft[index] != data.published[index]:
+            write_draft_round(data, index, data.published[index])
+    return upto
 
 
-def held_rounds(data: CafeData, now: datetime) -> int:
-    """How many rounds have started by `now`: they cannot be re-planned any more."""
-    return sum(1 for r in data.rounds if r.starts_at <= now)
+def refuse_started(data: CafeData, round_no: int, now: datetime) -> None:
+    """Changing a round that has started is refused, whatever the path."""
+    if 1 <= round_no <= len(data.rounds) and data.rounds[round_no - 1].has_started(now):
+        upto = started_upto(data, now)
+        if upto < len(data.rounds):
+            raise PlanError(
+                _l(
+                    "Round %(number)s has already started and cannot change any more. "
+                    "Re-plan from round %(next)s instead.",
+                    number=round_no,
+                    next=upto + 1,
+                )
+            )
+        raise PlanError(_l("Round %(number)s has already started and cannot change any more.", number=round_no))
 
 
 def open_problems(data: CafeData, now: datetime) -> list[tuple[int, str, Participant]]:
@@ -191,7 +247,7 @@ def open_problems(data: CafeData, now: datetime) -> list[tuple[int, str, Partici
     out: list[tuple[int, str, Participant]] = []
     by_id = data.by_id
     for index, round_ in enumerate(data.rounds):
-        if round_.starts_at <= now or not any(data.draft[index].values()):
+        if round_.has_started(now) or not any(data.draft[index].values()):
             continue
         seated = {pid for m in data.draft[index].values() for pid in m}
         for person in data.people:
@@ -203,9 +259,9 @@ def open_problems(data: CafeData, now: datetime) -> list[tuple[int, str, Partici
     return out
 
 
-def pending_changes(data: CafeData, upto: int | None = None) -> list[seating.Change]:
-    """Seats of published rounds (up to `upto`) that the draft would change."""
+def pending_changes(data: CafeData, upto: int | None = None, *, since: int = 0) -> list[seating.Change]:
+    """Seats of published rounds (after round `since`, up to `upto`) that the draft would change."""
     last = len(data.rounds) if upto is None else upto
-    before = [data.published[i] if data.rounds[i].published_at else {} for i in range(last)]
-    after = [data.draft[i] if data.rounds[i].published_at else {} for i in range(last)]
+    before = [data.published[i] if data.rounds[i].published_at and i >= since else {} for i in range(last)]
+    after = [data.draft[i] if data.rounds[i].published_at and i >= since else {} for i in range(last)]
     return seating.changes(before, after)

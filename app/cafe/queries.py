@@ -7,12 +7,21 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from app.cafe.models import CafePlan, PlanChange, Room
-from app.cafe.planner import CafeData, held_rounds, load, open_problems, pending_changes, review_instance
+from app.cafe.models import CafePlan, PlanChange, PlanVersion, Room
+from app.cafe.planner import (
+    CafeData,
+    frozen_draft,
+    load,
+    open_problems,
+    pending_changes,
+    review_instance,
+    started_upto,
+)
 from app.domain import rotation, seating
 from app.domain.rotation import RoundPlan
-from app.events.models import Event, ItemKind, ProgrammeItem
+from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
 from app.participants.models import Participant
 
@@ -32,10 +41,27 @@ def plan_record(item: ProgrammeItem) -> CafePlan | None:
     return db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
 
 
-def recent_changes(item: ProgrammeItem, limit: int = 8) -> list[PlanChange]:
+def recent_changes(item: ProgrammeItem, limit: int = 12) -> list[PlanChange]:
+    """The latest lines of the plan's history, newest first, with who made them."""
     return list(
         db.session.scalars(
-            select(PlanChange).where(PlanChange.item_id == item.id).order_by(PlanChange.id.desc()).limit(limit)
+            select(PlanChange)
+            .where(PlanChange.item_id == item.id)
+            .options(selectinload(PlanChange.organizer))
+            .order_by(PlanChange.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def versions(item: ProgrammeItem) -> list[PlanVersion]:
+    """Every publish of the plan, newest first."""
+    return list(
+        db.session.scalars(
+            select(PlanVersion)
+            .where(PlanVersion.item_id == item.id)
+            .options(selectinload(PlanVersion.organizer), selectinload(PlanVersion.undone_by))
+            .order_by(PlanVersion.number.desc())
         )
     )
 
@@ -72,7 +98,12 @@ class Review:
     problems: list[tuple[int, str, Participant]]
     size_notes: list[tuple[int, Room, int]]
     pending: list[tuple[Participant, int, Room | None, Room | None]]
-    held: int
+    started: int  # rounds 1..started have started: frozen, shown as held
+
+    @property
+    def open_rounds(self) -> list[CafeRound]:
+        """The rounds that can still be re-planned, moved or published."""
+        return self.data.rounds[self.started :]
 
 
 def verdict_for(stats: rotation.Stats) -> Verdict:
@@ -107,7 +138,8 @@ def grid(data: CafeData, plans: list[RoundPlan]) -> list[tuple[Room, list[Cell]]
 def review(item: ProgrammeItem, now: datetime, *, published: bool = False) -> Review:
     """The rooms × rounds grid, everyone's path, the measures and what is pending publication."""
     data = load(item)
-    plans = data.published if published else data.draft
+    started = started_upto(data, now)
+    plans = data.published if published else frozen_draft(data, now)
     rooms = data.room_by_id
     by_id = data.by_id
     stats = measure(data, plans)
@@ -122,7 +154,7 @@ def review(item: ProgrammeItem, now: datetime, *, published: bool = False) -> Re
         for index, plan in enumerate(plans)
         for rid, size in seating.size_warnings(plan, item.room_size_min, item.room_size_max)
     ]
-    pending = describe_changes(data, pending_changes(data))
+    pending = describe_changes(data, pending_changes(data, since=started))
     return Review(
         data=data,
         plans=plans,
@@ -133,7 +165,7 @@ def review(item: ProgrammeItem, now: datetime, *, published: bool = False) -> Re
         problems=[] if published else open_problems(data, now),
         size_notes=notes,
         pending=pending,
-        held=held_rounds(data, now),
+        started=started,
     )
 
 

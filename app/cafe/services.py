@@ -14,37 +14,26 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.auth.models import Organizer
-from app.cafe.models import CafePlan, KeepApart, PlanChange, Room, Seat
-from app.cafe.planner import CafeData, PlanError, attends, build_instance, load, pending_changes, write_draft
+from app.cafe import history, planner
+from app.cafe.models import CafePlan, KeepApart, Room, Seat
+from app.cafe.planner import CafeData, PlanError, attends, build_instance, load, write_draft
+from app.cafe.publishing import NeedsConfirmation, publish
 from app.db import utcnow
 from app.domain import rotation, seating
 from app.events.models import ProgrammeItem
 from app.extensions import db
 from app.participants.models import Participant, Role, Status
-from app.signals import rounds_published
 
 log = logging.getLogger(__name__)
 
-__all__ = ["NeedsConfirmation", "PlanError"]
-
-
-class NeedsConfirmation(PlanError):
-    """Publishing would change rounds people have already seen; `changes` lists them."""
-
-    def __init__(self, changes: list[seating.Change]) -> None:
-        super().__init__(str(_l("Published rounds would change. Please review and confirm.")))
-        self.changes = changes
+# Publishing lives in app/cafe/publishing.py; these names stay here for the callers that knew them here.
+__all__ = ["NeedsConfirmation", "PlanError", "publish"]
 
 
 @dataclass(frozen=True)
 class PlanResult:
     stats: rotation.Stats
     changed: int  # seats that differ from what people were told (re-plans)
-
-
-def _log(item: ProgrammeItem, actor: Organizer | None, action: str, detail: str) -> None:
-    db.session.add(PlanChange(item_id=item.id, action=action, detail=detail))
-    log.info("cafe %s: item=%s organiser=%s %s", action, item.id, actor.id if actor else None, detail)
 
 
 # ---- rooms, hosts, keep-apart ------------------------------------------------------------------
@@ -80,7 +69,7 @@ def create_rooms(item: ProgrammeItem, count: int, name_pattern: str, actor: Orga
         db.session.add(Room(item_id=item.id, name=name, position=position))
         added += 1
     if added:
-        _log(item, actor, "rooms", f"{added} rooms added")
+        history.record(item, actor, "rooms", count=added)
     db.session.commit()
     return added
 
@@ -107,7 +96,8 @@ def update_room(
         if other is not None:
             raise PlanError(_l("%(name)s already hosts %(room)s.", name=host.family_name, room=other.name))
     room.name, room.breakout_url, room.host_id = name, breakout_url, host_id
-    _log(item, actor, "room", f"room {room.id} saved (host {host_id})")
+    new_host = db.session.get(Participant, host_id) if host_id is not None else None
+    history.record(item, actor, "room", room=name, host=history.person(new_host) if new_host else None)
     db.session.commit()
 
 
@@ -116,7 +106,7 @@ def delete_room(item: ProgrammeItem, room: Room, actor: Organizer | None = None)
     if db.session.scalar(select(Seat.id).where(Seat.room_id == room.id, Seat.published.is_(True)).limit(1)):
         raise PlanError(_l("%(room)s is in the published plan and cannot be deleted.", room=room.name))
     db.session.delete(room)
-    _log(item, actor, "room", f"room {room.id} deleted")
+    history.record(item, actor, "room-deleted", room=room.name)
     db.session.commit()
 
 
@@ -131,7 +121,7 @@ def assign_hosts(item: ProgrammeItem, actor: Organizer | None = None) -> int:
             room.host_id = free.pop(0).id
             count += 1
     if count:
-        _log(item, actor, "hosts", f"{count} hosts assigned")
+        history.record(item, actor, "hosts", count=count)
     db.session.commit()
     return count
 
@@ -149,26 +139,59 @@ def add_keep_apart(item: ProgrammeItem, first_id: int, second_id: int, actor: Or
     )
     if exists is None:
         db.session.add(KeepApart(item_id=item.id, first_id=low, second_id=high))
-        _log(item, actor, "keep-apart", f"{low} and {high}")
+        history.record(item, actor, "keep-apart", people=[history.person(p) for p in people if p is not None])
     db.session.commit()
 
 
 def delete_keep_apart(item: ProgrammeItem, pair: KeepApart, actor: Organizer | None = None) -> None:
     db.session.delete(pair)
-    _log(item, actor, "keep-apart", f"pair {pair.id} removed")
+    history.record(item, actor, "keep-apart-removed", people=[history.person(pair.first), history.person(pair.second)])
     db.session.commit()
 
 
-def mark_absent(item: ProgrammeItem, participant_ids: list[int], actor: Organizer | None = None) -> int:
+def mark_absent(
+    item: ProgrammeItem, participant_ids: list[int], actor: Organizer | None = None, *, now: datetime | None = None
+) -> int:
     """On the day: mark people of the event absent (the next re-plan frees their seats)."""
     people = db.session.scalars(
         select(Participant).where(Participant.event_id == item.event_id, Participant.id.in_(participant_ids))
     ).all()
     for person in people:
         person.status = Status.ABSENT
-    _log(item, actor, "absent", ", ".join(str(p.id) for p in people))
+    history.record(item, actor, "absent", at=now, people=[history.person(p) for p in people])
     db.session.commit()
     return len(people)
+
+
+def release_from_running_round(
+    item: ProgrammeItem, participant_ids: list[int], actor: Organizer | None = None, *, now: datetime | None = None
+) -> int:
+    """People who left during the running round leave its room lists (the one change a running round allows).
+
+    Only people marked absent (or cancelled) are taken out; rounds that have ended, and everyone else, stay
+    exactly as they were. Returns how many seats were freed.
+    """
+    now = now or _now()
+    data = load(item)
+    current = next((r for r in data.rounds if r.times.is_running(now)), None)
+    if current is None:
+        raise PlanError(_l("No round is running now."))
+    gone = [p.id for p in data.people if p.id in set(participant_ids) and p.status in (Status.ABSENT, Status.CANCELLED)]
+    if not gone:
+        return 0
+    freed = db.session.execute(delete(Seat).where(Seat.round_id == current.id, Seat.participant_id.in_(gone))).rowcount  # type: ignore[attr-defined]
+    if freed:
+        current.published_at = now  # the published seating of the round changed: pages reload it
+        history.record(
+            item,
+            actor,
+            "left",
+            at=now,
+            round=current.number,
+            people=[history.person(p) for p in data.people if p.id in gone],
+        )
+    db.session.commit()
+    return int(freed or 0)
 
 
 # ---- plans ---------------------------------------------------------------------------------------
@@ -191,46 +214,79 @@ def _solve(data: CafeData, seed: int, from_round: int, keep_previous: bool) -> r
 
 
 def _plan_record(item: ProgrammeItem) -> CafePlan:
-    plan = db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
-    if plan is None:
-        plan = CafePlan(item_id=item.id)
-        db.session.add(plan)
-    return plan
+    return planner.plan_record(item)
 
 
 def new_seed() -> int:
     return secrets.randbelow(1_000_000) + 1
 
 
-def generate(item: ProgrammeItem, seed: int | None = None, actor: Organizer | None = None) -> PlanResult:
-    """Plan every round from scratch as a draft (published seats stay until the next publish)."""
+def generate(
+    item: ProgrammeItem, seed: int | None = None, actor: Organizer | None = None, *, now: datetime | None = None
+) -> PlanResult:
+    """Plan every round not yet started from scratch as a draft (published seats stay until the next publish).
+
+    Before the café, that is every round; once rounds have started, they are kept exactly as held.
+    """
+    now = now or _now()
     data = load(item)
+    upto = planner.freeze(data, now)
+    if data.rounds and upto >= len(data.rounds):
+        raise PlanError(_l("Every round has started: nothing is left to plan."))
     seed = new_seed() if seed is None else seed
-    schedule = _solve(data, seed, 1, keep_previous=False)
-    write_draft(data, schedule.rounds)
+    schedule = _solve(data, seed, upto + 1, keep_previous=False)
+    write_draft(data, schedule.rounds, from_round=upto + 1)
     record = _plan_record(item)
-    record.seed, record.planned_from, record.stats = seed, 1, schedule.stats.as_dict()
+    record.seed, record.planned_from, record.stats = seed, upto + 1, schedule.stats.as_dict()
     record.generated_at, record.edited_at = _now(), None
     item.rotation_seed = seed
-    _log(item, actor, "generate", f"seed {seed}: {schedule.stats.as_dict()}")
+    history.record(
+        item, actor, "generate", at=now, seed=seed, from_round=upto + 1, repeat_pairs=schedule.stats.repeat_pairs
+    )
     db.session.commit()
     return PlanResult(schedule.stats, 0)
 
 
-def replan(item: ProgrammeItem, from_round: int, seed: int | None = None, actor: Organizer | None = None) -> PlanResult:
-    """Re-plan rounds `from_round`.. around who is here now, keeping earlier rounds and as many seats as possible."""
+def replan(
+    item: ProgrammeItem,
+    from_round: int,
+    seed: int | None = None,
+    actor: Organizer | None = None,
+    *,
+    now: datetime | None = None,
+) -> PlanResult:
+    """Re-plan rounds `from_round`.. around who is here now, keeping earlier rounds and as many seats as possible.
+
+    Only rounds that have not started can be re-planned.
+    """
+    now = now or _now()
     data = load(item)
     if not data.has_draft():
         raise PlanError(_l("Generate a plan first."))
+    planner.refuse_started(data, from_round, now)
+    planner.freeze(data, now)
     before = [data.current(i) for i in range(len(data.rounds))]
     seed = (item.rotation_seed or 1) if seed is None else seed
     schedule = _solve(data, seed, from_round, keep_previous=True)
     write_draft(data, schedule.rounds, from_round=from_round)
     changed = len(seating.changes(before, list(schedule.rounds), from_round))
+    # Who this re-plan took out of the rounds to come, and who it seated there (latecomers).
+    was, now_seated = history.seated(before[from_round - 1 :]), history.seated(schedule.rounds[from_round - 1 :])
+    left_out, newly_seated = was - now_seated, now_seated - was
     record = _plan_record(item)
     record.seed, record.planned_from, record.stats = seed, from_round, schedule.stats.as_dict()
     record.generated_at, record.edited_at = _now(), None
-    _log(item, actor, "replan", f"from round {from_round}, {changed} seats changed: {schedule.stats.as_dict()}")
+    history.record(
+        item,
+        actor,
+        "replan",
+        at=now,
+        from_round=from_round,
+        changed=changed,
+        repeat_pairs=schedule.stats.repeat_pairs,
+        absent=[history.person(p) for p in data.people if str(p.id) in left_out],
+        late=[history.person(p) for p in data.people if str(p.id) in newly_seated],
+    )
     db.session.commit()
     return PlanResult(schedule.stats, changed)
 
@@ -283,36 +339,59 @@ def _size_notes(data: CafeData, index: int) -> list[str]:
 
 
 def move_person(
-    item: ProgrammeItem, round_no: int, participant_id: int, room_id: int, actor: Organizer | None = None
+    item: ProgrammeItem,
+    round_no: int,
+    participant_id: int,
+    room_id: int,
+    actor: Organizer | None = None,
+    *,
+    now: datetime | None = None,
 ) -> list[str]:
     """Put a person in another room for one round (or seat them if they had no seat); returns size warnings.
 
     Rooms may go beyond the size range on purpose (a latecomer squeezed in): the move is kept and
-    the organiser is warned.
+    the organiser is warned. Rounds that have started are refused.
     """
     data = load(item)
     round_id = _round_of(data, round_no)
+    planner.refuse_started(data, round_no, now or _now())
     _check_movable(data, participant_id)
     if str(room_id) not in data.room_by_id:
         raise PlanError(_l("This room does not exist."))
     seat = _draft_seat(round_id, participant_id)
+    from_room = data.room_by_id[str(seat.room_id)].name if seat is not None else None
     if seat is None:
         seat = Seat(round_id=round_id, room_id=room_id, participant_id=participant_id)
         db.session.add(seat)
     seat.room_id = room_id
     db.session.flush()
-    _edited(item, actor, "move", f"round {round_no}: {participant_id} -> room {room_id}")
+    _edited(
+        item,
+        actor,
+        "move",
+        round=round_no,
+        people=[history.person(data.by_id[str(participant_id)])],
+        before=from_room,
+        room=data.room_by_id[str(room_id)].name,
+    )
     db.session.commit()
     data = load(item)
     return _size_notes(data, round_no - 1)
 
 
 def swap_people(
-    item: ProgrammeItem, round_no: int, first_id: int, second_id: int, actor: Organizer | None = None
+    item: ProgrammeItem,
+    round_no: int,
+    first_id: int,
+    second_id: int,
+    actor: Organizer | None = None,
+    *,
+    now: datetime | None = None,
 ) -> None:
-    """Exchange the rooms of two people in one round."""
+    """Exchange the rooms of two people in one round (not one that has started)."""
     data = load(item)
     round_id = _round_of(data, round_no)
+    planner.refuse_started(data, round_no, now or _now())
     for pid in (first_id, second_id):
         _check_movable(data, pid)
     seats = [_draft_seat(round_id, pid) for pid in (first_id, second_id)]
@@ -321,48 +400,19 @@ def swap_people(
     if seats[0].room_id == seats[1].room_id:
         raise PlanError(_l("These two people are already in the same room."))
     seats[0].room_id, seats[1].room_id = seats[1].room_id, seats[0].room_id
-    _edited(item, actor, "swap", f"round {round_no}: {first_id} <-> {second_id}")
+    _edited(
+        item,
+        actor,
+        "swap",
+        round=round_no,
+        people=[history.person(data.by_id[str(pid)]) for pid in (first_id, second_id)],
+    )
     db.session.commit()
 
 
-def _edited(item: ProgrammeItem, actor: Organizer | None, action: str, detail: str) -> None:
+def _edited(item: ProgrammeItem, actor: Organizer | None, action: str, **data: object) -> None:
     _plan_record(item).edited_at = _now()
-    _log(item, actor, action, detail)
-
-
-def publish(item: ProgrammeItem, upto: int, *, confirm: bool, actor: Organizer | None = None) -> list[int]:
-    """Publish the draft of rounds 1..upto; returns the rounds whose seats changed or were new.
-
-    Rounds already published change only with `confirm` (else NeedsConfirmation lists the changes).
-    """
-    data = load(item)
-    if not 1 <= upto <= len(data.rounds):
-        raise PlanError(_l("This round does not exist."))
-    for index in range(upto):
-        if not any(data.draft[index].values()):
-            raise PlanError(_l("Round %(number)s has no plan yet.", number=index + 1))
-    changes = pending_changes(data, upto)
-    if changes and not confirm:
-        raise NeedsConfirmation(changes)
-    now = _now()
-    numbers = []
-    for index in range(upto):
-        round_ = data.rounds[index]
-        if round_.published_at is not None and data.published[index] == data.draft[index]:
-            continue
-        db.session.execute(delete(Seat).where(Seat.round_id == round_.id, Seat.published.is_(True)))
-        for room_id, members in data.draft[index].items():
-            for pid in members:
-                db.session.add(Seat(round_id=round_.id, room_id=int(room_id), participant_id=int(pid), published=True))
-        round_.published_at = now
-        numbers.append(round_.number)
-    record = _plan_record(item)
-    record.published_at = now
-    _log(item, actor, "publish", f"rounds {numbers} ({len(changes)} published seats changed)")
-    if numbers:
-        rounds_published.send(item.event, item=item, rounds=numbers)
-    db.session.commit()
-    return numbers
+    history.record(item, actor, action, **data)
 
 
 def _now() -> datetime:

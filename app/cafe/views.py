@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
-from app.cafe import planner, queries, services
+from app.cafe import planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,
     ConfirmForm,
@@ -205,7 +205,7 @@ def generate(slug: str, item_id: int) -> Response:
         _form_errors(form)
         return _back(event, item)
     try:
-        result = services.generate(item, form.seed.data, current_organizer())
+        result = services.generate(item, form.seed.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
         return _back(event, item)
@@ -230,10 +230,12 @@ def plan(slug: str, item_id: int) -> Page:
     publish.upto.choices = [(n, _("rounds 1–%(number)s", number=n)) for n, _label in rounds]
     publish.upto.data = len(rounds)
     replan = ReplanForm()
-    # Rounds that have started cannot be re-planned; the first open round is the default.
-    replan.from_round.choices = rounds[review.held :]
-    absent = AbsentForm()
-    absent.people.choices = people_choices([p for p in seated if p.attends])
+    # Rounds that have started cannot be re-planned; the next round to start is the default.
+    replan.from_round.choices = rounds[review.started :]
+    if replan.from_round.choices:
+        replan.from_round.data = replan.from_round.choices[0][0]
+    open_numbers = {r.number for r in review.open_rounds}
+    move.round.choices = swap.round.choices = [(n, label) for n, label in rounds if n in open_numbers]
     return render_template(
         "cafe/plan.html",
         event=event,
@@ -241,12 +243,15 @@ def plan(slug: str, item_id: int) -> Page:
         review=review,
         record=queries.plan_record(item),
         log=queries.recent_changes(item),
+        versions=queries.versions(item),
+        confirm=ConfirmForm(),
         view=request.args.get("view", "draft"),
         move_form=move,
         swap_form=swap,
         publish_form=publish,
         replan_form=replan,
-        absent_form=absent,
+        # The day feature's "Who is missing?" screen (search, Zoom, latecomers), when the day feature is on.
+        missing_endpoint="day.missing" if "day.missing" in current_app.view_functions else None,
         generate_form=GenerateForm(),
     )
 
@@ -261,7 +266,9 @@ def move(slug: str, item_id: int) -> Response:
         flash(_("Please pick a round, a person and a room."), "error")
         return _back(event, item, "plan", "#adjust")
     try:
-        notes = services.move_person(item, form.round.data, form.person.data, form.room.data, current_organizer())
+        notes = services.move_person(
+            item, form.round.data, form.person.data, form.room.data, current_organizer(), now=utcnow()
+        )
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -281,7 +288,9 @@ def swap(slug: str, item_id: int) -> Response:
         flash(_("Please pick a round and two people."), "error")
         return _back(event, item, "plan", "#adjust")
     try:
-        services.swap_people(item, form.round.data, form.first.data, form.second.data, current_organizer())
+        services.swap_people(
+            item, form.round.data, form.first.data, form.second.data, current_organizer(), now=utcnow()
+        )
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -298,8 +307,10 @@ def publish(slug: str, item_id: int) -> Page:
     if not form.validate_on_submit():
         return _back(event, item, "plan")
     try:
-        numbers = services.publish(item, form.upto.data, confirm=form.confirm.data, actor=current_organizer())
-    except services.NeedsConfirmation as pending:
+        numbers = publishing.publish(
+            item, form.upto.data, confirm=form.confirm.data, actor=current_organizer(), now=utcnow()
+        )
+    except publishing.NeedsConfirmation as pending:
         changes = queries.describe_changes(planner.load(item), pending.changes)
         return render_template("cafe/publish_confirm.html", event=event, item=item, form=form, changes=changes), 409
     except services.PlanError as error:
@@ -321,7 +332,7 @@ def replan(slug: str, item_id: int) -> Response:
     if not form.validate_on_submit():
         return _back(event, item, "plan")
     try:
-        result = services.replan(item, form.from_round.data, actor=current_organizer())
+        result = services.replan(item, form.from_round.data, actor=current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -348,3 +359,40 @@ def absent(slug: str, item_id: int) -> Response:
         count = services.mark_absent(item, form.people.data, current_organizer())
         flash(_("%(count)s people were marked absent. Now re-plan the coming rounds.", count=count), "success")
     return _back(event, item, "plan", "#on-the-day")
+
+
+@bp.post("/<int:item_id>/discard")
+@login_required
+def discard(slug: str, item_id: int) -> Response:
+    """Throw the draft away: back to the published plan."""
+    event, item = _owned(slug, item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            count = publishing.discard_draft(item, current_organizer(), now=utcnow())
+        except services.PlanError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The draft was discarded: %(count)s seats are back as published.", count=count), "success")
+    return _back(event, item, "plan", "#changes")
+
+
+@bp.post("/<int:item_id>/undo")
+@login_required
+def undo(slug: str, item_id: int) -> Response:
+    """Undo the last publish for the rounds that have not started."""
+    event, item = _owned(slug, item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            version = publishing.undo_last_publish(item, current_organizer(), now=utcnow())
+        except services.PlanError as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                _(
+                    "Publish %(number)s was undone: participants see the plan as it was before it. "
+                    "The undone plan stays in the draft: publish it again or discard it.",
+                    number=version.number,
+                ),
+                "success",
+            )
+    return _back(event, item, "plan", "#history")

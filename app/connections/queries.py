@@ -18,7 +18,7 @@ from app.connections.models import (
     TalkAgain,
     TalkAgainMatch,
 )
-from app.day.models import LiveState
+from app.domain import clock
 from app.domain import connections as domain
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
@@ -70,26 +70,25 @@ class HeldRound:
 def held_rounds(event_id: int, now: datetime) -> dict[int, HeldRound]:
     """round id → the rounds of the event's cafés that have started by `now`.
 
-    A round has started when its start time has passed, or when the organiser started it (or a later
-    round of the same café) by hand on the live console. Who sat where comes from its published seats.
+    "Started" is the live timetable's (app/domain/clock.py): by the programme, or by the organiser's hand on
+    the live console. Who sat where comes from its published seats.
     """
     rows = db.session.execute(
-        select(CafeRound.id, CafeRound.item_id, CafeRound.number, CafeRound.question, CafeRound.starts_at)
+        select(
+            CafeRound.id,
+            CafeRound.item_id,
+            CafeRound.number,
+            CafeRound.question,
+            CafeRound.starts_at,
+            CafeRound.live_starts_at,
+        )
         .join(ProgrammeItem, ProgrammeItem.id == CafeRound.item_id)
         .where(ProgrammeItem.event_id == event_id, ProgrammeItem.kind == ItemKind.CAFE)
     ).all()
-    by_hand = db.session.execute(
-        select(CafeRound.item_id, CafeRound.number)
-        .join(LiveState, LiveState.round_id == CafeRound.id)
-        .where(LiveState.event_id == event_id, LiveState.started_at.is_not(None), LiveState.started_at <= now)
-    ).first()
     held = {}
     for r in rows:
-        started = r.starts_at <= now or (
-            by_hand is not None and by_hand.item_id == r.item_id and r.number <= by_hand.number
-        )
-        if started:
-            held[r.id] = HeldRound(r.id, r.item_id, r.number, r.question, r.starts_at)
+        if clock.has_started(r.starts_at, r.live_starts_at, now):
+            held[r.id] = HeldRound(r.id, r.item_id, r.number, r.question, r.live_starts_at or r.starts_at)
     return held
 
 

@@ -257,15 +257,9 @@ def people_met_link(state: Any) -> str | None:
     `state` is the personal page's state (app/day/queries.Personal): its seats, timetable, instant and live check.
     """
     rounds = state.programme.rounds
-    override = state.check.override if state.check is not None else None
-    by_hand = rounds.get(override.round_key) if override is not None and override.started_at <= state.at else None
     for round_id in state.seats:
         rnd = rounds.get(round_id)
-        if rnd is None:
-            continue
-        if rnd.starts_at <= state.at or (
-            by_hand is not None and by_hand.item_id == rnd.item_id and rnd.number <= by_hand.number
-        ):
+        if rnd is not None and rnd.has_started(state.at):  # the live timetable's "started" (app/domain/clock.py)
             return url_for("connections.people", token=state.participant.token)
     return None
 

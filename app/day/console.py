@@ -1,4 +1,4 @@
-"""The organiser's live console and links page: rounds by hand, broadcasts, check-in, Zoom reconcile, QR codes."""
+"""The organiser's live console and links page: the clock, broadcasts, check-in, Zoom reconcile, QR codes."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from app.day.forms import (
     ApplyAttendanceForm,
     AttendanceForm,
     BroadcastForm,
+    EndRoundForm,
+    ExtendForm,
     LateArrivalForm,
-    StartRoundForm,
+    NextRoundForm,
     ZoomReportForm,
 )
 from app.db import utcnow
@@ -25,7 +27,9 @@ from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
 from app.domain.attendance import ReportError, ReportProblem, match, parse_report
 from app.events.forms import ConfirmForm
 from app.events.queries import owned_event_or_404
+from app.forms import Form
 from app.participants.models import Status
+from app.templating import local_datetime
 
 Page = str | tuple[str, int] | Response
 
@@ -43,6 +47,9 @@ def _render_console(slug: str, status: int = 200, **forms: object) -> tuple[str,
         "late_form": LateArrivalForm(),
         "report_form": ZoomReportForm(),
         "attendance_form": AttendanceForm(),
+        "next_form": NextRoundForm(),
+        "extend_form": ExtendForm(),
+        "end_form": EndRoundForm(),
         **forms,
     }
     return render_template(
@@ -68,46 +75,70 @@ def console(slug: str) -> Page:
     return _render_console(slug)
 
 
-@bp.post("/manage/events/<slug>/live/round")
-@login_required
-def start_round(slug: str) -> Response:
-    """Start round k now (overrides the timetable)."""
-    event = owned_event_or_404(slug, current_organizer())
-    form = StartRoundForm()
+def _confirmed(form: Form) -> bool:
+    """Clock moves reach every screen at once: they need the confirmation button, not just the first click."""
+    if request.form.get("confirm") != "yes":
+        flash(_("Nothing was changed: confirm with the button in the box."), "error")
+        return False
     if form.validate_on_submit():
-        try:
-            rnd = services.start_round(event, form.round_id.data, current_organizer(), utcnow())
-            flash(_("Round %(number)s started. Everyone's page switches within seconds.", number=rnd.number), "success")
-        except services.DayError as error:
+        return True
+    for errors in form.errors.values():
+        for error in errors:
             flash(str(error), "error")
-    else:
-        flash(_("Choose a round to start."), "error")
-    return redirect(_console_url(slug))
+    return False
 
 
 @bp.post("/manage/events/<slug>/live/next")
 @login_required
 def next_round(slug: str) -> Response:
-    """Start the next round now."""
+    """Start the next round now (the running one ends now): every personal page switches within seconds."""
     event = owned_event_or_404(slug, current_organizer())
-    if ConfirmForm().validate_on_submit():
+    form = NextRoundForm()
+    if _confirmed(form):
         try:
-            rnd = services.next_round(event, current_organizer(), utcnow())
+            rnd = services.start_next_round(event, current_organizer(), utcnow(), round_id=form.round_id.data)
             flash(_("Round %(number)s started. Everyone's page switches within seconds.", number=rnd.number), "success")
         except services.DayError as error:
             flash(str(error), "error")
-    return redirect(_console_url(slug))
+    return redirect(_console_url(slug, "clock"))
 
 
-@bp.post("/manage/events/<slug>/live/timetable")
+@bp.post("/manage/events/<slug>/live/extend")
 @login_required
-def follow_timetable(slug: str) -> Response:
-    """Back to the timetable: drop the round started by hand."""
+def extend_round(slug: str) -> Response:
+    """Extend or shorten the running round (between rounds: postpone or advance the next one)."""
     event = owned_event_or_404(slug, current_organizer())
-    if ConfirmForm().validate_on_submit():
-        services.follow_timetable(event, current_organizer())
-        flash(_("Back to the timetable."), "success")
-    return redirect(_console_url(slug))
+    form = ExtendForm()
+    if _confirmed(form):
+        minutes = (form.minutes.data or 0) * (-1 if form.direction.data == "earlier" else 1)
+        try:
+            rnd = services.extend_round(event, minutes, current_organizer(), utcnow())
+            flash(
+                _(
+                    "Round %(number)s now ends at %(time)s. Every countdown changes within seconds.",
+                    number=rnd.number,
+                    time=local_datetime(rnd.actual_ends_at, event.timezone, "time"),
+                ),
+                "success",
+            )
+        except services.DayError as error:
+            flash(str(error), "error")
+    return redirect(_console_url(slug, "clock"))
+
+
+@bp.post("/manage/events/<slug>/live/end")
+@login_required
+def end_round(slug: str) -> Response:
+    """End the running round now."""
+    event = owned_event_or_404(slug, current_organizer())
+    form = EndRoundForm()
+    if _confirmed(form):
+        try:
+            rnd = services.end_round(event, current_organizer(), utcnow())
+            flash(_("Round %(number)s has ended.", number=rnd.number), "success")
+        except services.DayError as error:
+            flash(str(error), "error")
+    return redirect(_console_url(slug, "clock"))
 
 
 @bp.post("/manage/events/<slug>/live/broadcasts")

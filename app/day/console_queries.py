@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
-from app.day.models import Broadcast
-from app.day.queries import Programme, RoundInfo, event_moment, live_override
+from app.day.models import Broadcast, ClockEntry
+from app.day.queries import Programme, RoundInfo, event_moment
 from app.domain.attendance import RosterEntry
-from app.domain.live import Moment, next_round_after
+from app.domain.live import Moment, Phase
 from app.domain.schedule import Slot
-from app.events.models import Event
+from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notes import queries as notes_queries
 from app.participants.models import Participant, Role, Status
@@ -36,10 +37,22 @@ class Replan:
 
 
 @dataclass(frozen=True)
+class TimelineRow:
+    """A round on the console's timeline: planned and live times, and where it stands now."""
+
+    round: RoundInfo
+    state: str  # "held" | "running" | "next" | "later"
+
+
+@dataclass(frozen=True)
 class Console:
     programme: Programme
     moment: Moment
-    overridden_round: RoundInfo | None
+    finished: bool  # the event has ended (by its status or its time): no clock, no re-plan prompts
+    running: RoundInfo | None  # the round running now
+    coming: RoundInfo | None  # the next round to start (the console's "start it now")
+    timeline: list[TimelineRow]
+    clock_log: list[ClockEntry]
     replan: Replan | None
     rooms: list[Room]
     notes: set[tuple[int, int]]
@@ -55,8 +68,7 @@ class Console:
 def console(event: Event, now: datetime) -> Console:
     """Everything on the console except the check-in list."""
     prog, moment, _ = event_moment(event.id, Slot(event.id, event.starts_at, event.ends_at), now)
-    override, _ = live_override(event.id)
-    overridden = prog.rounds.get(override.round_key) if override and isinstance(override.round_key, int) else None
+    finished = event.status == EventStatus.FINISHED or moment.phase == Phase.AFTER
     rooms = list(
         db.session.scalars(
             select(Room).where(Room.item_id.in_(list(prog.items) or [0])).order_by(Room.item_id, Room.position, Room.id)
@@ -72,8 +84,19 @@ def console(event: Event, now: datetime) -> Console:
     return Console(
         programme=prog,
         moment=moment,
-        overridden_round=overridden,
-        replan=replan(event, prog, moment),
+        finished=finished,
+        running=None if finished else prog.rounds.get(moment.round),  # type: ignore[arg-type]
+        coming=None if finished else coming_round(prog, now),
+        timeline=timeline(prog, moment, now),
+        clock_log=list(
+            db.session.scalars(
+                select(ClockEntry)
+                .where(ClockEntry.event_id == event.id)
+                .options(selectinload(ClockEntry.round), selectinload(ClockEntry.organizer))
+                .order_by(ClockEntry.at, ClockEntry.id)
+            )
+        ),
+        replan=None if finished else replan(event, prog, moment, now),
         rooms=rooms,
         notes=rooms_with_notes(list(prog.rounds)),
         broadcasts=list(
@@ -88,16 +111,34 @@ def rooms_with_notes(round_ids: list[int]) -> set[tuple[int, int]]:
     return notes_queries.rooms_with_notes(round_ids) if round_ids else set()
 
 
-def replan(event: Event, prog: Programme, moment: Moment) -> Replan | None:
-    """Round k to plan next (the next round, else the running one) and how many people its plan now misses."""
-    key = moment.next_round if moment.next_round in prog.rounds else None
-    if key is None and moment.round in prog.rounds:
-        key = moment.round
-    if key is None:
-        key = next_round_after(prog.slots, None)
-    if key is None:
+def coming_round(prog: Programme, now: datetime) -> RoundInfo | None:
+    """The first round by the live timetable that has not started."""
+    coming = [r for r in prog.rounds.values() if not r.has_started(now)]
+    return min(coming, key=lambda r: (r.starts_at, r.number), default=None)
+
+
+def timeline(prog: Programme, moment: Moment, now: datetime) -> list[TimelineRow]:
+    """Every round of the programme in order, each held, running, next or later by the live timetable."""
+    rows = []
+    coming = coming_round(prog, now)
+    for rnd in sorted(prog.rounds.values(), key=lambda r: (r.starts_at, r.number)):
+        if rnd.id == moment.round:
+            state = "running"
+        elif rnd.has_started(now):
+            state = "held"
+        elif coming is not None and rnd.id == coming.id:
+            state = "next"
+        else:
+            state = "later"
+        rows.append(TimelineRow(rnd, state))
+    return rows
+
+
+def replan(event: Event, prog: Programme, moment: Moment, now: datetime) -> Replan | None:
+    """The next round that has not started, and how many people its plan now misses (None: every round started)."""
+    rnd = coming_round(prog, now)
+    if rnd is None:
         return None
-    rnd = prog.rounds[int(key)]  # type: ignore[call-overload]
     published = rnd.published_at is not None
     seated = set(
         db.session.scalars(select(Seat.participant_id).where(Seat.round_id == rnd.id, Seat.published.is_(published)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.forms import Form
 
@@ -57,5 +57,44 @@ class ApplyAttendanceForm(Form):
     absent = HiddenField()
 
 
-class StartRoundForm(Form):
-    round_id = IntegerField(validators=[DataRequired()])
+class NextRoundForm(Form):
+    """Start the next round now: names the round the console showed, and the confirmation button's value."""
+
+    round_id = IntegerField(validators=[Optional()])
+    confirm = HiddenField()
+
+
+class ExtendForm(Form):
+    """Move the running round's end (or, between rounds, the next round's start) by some minutes."""
+
+    minutes = IntegerField(
+        _l("Minutes"),
+        validators=[InputRequired(message=_l("Give a number of minutes.")), NumberRange(min=1, max=120)],
+        default=5,
+    )
+    direction = SelectField(_l("Direction"), choices=[("later", _l("later")), ("earlier", _l("earlier"))])
+    confirm = HiddenField()
+
+
+class EndRoundForm(Form):
+    round_id = IntegerField(validators=[Optional()])
+    confirm = HiddenField()
+
+
+class PersonStatusForm(Form):
+    """One person's status from the "Who is missing?" search (the search is carried back in `q`)."""
+
+    participant_id = IntegerField(validators=[DataRequired()])
+    status = HiddenField()
+    q = HiddenField()
+
+
+class LateListForm(Form):
+    """Latecomers pasted as a list, one person a line."""
+
+    people = TextAreaField(
+        _l("Late arrivals, one a line"),
+        validators=[DataRequired(message=_l("Paste at least one person.")), Length(max=40_000)],
+        description=_l("Name, email and organisation, separated by tabs (paste from a spreadsheet) or commas."),
+    )
+    joins_round = SelectField(_l("They join from"), coerce=int, validate_choice=False)

@@ -32,7 +32,7 @@ _lock = threading.Lock()
 
 
 def _ttl() -> float:
-    return float(current_app.config.get("DAY_FRAGMENT_CACHE_SECONDS", 600.0))
+    return float(current_app.config["DAY_FRAGMENT_CACHE_SECONDS"])
 
 
 def kept(key: Hashable, render: Callable[[], str]) -> tuple[str, ...]:

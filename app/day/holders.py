@@ -1,14 +1,16 @@
 """Who holds which personal link, and the event's live state, kept as plain values in each process.
 
 Polling pages ask every few seconds; most answers are "nothing changed" (304). So each worker keeps, per
-event, the roster token → holder (plain values, never ORM objects) and a "live check" of the event: its
-manual round, its live revision and fingerprints of its people, its own row and its round notes. The live
-check is re-read at most every DAY_LIVE_CHECK_SECONDS (1 s; 0 in tests, i.e. on every request); when a
-fingerprint moves, the roster is reloaded in one query. Bounds this gives (documented in docs/day-caching.md):
+event, the roster token → holder (plain values, never ORM objects) and a "live check" of the event: its live
+revision and fingerprints of its people, its own row, its round notes, its programme (items and rounds) and
+its rooms. The live check is the key of the day's one read model: every snapshot (timetable, seating,
+broadcasts, notes, roster) is keyed by it. It is re-read at most every DAY_LIVE_CHECK_SECONDS (1 s; 0 in
+tests, i.e. on every request). Bounds this gives (documented in docs/day-caching.md):
 
-- a re-issued token, a deleted person or a deleted event stops working at once in the worker that made the
-  change (the service calls `forget`) and within DAY_LIVE_CHECK_SECONDS in every other worker;
-- a round started by hand, a broadcast or a re-publish shows within that time plus the page's poll interval;
+- any change a personal page shows (seats, room names and links, round times, broadcasts, notes, names, the
+  event's meeting link) reaches every worker within DAY_LIVE_CHECK_SECONDS, and at once in the worker that
+  made it when its service calls `forget`; the page then shows it at its next poll;
+- a re-issued token, a deleted person or a deleted event stops working within the same bound;
 - a token only ever maps to its own holder: the roster is keyed by the full token, read from the database.
 """
 
@@ -23,8 +25,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.day.models import LiveState
-from app.domain.live import Override
+from app.cafe.models import Room
+from app.day.models import Broadcast, LiveState
 from app.events.models import CafeRound, Event, EventStatus, ProgrammeItem
 from app.extensions import db
 from app.notes.models import RoundNote
@@ -65,17 +67,28 @@ class Holder:
 
 @dataclass(frozen=True)
 class LiveCheck:
-    """The event's live state and fingerprints of everything a cached page depends on besides the timetable."""
+    """The event's live state and fingerprints of everything a personal page shows: the one read model's key.
 
-    override: Override | None
-    revision: int
+    Every snapshot of app/day (timetable, seating, broadcasts, notes, roster) is keyed by these fingerprints,
+    so a change of any kind shows within one live check (DAY_LIVE_CHECK_SECONDS) in every worker.
+    """
+
+    revision: int  # the live state's: clock moves and broadcasts
     people: tuple[object, ...]  # count, max id, sum of versions, last update of the event's people
     event: tuple[object, ...]  # the event row's version and last update
     notes: tuple[object, ...]  # count, sum of versions, last update of the event's round notes
+    programme: tuple[object, ...] = ()  # count and sum of revisions of the items, then of the rounds
+    rooms: tuple[object, ...] = ()  # count and sum of revisions of the café rooms
+    broadcasts: tuple[object, ...] = ()  # count and highest id of the event's broadcasts
 
     @property
     def roster_key(self) -> tuple[object, ...]:
         return (self.people, self.event)
+
+    @property
+    def seating_key(self) -> tuple[object, ...]:
+        """What the published seating depends on: the rounds (publication), the rooms, the people's names."""
+        return (self.programme, self.rooms, self.people)
 
 
 class _Rosters:
@@ -107,7 +120,7 @@ _rosters = _Rosters()
 
 
 def _check_seconds() -> float:
-    return float(current_app.config.get("DAY_LIVE_CHECK_SECONDS", 0.0 if current_app.testing else 1.0))
+    return float(current_app.config["DAY_LIVE_CHECK_SECONDS"])
 
 
 def live_check(event_id: int, *, fresh: bool = False) -> LiveCheck | None:
@@ -144,24 +157,47 @@ def _load_check(event_id: int) -> LiveCheck | None:
         select(agg).where(of_event_notes).scalar_subquery()
         for agg in (func.count(RoundNote.id), func.sum(RoundNote.version), func.max(RoundNote.updated_at))
     ]
+    of_items = ProgrammeItem.event_id == event_id
+    of_rounds = CafeRound.item_id.in_(select(ProgrammeItem.id).where(of_items))
+    of_rooms = Room.item_id.in_(select(ProgrammeItem.id).where(of_items))
+    programme = [
+        select(func.count(ProgrammeItem.id)).where(of_items).scalar_subquery(),
+        select(func.sum(ProgrammeItem.revision)).where(of_items).scalar_subquery(),
+        select(func.count(CafeRound.id)).where(of_rounds).scalar_subquery(),
+        select(func.sum(CafeRound.revision)).where(of_rounds).scalar_subquery(),
+    ]
+    rooms = [
+        select(func.count(Room.id)).where(of_rooms).scalar_subquery(),
+        select(func.sum(Room.revision)).where(of_rooms).scalar_subquery(),
+    ]
+    of_broadcasts = Broadcast.event_id == event_id
+    broadcasts = [select(agg).where(of_broadcasts).scalar_subquery() for agg in (func.count(), func.max(Broadcast.id))]
     row = db.session.execute(
         select(
             Event.version,
             Event.updated_at,
-            LiveState.round_id,
-            LiveState.started_at,
             LiveState.revision,
             *people,
             *notes,
+            *programme,
+            *rooms,
+            *broadcasts,
         )
         .outerjoin(LiveState, LiveState.event_id == Event.id)
         .where(Event.id == event_id)
     ).first()
     if row is None:
         return None
-    version, updated, round_id, started_at, revision, *rest = row
-    override = Override(round_id, started_at) if round_id and started_at else None
-    return LiveCheck(override, revision or 0, tuple(rest[:4]), (version, updated), tuple(rest[4:]))
+    version, updated, revision, *rest = row
+    return LiveCheck(
+        revision or 0,
+        tuple(rest[:4]),
+        (version, updated),
+        tuple(rest[4:7]),
+        tuple(rest[7:11]),
+        tuple(rest[11:13]),
+        tuple(rest[13:15]),
+    )
 
 
 def _load_roster(event_id: int) -> list[Holder]:

@@ -24,7 +24,7 @@ _lock = threading.Lock()
 
 
 def _ttl() -> float:
-    return float(current_app.config.get("DAY_PAGE_CACHE_SECONDS", 600.0))
+    return float(current_app.config["DAY_PAGE_CACHE_SECONDS"])
 
 
 def cacheable() -> bool:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import false, select
 from werkzeug.exceptions import NotFound
 
@@ -18,7 +16,8 @@ from app.day import seating as snapshots
 from app.day.holders import EventInfo, Holder, LiveCheck
 from app.day.models import LiveState
 from app.day.seating import BroadcastInfo, Person
-from app.domain.live import ItemSlot, Moment, Override, Phase, RoundSlot, moment
+from app.domain import clock
+from app.domain.live import ItemSlot, Moment, Phase, RoundSlot, moment
 from app.domain.schedule import Slot
 from app.events.models import CafeRound, ItemKind, ProgrammeItem
 from app.extensions import db
@@ -42,6 +41,8 @@ class ItemInfo:
 
 @dataclass(frozen=True)
 class RoundInfo:
+    """A round as personal pages show it: its times are the live timetable's (the organiser's clock included)."""
+
     id: int
     item_id: int
     number: int
@@ -49,6 +50,20 @@ class RoundInfo:
     starts_at: datetime
     ends_at: datetime
     published_at: datetime | None
+    planned_starts_at: datetime | None = None
+    planned_ends_at: datetime | None = None
+
+    def has_started(self, now: datetime) -> bool:
+        """Started by the live timetable (see app/domain/clock.py: the one definition)."""
+        return clock.has_started(self.planned_starts_at or self.starts_at, self.starts_at, now)
+
+    @property
+    def moved(self) -> bool:
+        """The organiser's clock moved the round away from the programme."""
+        return self.planned_starts_at is not None and (self.starts_at, self.ends_at) != (
+            self.planned_starts_at,
+            self.planned_ends_at,
+        )
 
 
 @dataclass(frozen=True)
@@ -131,27 +146,39 @@ class Personal(MomentRounds):
     notes: dict[tuple[int, int], snapshots.NoteInfo] = field(default_factory=dict)
     check: LiveCheck | None = None
     filled: bool = False  # fill_page has run
+    # round id → a digest of what the holder's room shows in that round (name, link, host, everyone seated).
+    seat_digests: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_facilitator(self) -> bool:
         return self.participant.role == Role.FACILITATOR or any(s.hosting for s in self.seats.values())
 
     def etag(self, lang: str) -> str:
-        """Changes when the slot, the holder's published seats or answer, the broadcasts or the language change."""
+        """Changes with anything the page shows: the slot, the timetable, the holder's rooms and who is in them,
+        their answer, broadcasts and the clock (live revision), the event's details, facilitators' notes, the language.
+        """
         seats = ";".join(
             f"{s.round_id}:{s.room_id}:{s.room_name}:{s.breakout_url}:{s.host.id if s.host else ''}"
             for s in sorted(self.seats.values(), key=lambda s: s.round_id)
         )
+        event = self.participant.event
+        notes = self.check.notes if self.check is not None and self.is_facilitator else ()
         raw = "|".join(
             (
                 str(self.participant.id),
                 self.participant.role.value,
                 self.participant.rsvp,
+                self.participant.family_name,
+                self.participant.given_name,
                 lang,
                 str(self.revision),
+                repr(self.check.broadcasts if self.check is not None else ()),
                 self.now.signature(),
                 self.programme.signature(),
                 seats,
+                ";".join(f"{k}:{v}" for k, v in sorted(self.seat_digests.items())),
+                f"{event.title}|{event.status}|{event.meeting_url}|{event.timezone}",
+                repr(notes),
             )
         )
         return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
@@ -194,29 +221,25 @@ def _link_message() -> str:
     return _("This personal link is no longer valid. Please contact the organisers for a new one.")
 
 
-# ---- the programme, cached briefly per process ------------------------------------------------------
+# ---- the programme, kept per process while the live check's fingerprint stands ----------------------
 
-_cache: dict[int, tuple[float, Programme]] = {}
+_cache: dict[int, tuple[Hashable, Programme]] = {}
 _cache_lock = threading.Lock()
 
 
-def _cache_seconds() -> float:
-    default = 0.0 if current_app.testing else 2.0
-    return float(current_app.config.get("DAY_CACHE_SECONDS", default))
+def programme(event_id: int, window: Slot, version: Hashable | None = None) -> Programme:
+    """The event's timetable; with `version` (the live check's programme fingerprint) kept until it moves.
 
-
-def programme(event_id: int, window: Slot) -> Programme:
-    """The event's timetable; kept a couple of seconds so a crowd at a round change costs one read."""
-    ttl = _cache_seconds()
-    now = time.monotonic()
-    if ttl > 0:
+    Without a version (organiser pages, which are not polled by crowds) it is read afresh.
+    """
+    if version is not None:
         hit = _cache.get(event_id)
-        if hit is not None and hit[0] > now and hit[1].window == window:
+        if hit is not None and hit[0] == version and hit[1].window == window:
             return hit[1]
     loaded = _load_programme(event_id, window)
-    if ttl > 0:
+    if version is not None:
         with _cache_lock:
-            _cache[event_id] = (now + ttl, loaded)
+            _cache[event_id] = (version, loaded)
     return loaded
 
 
@@ -256,16 +279,31 @@ def _load_programme(event_id: int, window: Slot) -> Programme:
             CafeRound.starts_at,
             CafeRound.ends_at,
             CafeRound.published_at,
+            CafeRound.live_starts_at,
+            CafeRound.live_ends_at,
         ).where(CafeRound.item_id.in_(list(items)) if items else false())
     ).all()
-    rounds = {r.id: RoundInfo(*r) for r in round_rows}
+    rounds = {}
+    for r in round_rows:
+        times = clock.RoundTimes(r.id, r.number, r.starts_at, r.ends_at, r.live_starts_at, r.live_ends_at)
+        rounds[r.id] = RoundInfo(
+            r.id,
+            r.item_id,
+            r.number,
+            r.question,
+            times.starts_at,
+            times.ends_at,
+            r.published_at,
+            r.starts_at,
+            r.ends_at,
+        )
     slots = tuple(
         ItemSlot(
             item.id,
             item.starts_at,
             item.ends_at,
             tuple(
-                RoundSlot(r.id, r.number, r.starts_at, r.ends_at)
+                RoundSlot(r.id, r.number, r.starts_at, r.ends_at, r.moved)
                 for r in sorted(rounds.values(), key=lambda r: r.number)
                 if r.item_id == item.id
             ),
@@ -279,31 +317,25 @@ def _load_programme(event_id: int, window: Slot) -> Programme:
 # ---- live state, seats, room-mates ------------------------------------------------------------------
 
 
-def live_override(event_id: int) -> tuple[Override | None, int]:
-    """The organiser's manual round (if any) and the revision of the live state."""
-    row = db.session.execute(
-        select(LiveState.round_id, LiveState.started_at, LiveState.revision).where(LiveState.event_id == event_id)
-    ).first()
-    if row is None:
-        return None, 0
-    override = Override(row.round_id, row.started_at) if row.round_id and row.started_at else None
-    return override, row.revision
+def live_revision(event_id: int) -> int:
+    """The revision of the event's live state (it moves with every clock move and broadcast)."""
+    return db.session.scalar(select(LiveState.revision).where(LiveState.event_id == event_id)) or 0
 
 
 def event_moment(event_id: int, window: Slot, at: datetime) -> tuple[Programme, Moment, int]:
-    """The programme and what is on at `at`, the organiser's override included."""
+    """The programme and what is on at `at` by the live timetable (the organiser's clock included)."""
     prog = programme(event_id, window)
-    override, revision = live_override(event_id)
-    return prog, moment(window, prog.slots, at, override), revision
+    return prog, moment(window, prog.slots, at), live_revision(event_id)
 
 
-def seating_of(prog: Programme, event_id: int) -> snapshots.Seating:
-    return snapshots.seating(event_id, sorted(prog.rounds), prog.signature())
+def seating_of(prog: Programme, event_id: int, key: Hashable | None) -> snapshots.Seating:
+    """The published seating; `key` (the live check's seating fingerprint) keeps it until anything in it moves."""
+    return snapshots.seating(event_id, sorted(prog.rounds), None if key is None else (key, prog.signature()))
 
 
-def seats_of(person: Holder, prog: Programme) -> dict[int, SeatInfo]:
+def seats_of(person: Holder, prog: Programme, key: Hashable | None = None) -> dict[int, SeatInfo]:
     """round id → where the person is: their published seat, or the room they host in a published round."""
-    plan = seating_of(prog, person.event_id)
+    plan = seating_of(prog, person.event_id, key)
     seats: dict[int, SeatInfo] = {}
     for rnd in prog.rounds.values():
         room_id = plan.by_round.get(rnd.id, {}).get(person.id)
@@ -318,10 +350,10 @@ def seats_of(person: Holder, prog: Programme) -> dict[int, SeatInfo]:
 
 
 def room_members(
-    prog: Programme, event_id: int, pairs: Iterable[tuple[int, int]]
+    prog: Programme, event_id: int, pairs: Iterable[tuple[int, int]], key: Hashable | None = None
 ) -> dict[tuple[int, int], list[Person]]:
     """(round id, room id) → the people seated there (published), in a stable order."""
-    plan = seating_of(prog, event_id)
+    plan = seating_of(prog, event_id, key)
     return {pair: list(plan.members.get(pair, ())) for pair in pairs}
 
 
@@ -329,9 +361,12 @@ def personal_state(person: Holder, at: datetime, check: LiveCheck) -> Personal:
     """The cheap part of a personal page: enough to compute its ETag without rendering."""
     event = person.event
     window = Slot(event.id, event.starts_at, event.ends_at)
-    prog = programme(event.id, window)
-    now = moment(window, prog.slots, at, check.override)
-    return Personal(person, prog, now, at, check.revision, seats_of(person, prog), check=check)
+    prog = programme(event.id, window, check.programme)
+    now = moment(window, prog.slots, at)
+    plan = seating_of(prog, event.id, check.seating_key)
+    state = Personal(person, prog, now, at, check.revision, seats_of(person, prog, check.seating_key), check=check)
+    state.seat_digests = {sid: plan.digests.get((s.round_id, s.room_id), "") for sid, s in state.seats.items()}
+    return state
 
 
 def state_for_token(token: str, at: datetime) -> Personal:
@@ -348,7 +383,8 @@ def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
         focus = state.focus_round
         seat = state.seats.get(focus.id) if focus else None
         pairs = [(seat.round_id, seat.room_id)] if seat else []
-    members = room_members(state.programme, state.participant.event_id, pairs)
+    key = state.check.seating_key if state.check is not None else None
+    members = room_members(state.programme, state.participant.event_id, pairs, key)
     for rnd, room in pairs:
         host = state.seats[rnd].host
         state.members[(rnd, room)] = tuple(members.get((rnd, room), ()))
@@ -357,14 +393,15 @@ def fill_page(state: Personal, *, all_rounds: bool = False) -> Personal:
             for p in members.get((rnd, room), [])
             if p.id != state.participant.id and (host is None or p.id != host.id)
         ]
-    state.broadcasts = snapshots.broadcasts(state.participant.event_id, state.revision)
+    version = (state.revision, state.check.broadcasts) if state.check is not None else None
+    state.broadcasts = snapshots.broadcasts(state.participant.event_id, version)
     if state.is_facilitator:
         state.notes = _notes_of(state)
         state.previous_summaries = previous_summaries(state)
         # What the notes partial reads of a round and a room, as plain values (no query for them).
         event_view = _ItemView(state.participant.event)
         state.round_models = {r: _RoundView(r, state.programme.rounds[r].number, event_view) for r in state.seats}
-        plan = seating_of(state.programme, state.participant.event_id)
+        plan = seating_of(state.programme, state.participant.event_id, key)
         state.room_models = {s.room_id: plan.rooms[s.room_id] for s in state.seats.values()}
     state.filled = True
     return state

@@ -1,20 +1,20 @@
-"""Per-event snapshots kept briefly in each process: the published seating of every round, and broadcasts.
+"""Per-event snapshots kept in each process: the published seating of every round, broadcasts, round notes.
 
 At a round change up to 2,000 people open their page within seconds. Everything they see about rooms comes
-from the same few thousand seat rows, so each worker reads them once per publication (keyed by the
-rounds' published_at, refreshed at most every DAY_SEATING_CACHE_SECONDS) instead of twice per request.
+from the same few thousand seat rows, so each worker reads them once per version instead of twice per
+request. The versions are the live check's fingerprints (app/day/holders.py): a snapshot is kept exactly as
+long as nothing it holds has changed, so every change shows within one live check. No lifetimes to tune.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
-import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -57,6 +57,8 @@ class Seating:
     by_round: dict[int, dict[int, int]]  # round id → participant id → room id
     members: dict[tuple[int, int], tuple[Person, ...]]  # (round id, room id) → people seated there
     hosted: dict[int, tuple[int, ...]]  # participant id → rooms they host
+    # (round id, room id) → a digest of what a page shows of that room (name, link, host, everyone seated).
+    digests: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,21 +90,20 @@ class NoteInfo:
 
 
 class _Store:
-    """A tiny per-process cache: key → (version, expiry, value); a new version or expiry reloads."""
+    """A tiny per-process cache: key → (version, value); another version reloads, no version never keeps."""
 
     def __init__(self) -> None:
-        self._data: dict[Hashable, tuple[Hashable, float, object]] = {}
+        self._data: dict[Hashable, tuple[Hashable, object]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, version: Hashable, ttl: float, load: Callable[[], T]) -> T:
-        now = time.monotonic()
+    def get(self, key: Hashable, version: Hashable | None, load: Callable[[], T]) -> T:
         hit = self._data.get(key)
-        if ttl > 0 and hit is not None and hit[0] == version and hit[1] > now:
-            return hit[2]  # type: ignore[return-value]
+        if version is not None and hit is not None and hit[0] == version:
+            return hit[1]  # type: ignore[return-value]
         value = load()
-        if ttl > 0:
+        if version is not None:
             with self._lock:
-                self._data[key] = (version, now + ttl, value)
+                self._data[key] = (version, value)
         return value
 
     def forget(self, key: Hashable) -> None:
@@ -119,16 +120,9 @@ _broadcasts = _Store()
 _notes = _Store()
 
 
-def _ttl(name: str, default: float) -> float:
-    # Tests see every change at once; a running site trades a few seconds of staleness for speed.
-    return float(current_app.config.get(name, 0.0 if current_app.testing else default))
-
-
-def seating(event_id: int, round_ids: list[int], version: str) -> Seating:
-    """The event's published seating; `version` (the rounds' publication times) invalidates it."""
-    return _seatings.get(
-        event_id, version, _ttl("DAY_SEATING_CACHE_SECONDS", 30.0), lambda: _load_seating(event_id, round_ids)
-    )
+def seating(event_id: int, round_ids: list[int], version: Hashable | None) -> Seating:
+    """The event's published seating, kept while `version` (rounds, rooms and people fingerprints) stands."""
+    return _seatings.get(event_id, version, lambda: _load_seating(event_id, round_ids))
 
 
 def _load_seating(event_id: int, round_ids: list[int]) -> Seating:
@@ -185,16 +179,16 @@ def _load_seating(event_id: int, round_ids: list[int]) -> Seating:
         members.setdefault((r.round_id, r.room_id), []).append(
             Person(r.id, r.family_name, r.given_name, r.organization, r.department)
         )
-    return Seating(
-        rooms,
-        by_round,
-        {k: tuple(v) for k, v in members.items()},
-        {k: tuple(v) for k, v in hosted.items()},
-    )
+    kept = {k: tuple(v) for k, v in members.items()}
+    digests = {
+        (round_id, room_id): hashlib.blake2b(repr((rooms.get(room_id), people)).encode(), digest_size=8).hexdigest()
+        for (round_id, room_id), people in kept.items()
+    }
+    return Seating(rooms, by_round, kept, {k: tuple(v) for k, v in hosted.items()}, digests)
 
 
-def broadcasts(event_id: int, revision: int, limit: int = 5) -> list[BroadcastInfo]:
-    """The latest messages, newest first; cached until the live state's revision moves."""
+def broadcasts(event_id: int, version: Hashable | None, limit: int = 5) -> list[BroadcastInfo]:
+    """The latest messages, newest first; kept while `version` (live revision, broadcasts fingerprint) stands."""
 
     def load() -> list[BroadcastInfo]:
         rows = db.session.execute(
@@ -205,7 +199,7 @@ def broadcasts(event_id: int, revision: int, limit: int = 5) -> list[BroadcastIn
         ).all()
         return [BroadcastInfo(*r) for r in rows]
 
-    return _broadcasts.get(event_id, revision, _ttl("DAY_BROADCAST_CACHE_SECONDS", 60.0), load)
+    return _broadcasts.get(event_id, version, load)
 
 
 def notes(event_id: int, round_ids: list[int], fingerprint: Hashable) -> dict[tuple[int, int], NoteInfo]:
@@ -214,10 +208,8 @@ def notes(event_id: int, round_ids: list[int], fingerprint: Hashable) -> dict[tu
     The fingerprint is the live check's (count, sum of versions, last update of the event's notes): any
     save moves it, so a kept snapshot is what a read would give now (the check is at most 1 s old).
     """
-    return _notes.get(
-        event_id, (fingerprint, tuple(round_ids)), _ttl("DAY_NOTES_CACHE_SECONDS", 60.0),
-        lambda: _load_notes(round_ids),
-    )  # fmt: skip
+    version = None if fingerprint is None else (fingerprint, tuple(round_ids))
+    return _notes.get(event_id, version, lambda: _load_notes(round_ids))
 
 
 def _load_notes(round_ids: list[int]) -> dict[tuple[int, int], NoteInfo]:

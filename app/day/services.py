@@ -1,9 +1,9 @@
-"""State changes on the day: rounds by hand, broadcasts, personal links, check-in, late arrivals, Zoom reconcile."""
+"""State changes on the day: the clock (start, extend, end rounds), broadcasts, links, check-in, late arrivals, Zoom."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from app.auth.models import Organizer
 from app.day import holders
-from app.day.models import Broadcast, LiveState
-from app.day.queries import event_moment, forget_programme
-from app.domain.live import next_round_after
-from app.domain.schedule import Slot
+from app.day.models import Broadcast, ClockAction, ClockEntry, LiveState
+from app.day.queries import forget_programme
+from app.db import utcnow
+from app.domain import clock
 from app.events.models import CafeRound, Event, ProgrammeItem
 from app.extensions import db
+from app.participants import queries as participant_queries
 from app.participants import services as participant_services
 from app.participants.models import Participant, Role, Status, new_token
 from app.signals import round_started
@@ -29,9 +30,10 @@ class DayError(ValueError):
     """A refused change, with a message fit for the organiser."""
 
 
-def live_state(event: Event) -> LiveState:
-    """The event's live state row, created on first use."""
-    state = db.session.scalar(select(LiveState).where(LiveState.event_id == event.id))
+def live_state(event: Event, *, lock: bool = False) -> LiveState:
+    """The event's live state row, created on first use; `lock` holds it until the commit (PostgreSQL)."""
+    query = select(LiveState).where(LiveState.event_id == event.id)
+    state = db.session.scalar(query.with_for_update() if lock else query)
     if state is None:
         state = LiveState(event_id=event.id, revision=0)
         db.session.add(state)
@@ -39,54 +41,121 @@ def live_state(event: Event) -> LiveState:
     return state
 
 
-def _round_of(event: Event, round_id: int) -> CafeRound:
-    found = db.session.scalar(
-        select(CafeRound)
-        .join(ProgrammeItem, ProgrammeItem.id == CafeRound.item_id)
-        .where(CafeRound.id == round_id, ProgrammeItem.event_id == event.id)
+def _cafe_rounds(event: Event, now: datetime) -> list[CafeRound]:
+    """The rounds of the café the clock is about: the one with a running round, else the next round's café."""
+    rounds = list(
+        db.session.scalars(
+            select(CafeRound)
+            .join(ProgrammeItem, ProgrammeItem.id == CafeRound.item_id)
+            .where(ProgrammeItem.event_id == event.id)
+            .order_by(CafeRound.item_id, CafeRound.number)
+        )
     )
-    if found is None:
-        raise DayError(str(_l("That round does not belong to this event.")))
-    return found
+    times = [r.times for r in rounds]
+    focus = clock.running(times, now)
+    if focus is None:
+        coming = [t for t in times if not t.has_started(now)]
+        focus = min(coming, key=lambda t: t.starts_at, default=None)
+    if focus is None:
+        return []
+    item_id = next(r.item_id for r in rounds if r.id == focus.key)
+    return [r for r in rounds if r.item_id == item_id]
 
 
-def start_round(event: Event, round_id: int, organizer: Organizer, now: datetime) -> CafeRound:
-    """Start a round by hand now: it overrides the timetable until "back to timetable"."""
-    rnd = _round_of(event, round_id)
-    state = live_state(event)
-    state.round_id = rnd.id
-    state.started_at = now
+_CLOCK_MESSAGES = {
+    clock.NOTHING_RUNNING: _l("No round is running now."),
+    clock.NOTHING_TO_START: _l("There is no next round: every round has started."),
+    clock.ENDS_IN_THE_PAST: _l("That would end the round in the past. Use “End the round now” instead."),
+    clock.NOT_NEXT: _l("That round is not the next one any more (the console was out of date). Nothing was changed."),
+    clock.TOO_LONG: _l("A round cannot last longer than four hours."),
+}
+
+
+def _move_clock(
+    event: Event,
+    organizer: Organizer,
+    now: datetime,
+    move: Callable[[list[clock.RoundTimes]], list[clock.RoundTimes]],
+    action: Callable[[list[clock.RoundTimes], list[clock.RoundTimes]], tuple[ClockAction, int, int]],
+) -> CafeRound:
+    """Apply a clock move to the café's rounds, log it for the timeline and let every page know."""
+    state = live_state(event, lock=True)  # one clock move at a time per event (two organisers, one click each)
+    rounds = _cafe_rounds(event, now)
+    before = [r.times for r in rounds]
+    try:
+        after = move(before)
+    except clock.ClockError as error:
+        raise DayError(str(_CLOCK_MESSAGES[error.reason])) from error
+    kind, round_id, minutes = action(before, after)
+    by_id = {r.id: r for r in rounds}
+    for times in clock.changed(before, after):
+        row = by_id[int(times.key)]  # type: ignore[call-overload]
+        row.live_starts_at, row.live_ends_at = times.live_start, times.live_end
+    target = by_id[round_id]
+    db.session.add(
+        ClockEntry(
+            event_id=event.id,
+            round_id=round_id,
+            action=kind,
+            minutes=minutes,
+            ends_at=target.actual_ends_at,
+            at=now,
+            organizer_id=organizer.id,
+        )
+    )
     state.revision += 1
-    round_started.send(event, round=rnd)  # webhooks queue their deliveries in this transaction
+    if kind == ClockAction.START:
+        round_started.send(event, round=target)  # webhooks queue their deliveries in this transaction
     db.session.commit()
     forget_programme(event.id)
-    log.info("round started by hand: event=%s round=%s by organiser=%s", event.id, rnd.number, organizer.id)
-    return rnd
+    log.info(
+        "clock: event=%s round=%s %s %s min by organiser=%s", event.id, target.number, kind.value, minutes, organizer.id
+    )
+    return target
 
 
-def next_round(event: Event, organizer: Organizer, now: datetime) -> CafeRound:
-    """Start the round after the one running (or last started by hand); the first one if none has run."""
-    prog, moment, _ = event_moment(event.id, Slot(event.id, event.starts_at, event.ends_at), now)
-    state = live_state(event)
-    after = state.round_id if moment.overridden else moment.round
-    if after is None and moment.next_round is not None:
-        target = moment.next_round
-    else:
-        target = next_round_after(prog.slots, after)
-    if target is None:
-        raise DayError(str(_l("There is no next round: the last round is running.")))
-    return start_round(event, int(target), organizer, now)  # type: ignore[call-overload]
+def start_next_round(event: Event, organizer: Organizer, now: datetime, *, round_id: int | None = None) -> CafeRound:
+    """Start the next round now (the running one ends now); the later rounds move by as much.
+
+    `round_id` is the round the console offered: if another organiser started it meanwhile, nothing changes.
+    """
+
+    def action(before: list[clock.RoundTimes], after: list[clock.RoundTimes]) -> tuple[ClockAction, int, int]:
+        target = clock.next_to_start(before, now)
+        assert target is not None  # start_next raised otherwise
+        return ClockAction.START, int(target.key), 0  # type: ignore[call-overload]
+
+    return _move_clock(event, organizer, now, lambda r: clock.start_next(r, now, round_id), action)
 
 
-def follow_timetable(event: Event, organizer: Organizer) -> None:
-    """Drop the manual round: pages follow the timetable again."""
-    state = live_state(event)
-    state.round_id = None
-    state.started_at = None
-    state.revision += 1
-    db.session.commit()
-    forget_programme(event.id)
-    log.info("back to timetable: event=%s by organiser=%s", event.id, organizer.id)
+def extend_round(event: Event, minutes: int, organizer: Organizer, now: datetime) -> CafeRound:
+    """The running round ends `minutes` later (earlier if negative); between rounds, the next one moves instead."""
+    if minutes == 0 or not -120 <= minutes <= 120:
+        raise DayError(str(_l("Give a number of minutes between 1 and 120.")))
+
+    def action(before: list[clock.RoundTimes], after: list[clock.RoundTimes]) -> tuple[ClockAction, int, int]:
+        current = clock.running(before, now)
+        if current is not None:
+            kind = ClockAction.EXTEND if minutes > 0 else ClockAction.SHORTEN
+            return kind, int(current.key), abs(minutes)  # type: ignore[call-overload]
+        coming = clock.next_to_start(before, now)
+        assert coming is not None
+        kind = ClockAction.POSTPONE if minutes > 0 else ClockAction.ADVANCE
+        return kind, int(coming.key), abs(minutes)  # type: ignore[call-overload]
+
+    return _move_clock(event, organizer, now, lambda r: clock.extend(r, minutes, now), action)
+
+
+def end_round(event: Event, organizer: Organizer, now: datetime) -> CafeRound:
+    """End the running round now; the later rounds move earlier by as much."""
+
+    def action(before: list[clock.RoundTimes], after: list[clock.RoundTimes]) -> tuple[ClockAction, int, int]:
+        current = clock.running(before, now)
+        assert current is not None
+        left = int((current.ends_at - now).total_seconds() // 60)
+        return ClockAction.END, int(current.key), left  # type: ignore[call-overload]
+
+    return _move_clock(event, organizer, now, lambda r: clock.end_now(r, now), action)
 
 
 def post_broadcast(event: Event, body: str, organizer: Organizer, *, urgent: bool = False) -> Broadcast:
@@ -138,6 +207,7 @@ def reissue_token(event: Event, participant_id: int, organizer: Organizer, now: 
 
 
 CHECKIN_STATUSES = (Status.PRESENT, Status.ABSENT, Status.REGISTERED)
+CHECKIN_VALUES = frozenset(s.value for s in CHECKIN_STATUSES)
 
 
 def set_attendance(event: Event, participant_ids: Iterable[int], status: Status, organizer: Organizer) -> int:
@@ -168,8 +238,31 @@ class LateArrival:
     organization: str
 
 
-def add_late_arrival(event: Event, data: LateArrival, joins_round: int | None, organizer: Organizer) -> Participant:
-    """Add someone who arrived late, present, joining from round `joins_round` on."""
+def _joining_round(event: Event, joins_round: int | None, now: datetime) -> int | None:
+    """The round a latecomer joins: one that has not started (the past is frozen); by default the next one."""
+    rounds = _cafe_rounds(event, now)
+    if not rounds:
+        return joins_round
+    if joins_round is None:
+        coming = clock.next_to_start([r.times for r in rounds], now)
+        return coming.number if coming else None
+    chosen = next((r for r in rounds if r.number == joins_round), None)
+    if chosen is None:
+        raise DayError(str(_l("Round %(number)s does not exist.", number=joins_round)))
+    if chosen.has_started(now):
+        raise DayError(
+            str(
+                _l("Round %(number)s has already started: a latecomer joins a round still to come.", number=joins_round)
+            )
+        )
+    return joins_round
+
+
+def add_late_arrival(
+    event: Event, data: LateArrival, joins_round: int | None, organizer: Organizer, now: datetime | None = None
+) -> Participant:
+    """Add someone who arrived late, present, joining from round `joins_round` on (by default the next round)."""
+    joins_round = _joining_round(event, joins_round, now or utcnow())
     try:
         person = participant_services.add_participant(
             event,
@@ -194,6 +287,58 @@ def add_late_arrival(event: Event, data: LateArrival, joins_round: int | None, o
         organizer.id,
     )
     return person
+
+
+def add_late_arrivals(
+    event: Event,
+    arrivals: list[LateArrival],
+    joins_round: int | None,
+    organizer: Organizer,
+    now: datetime | None = None,
+) -> list[Participant]:
+    """Add several latecomers at once (a pasted list): all of them, or none when one cannot be added.
+
+    Each is present and joins from `joins_round` (by default the next round to start).
+    """
+    if not arrivals:
+        raise DayError(str(_l("The list is empty: paste one person a line (name, email, organisation).")))
+    joins_round = _joining_round(event, joins_round, now or utcnow())
+    taken = [a.email for a in arrivals if participant_queries.participant_by_email(event, a.email) is not None]
+    if taken:
+        raise DayError(
+            str(
+                _l(
+                    "Already in this event: %(emails)s. Nothing was added; take them off the list.",
+                    emails=", ".join(taken),
+                )
+            )
+        )
+    added = []
+    for data in arrivals:
+        try:
+            person = participant_services.add_participant(
+                event,
+                by=organizer,
+                family_name=data.family_name,
+                given_name=data.given_name,
+                email=data.email,
+                organization=data.organization,
+                role=Role.PARTICIPANT,
+                status=Status.PRESENT,
+            )
+        except participant_services.ParticipantError as error:
+            raise DayError(f"{data.family_name} {data.given_name}: {error}") from error
+        person.joins_round = joins_round
+        added.append(person)
+    db.session.commit()
+    log.info(
+        "late arrivals added: event=%s count=%s joins_round=%s by organiser=%s",
+        event.id,
+        len(added),
+        joins_round,
+        organizer.id,
+    )
+    return added
 
 
 def apply_attendance(

@@ -7,12 +7,14 @@ joined, so rounds 2.. were re-planned around them and published again.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.auth.models import Organizer
-from app.cafe import planner, queries, services
+from app.cafe import planner, publishing, queries, services
 from app.cafe.models import KeepApart, Room
+from app.db import utcnow
 from app.demo.programme import Events
 from app.domain.rotation import InfeasibleError, room_count_for
 from app.events.models import Event, ItemKind, ProgrammeItem
@@ -81,7 +83,7 @@ def _latecomers(event: Event) -> None:
     db.session.commit()
 
 
-def _seed_cafe(event: Event, key: str) -> None:
+def _seed_cafe(event: Event, key: str, organizer: Organizer) -> None:
     item = _cafe_item(event)
     if item is None:
         return
@@ -102,14 +104,17 @@ def _seed_cafe(event: Event, key: str) -> None:
         return
     if queries.plan_record(item) is not None:
         return
-    services.generate(item, SEEDS[key])
-    services.publish(item, len(data.rounds), confirm=False)
+    # The finished summit is replayed as it happened: planned the week before, re-planned between rounds 1 and 2.
+    week_before = item.starts_at - timedelta(days=7) if key == "finished" else utcnow()
+    services.generate(item, SEEDS[key], organizer, now=week_before)
+    publishing.publish(item, len(data.rounds), confirm=False, actor=organizer, now=week_before)
     if key == "finished" and len(data.rounds) >= 2:
+        between = data.rounds[0].ends_at + timedelta(minutes=1)
         leavers = _leavers(planner.load(item))
-        services.mark_absent(item, [p.id for p in leavers])
+        services.mark_absent(item, [p.id for p in leavers], organizer, now=between)
         _latecomers(event)
-        services.replan(item, 2)
-        services.publish(item, len(data.rounds), confirm=True)
+        services.replan(item, 2, actor=organizer, now=between)
+        publishing.publish(item, len(data.rounds), confirm=True, actor=organizer, now=between)
 
 
 def _leaver_emails(item: ProgrammeItem) -> set[str]:
@@ -128,6 +133,6 @@ def seed_cafe(organizer: Organizer, events: Events | None) -> Events | None:
     if events is None:
         return events
     upcoming, finished = events
-    _seed_cafe(upcoming, "upcoming")
-    _seed_cafe(finished, "finished")
+    _seed_cafe(upcoming, "upcoming", organizer)
+    _seed_cafe(finished, "finished", organizer)
     return events

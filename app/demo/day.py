@@ -1,14 +1,17 @@
-"""Demo step for the day: a broadcast on the upcoming event, check-ins on the finished one, two personal links."""
+"""Demo step for the day: a broadcast on the upcoming event; check-ins and a clock move on the finished one; links."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import Organizer
-from app.day.models import Broadcast, LiveState
+from app.day.models import Broadcast, ClockAction, ClockEntry, LiveState
 from app.demo.programme import Events
+from app.domain import clock
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant, Role, Status
@@ -26,6 +29,33 @@ def _people(event: Event, role: Role) -> list[Participant]:
     )
 
 
+def _finished_clock(organizer: Organizer, finished: Event) -> None:
+    """The finished café's timeline: round 2 ran 5 minutes over (the rooms were lively), so round 3 moved too."""
+    if db.session.scalar(select(ClockEntry.id).where(ClockEntry.event_id == finished.id).limit(1)) is not None:
+        return
+    rounds = [r for item in finished.items for r in item.rounds]
+    if len(rounds) < 3:
+        return
+    second = rounds[1]
+    when = second.ends_at - timedelta(minutes=3)
+    moved = clock.extend([r.times for r in rounds if r.item_id == second.item_id], 5, when)
+    by_id = {r.id: r for r in rounds}
+    for times in clock.changed([r.times for r in rounds], moved):
+        row = by_id[int(times.key)]  # type: ignore[call-overload]
+        row.live_starts_at, row.live_ends_at = times.live_start, times.live_end
+    db.session.add(
+        ClockEntry(
+            event_id=finished.id,
+            round_id=second.id,
+            action=ClockAction.EXTEND,
+            minutes=5,
+            ends_at=second.actual_ends_at,
+            at=when,
+            organizer_id=organizer.id,
+        )
+    )
+
+
 def seed_day(organizer: Organizer, events: Events | None) -> Events | None:
     """Idempotent: the broadcast is added once; check-ins are set, not appended."""
     if events is None:
@@ -39,6 +69,7 @@ def seed_day(organizer: Organizer, events: Events | None) -> Events | None:
             db.session.add(LiveState(event_id=upcoming.id, revision=1))
         else:
             state.revision += 1
+    _finished_clock(organizer, finished)
     # The finished event: nearly everyone came; every 15th person did not.
     for i, person in enumerate(_people(finished, Role.PARTICIPANT) + _people(finished, Role.FACILITATOR)):
         if person.status != Status.CANCELLED:

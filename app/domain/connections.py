@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from itertools import combinations
 
 # ---- who met whom -------------------------------------------------------------------------------
@@ -152,6 +153,7 @@ def normalise_organisation(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+@lru_cache(maxsize=4096)
 def organisation_type(name: str) -> OrgType:
     """Read the kind of body from a Japanese organisation name ("神戸市" → designated city)."""
     org = normalise_organisation(name)
@@ -237,6 +239,7 @@ def network(members: Iterable[Member], by_table: Mapping[tuple[Hashable, Hashabl
     people = {m.id: m for m in members}
     seated = {p for group in by_table.values() for p in group if p in people}
     known = {pid: normalise_organisation(people[pid].organisation) for pid in seated}
+    kinds = {pid: organisation_type(people[pid].organisation).value for pid in seated}
     pairs = {p for p in met_pairs(by_table) if p[0] in people and p[1] in people}
     cross = [(a, b) for a, b in pairs if known[a] and known[b] and known[a] != known[b]]
     per_person: Counter[int] = Counter()
@@ -248,7 +251,7 @@ def network(members: Iterable[Member], by_table: Mapping[tuple[Hashable, Hashabl
         per_person[b] += 1
         pa, pb = people[a], people[b]
         by_pref[_ordered(pa.prefecture or "", pb.prefecture or "")] += 1
-        by_type[_ordered(organisation_type(pa.organisation).value, organisation_type(pb.organisation).value)] += 1
+        by_type[_ordered(kinds[a], kinds[b])] += 1
         by_org[_ordered(pa.organisation.strip(), pb.organisation.strip())] += 1
     average = round(sum(per_person[p] for p in seated) / len(seated), 1) if seated else 0.0
     linked = {key for key in by_pref if key[0] != key[1] and key[0] and key[1]}

@@ -1,17 +1,13 @@
-"""What is on now at an event: the timetable, the organiser's manual round override, and what comes next."""
+"""What is on now at an event: the live timetable (the organiser's clock included) and what comes next."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from app.domain.schedule import Slot, current_and_next
-
-# A manual override is forgotten this long after the event's end, so a forgotten "round 3" does not
-# stay on everyone's page for ever; events overrun, hence the grace.
-OVERRIDE_GRACE = timedelta(hours=1)
 
 
 class Phase(StrEnum):
@@ -22,12 +18,13 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True)
 class RoundSlot:
-    """A café round on the timetable."""
+    """A café round on the live timetable: its times as they stand now (see app/domain/clock.py)."""
 
     key: Hashable
     number: int
     starts_at: datetime
     ends_at: datetime
+    moved: bool = False  # the organiser's clock moved it away from the programme
 
 
 @dataclass(frozen=True)
@@ -39,13 +36,15 @@ class ItemSlot:
     ends_at: datetime
     rounds: tuple[RoundSlot, ...] = ()
 
+    @property
+    def live_start(self) -> datetime:
+        """A café begins with its first round, even one started before the café's planned time."""
+        return min([self.starts_at, *(r.starts_at for r in self.rounds)])
 
-@dataclass(frozen=True)
-class Override:
-    """The organiser started this round by hand at `started_at`."""
-
-    round_key: Hashable
-    started_at: datetime
+    @property
+    def live_end(self) -> datetime:
+        """A café lasts until its last round ends, even one extended past the café's planned end."""
+        return max([self.ends_at, *(r.ends_at for r in self.rounds)])
 
 
 @dataclass(frozen=True)
@@ -59,91 +58,104 @@ class Moment:
     next_item: Hashable | None = None
     next_round: Hashable | None = None
     next_starts_at: datetime | None = None
-    overridden: bool = False
+    overridden: bool = False  # the running (or, between rounds, the next) round's times were set by hand
 
     def signature(self) -> str:
         """A stable text for caches and ETags: changes exactly when what people should see changes."""
         ends = self.round_ends_at.isoformat() if self.round_ends_at else ""
-        return f"{self.phase}|{self.item}|{self.round}|{ends}|{self.next_item}|{self.next_round}|{int(self.overridden)}"
-
-
-def moment(window: Slot, items: Sequence[ItemSlot], now: datetime, override: Override | None = None) -> Moment:
-    """What is on at `now`: the manual override wins while it stands, otherwise the timetable."""
-    if override is not None and now < window.ends_at + OVERRIDE_GRACE:
-        found = _find_round(items, override.round_key)
-        if found is not None:
-            return _overridden(items, found[0], found[1], override, now)
-    if now < window.starts_at:
-        first_item, first_round = _first_after(items, now)
-        return Moment(
-            Phase.BEFORE,
-            next_item=first_item.key if first_item else None,
-            next_round=first_round.key if first_round else None,
-            next_starts_at=window.starts_at,
+        starts = self.next_starts_at.isoformat() if self.next_starts_at else ""
+        return (
+            f"{self.phase}|{self.item}|{self.round}|{ends}|{self.next_item}|{self.next_round}|{starts}"
+            f"|{int(self.overridden)}"
         )
-    if now >= window.ends_at:
-        return Moment(Phase.AFTER)
-    item_slots = [Slot(i.key, i.starts_at, i.ends_at) for i in items]
-    current, upcoming = current_and_next(item_slots, now)
-    item = next((i for i in items if current and i.key == current.key), None)
-    if item is not None and item.rounds:
-        round_slots = [Slot(r.key, r.starts_at, r.ends_at) for r in item.rounds]
-        cur_round, next_round = current_and_next(round_slots, now)
-        if next_round is not None:
+
+
+def _live(item: ItemSlot) -> Slot:
+    return Slot(item.key, item.live_start, item.live_end)
+
+
+def _after(items: Sequence[ItemSlot], item: ItemSlot) -> ItemSlot | None:
+    """The item that follows `item` in the programme (by planned start)."""
+    ordered = sorted(items, key=lambda i: (i.starts_at, i.ends_at))
+    index = ordered.index(item)
+    return ordered[index + 1] if index + 1 < len(ordered) else None
+
+
+def moment(window: Slot, items: Sequence[ItemSlot], now: datetime) -> Moment:
+    """What is on at `now` by the live timetable: a running round wins, then the café between its rounds."""
+    for item in items:
+        for rnd in item.rounds:
+            if rnd.starts_at <= now < rnd.ends_at:
+                return _in_round(items, item, rnd)
+    for item in items:
+        upcoming = sorted((r for r in item.rounds if r.starts_at > now), key=lambda r: r.number)
+        if upcoming and item.live_start <= now < item.live_end and any(r.starts_at <= now for r in item.rounds):
+            following = upcoming[0]
             return Moment(
                 Phase.DURING,
                 item=item.key,
-                round=cur_round.key if cur_round else None,
-                round_ends_at=cur_round.ends_at if cur_round else None,
                 next_item=item.key,
-                next_round=next_round.key,
-                next_starts_at=next_round.starts_at,
+                next_round=following.key,
+                next_starts_at=following.starts_at,
+                overridden=following.moved,
             )
+    if now < window.starts_at:
+        first = min(items, key=lambda i: (i.live_start, i.starts_at), default=None)
         return Moment(
-            Phase.DURING,
-            item=item.key,
-            round=cur_round.key if cur_round else None,
-            round_ends_at=cur_round.ends_at if cur_round else None,
-            next_item=upcoming.key if upcoming else None,
-            next_round=_first_round_key(items, upcoming.key) if upcoming else None,
-            next_starts_at=upcoming.starts_at if upcoming else None,
+            Phase.BEFORE,
+            next_item=first.key if first else None,
+            next_round=_first_round_key(items, first.key) if first else None,
+            next_starts_at=first.live_start if first else window.starts_at,
         )
+    end = max([window.ends_at, *(i.live_end for i in items)])
+    if now >= end:
+        return Moment(Phase.AFTER)
+    current, upcoming_item = current_and_next([_live(i) for i in items], now)
+    item = next((i for i in items if current and i.key == current.key), None)
+    if item is not None and item.rounds:
+        following = min((r for r in item.rounds if r.starts_at > now), key=lambda r: r.number, default=None)
+        if following is not None:
+            return Moment(
+                Phase.DURING,
+                item=item.key,
+                next_item=item.key,
+                next_round=following.key,
+                next_starts_at=following.starts_at,
+                overridden=following.moved,
+            )
     return Moment(
         Phase.DURING,
         item=item.key if item else None,
-        next_item=upcoming.key if upcoming else None,
-        next_round=_first_round_key(items, upcoming.key) if upcoming else None,
-        next_starts_at=upcoming.starts_at if upcoming else None,
+        next_item=upcoming_item.key if upcoming_item else None,
+        next_round=_first_round_key(items, upcoming_item.key) if upcoming_item else None,
+        next_starts_at=upcoming_item.starts_at if upcoming_item else None,
     )
 
 
-def _overridden(items: Sequence[ItemSlot], item: ItemSlot, rnd: RoundSlot, override: Override, now: datetime) -> Moment:
-    """The hand-started round runs for its planned length from when it was started; then a pause."""
-    ends_at = override.started_at + (rnd.ends_at - rnd.starts_at)
+def _in_round(items: Sequence[ItemSlot], item: ItemSlot, rnd: RoundSlot) -> Moment:
     later = [r for r in item.rounds if r.number > rnd.number]
     following = min(later, key=lambda r: r.number) if later else None
-    running = now < ends_at
     if following is not None:
         return Moment(
             Phase.DURING,
             item=item.key,
-            round=rnd.key if running else None,
-            round_ends_at=ends_at if running else None,
+            round=rnd.key,
+            round_ends_at=rnd.ends_at,
             next_item=item.key,
             next_round=following.key,
-            overridden=True,
+            next_starts_at=following.starts_at,
+            overridden=rnd.moved,
         )
-    after = sorted((i for i in items if i.starts_at >= item.ends_at), key=lambda i: i.starts_at)
-    nxt = after[0] if after else None
+    nxt = _after(items, item)
     return Moment(
         Phase.DURING,
         item=item.key,
-        round=rnd.key if running else None,
-        round_ends_at=ends_at if running else None,
+        round=rnd.key,
+        round_ends_at=rnd.ends_at,
         next_item=nxt.key if nxt else None,
         next_round=_first_round_key(items, nxt.key) if nxt else None,
-        next_starts_at=nxt.starts_at if nxt else None,
-        overridden=True,
+        next_starts_at=max(nxt.live_start, rnd.ends_at) if nxt else None,
+        overridden=rnd.moved,
     )
 
 
@@ -160,14 +172,6 @@ def _first_round_key(items: Sequence[ItemSlot], item_key: Hashable) -> Hashable 
     if item is None or not item.rounds:
         return None
     return min(item.rounds, key=lambda r: r.number).key
-
-
-def _first_after(items: Sequence[ItemSlot], now: datetime) -> tuple[ItemSlot | None, RoundSlot | None]:
-    later = sorted((i for i in items if i.starts_at > now), key=lambda i: i.starts_at)
-    if not later:
-        return None, None
-    first = later[0]
-    return first, (min(first.rounds, key=lambda r: r.number) if first.rounds else None)
 
 
 def next_round_after(items: Sequence[ItemSlot], key: Hashable | None) -> Hashable | None:

@@ -54,6 +54,13 @@ class EventForm(ZonedForm):
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(message=_l("Please give a date and time."))])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(message=_l("Please give a date and time."))])
     meeting_url = StringField(_l("Meeting link (Zoom, Teams, …)"), validators=web_url())
+    meeting_url_public = BooleanField(
+        _l("Show the meeting link on the public event page"),
+        description=_l(
+            "Off (recommended): only registered people see it, on their personal page and in their invitation. "
+            "The public page says the link is sent to registered participants."
+        ),
+    )
     version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,7 +9,8 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
-from app.db import utcnow
+from app.db import revision_column, utcnow
+from app.domain import clock
 from app.extensions import db
 
 
@@ -57,6 +58,8 @@ class Event(db.Model):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     meeting_url: Mapped[str] = mapped_column(String(500), default="")
+    # Off: the meeting link reaches registered people only (their personal page, invitation, calendar).
+    meeting_url_public: Mapped[bool] = mapped_column(default=False)
     status: Mapped[EventStatus] = mapped_column(
         db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=EventStatus.DRAFT,
@@ -80,6 +83,11 @@ class Event(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status != EventStatus.DRAFT
+
+    @property
+    def public_meeting_url(self) -> str:
+        """The meeting link as public pages, feeds and the public API may show it: only if the organiser chose so."""
+        return self.meeting_url if self.meeting_url_public else ""
 
     def is_organized_by(self, organizer: Organizer | None) -> bool:
         return organizer is not None and any(o.id == organizer.id for o in self.organizers)
@@ -108,6 +116,8 @@ class ProgrammeItem(db.Model):
     rotation_seed: Mapped[int] = mapped_column(default=0)
     # Goes up on every real change, for calendar updates (SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
+    # Goes up on every UPDATE: personal pages notice any change within their live check (app/day/holders.py).
+    revision: Mapped[int] = revision_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="items")
@@ -158,5 +168,30 @@ class CafeRound(db.Model):
     ends_at: Mapped[datetime]
     # Set when the organiser publishes this round's seating (cafe feature).
     published_at: Mapped[datetime | None]
+    # The live timetable: set when the organiser's clock moves the round (starts it by hand, extends it…);
+    # starts_at/ends_at stay the planned times. See app/domain/clock.py.
+    live_starts_at: Mapped[datetime | None]
+    live_ends_at: Mapped[datetime | None]
+    # Goes up on every UPDATE (times, question, publication): personal pages notice within their live check.
+    revision: Mapped[int] = revision_column()
 
     item: Mapped[ProgrammeItem] = relationship(back_populates="rounds")
+
+    @property
+    def times(self) -> clock.RoundTimes:
+        """Planned and live times, for the clock's maths."""
+        return clock.RoundTimes(
+            self.id, self.number, self.starts_at, self.ends_at, self.live_starts_at, self.live_ends_at
+        )
+
+    @property
+    def actual_starts_at(self) -> datetime:
+        return self.times.starts_at
+
+    @property
+    def actual_ends_at(self) -> datetime:
+        return self.times.ends_at
+
+    def has_started(self, now: datetime) -> bool:
+        """Whether the round has started by the live timetable (by the programme or by the organiser's hand)."""
+        return clock.has_started(self.starts_at, self.live_starts_at, now)

@@ -41,6 +41,7 @@ class EventData:
     ends_at: datetime
     meeting_url: str
     slug: str = ""
+    meeting_url_public: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def create_event(organizer: Organizer, data: EventData) -> Event:
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         meeting_url=data.meeting_url,
+        meeting_url_public=data.meeting_url_public,
         organizers=[organizer],
     )
     db.session.add(event)
@@ -131,6 +133,7 @@ def update_event(event: Event, data: EventData, expected_version: int | None) ->
     event.starts_at = data.starts_at
     event.ends_at = data.ends_at
     event.meeting_url = data.meeting_url
+    event.meeting_url_public = data.meeting_url_public
     if data.slug:
         event.slug = data.slug
     _commit_or_conflict()

@@ -69,6 +69,7 @@ def _event_data(form: EventForm) -> services.EventData:
         ends_at=form.ends_at.aware(),  # type: ignore[arg-type]
         meeting_url=(form.meeting_url.data or "").strip(),
         slug=(form.slug.data or "").strip(),
+        meeting_url_public=bool(form.meeting_url_public.data),
     )
 
 

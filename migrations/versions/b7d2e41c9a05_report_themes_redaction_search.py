@@ -1,7 +1,7 @@
 """Report themes, redacted points, withdrawn versions and the archive's bigram index.
 
 Revision ID: b7d2e41c9a05
-Revises: da8b38309ae3
+Revises: a1d9c3e5f702
 Create Date: 2026-12-01 15:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d2e41c9a05"
-down_revision = "da8b38309ae3"
+down_revision = "a1d9c3e5f702"
 branch_labels = None
 depends_on = None
 

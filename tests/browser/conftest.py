@@ -10,13 +10,19 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db as _db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Every expect() waits for its condition this long: well above any poll interval of the pages (the personal
+# page asks every 5 s while an event runs, 15 s before it), so a test waits for the change, never races it.
+EXPECT_TIMEOUT_MS = 30_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+# Downloads that are built on request (the report's PDF) take seconds on a busy machine: wait for them.
+DOWNLOAD_TIMEOUT_MS = 60_000
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DOWNLOAD_TIMEOUT_MS, screenshot
 from tests.factories import PASSWORD
 from tests.factories_cafe import make_cafe_event, make_person
 
@@ -90,7 +90,7 @@ def test_organiser_plans_publishes_and_replans_the_cafe(page: Page, live_server:
     expect(page.locator("#changes")).not_to_contain_text("遅刻市")
 
     # Exports: the Zoom CSV of round 2 and the mover sheet 1 → 2.
-    with page.expect_download() as download_info:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
         page.locator("a[href$='/rounds/2/zoom.csv']").click()
     download = download_info.value
     assert download.suggested_filename == f"{slug}-round2-zoom.csv"

@@ -24,6 +24,13 @@ def log_in(page: Page, base: str, organizer: Organizer) -> None:
     expect(page).to_have_url(f"{base}/manage/")
 
 
+def start_next_round(page: Page) -> None:
+    """The console's "start the next round now": open the box, then confirm."""
+    page.locator("summary[data-action=next-round]").click()
+    page.locator("button[data-confirm=next-round]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+
 def test_participant_page_follows_the_console(
     page: Page, browser: Browser, live_server: str, organizer: Organizer
 ) -> None:
@@ -43,8 +50,7 @@ def test_participant_page_follows_the_console(
 
     log_in(page, base, organizer)
     page.goto(f"{base}/manage/events/{day.event.slug}/live")
-    page.locator("button[data-action=next-round]").click()
-    expect(page.locator(".flash-success")).to_be_visible()
+    start_next_round(page)
     screenshot(page, "day-console-desktop")
 
     expect(mine.locator("[data-room-name]")).to_have_text("部屋B")  # by itself, from the poll
@@ -57,7 +63,7 @@ def test_participant_page_follows_the_console(
     expect(page.locator(".day-broadcast-admin")).to_contain_text("まもなくラウンド2です")
     expect(mine.locator(".day-broadcast")).to_contain_text("まもなくラウンド2です")
 
-    page.locator("button[data-action=next-round]").click()
+    start_next_round(page)
     expect(mine.locator("[data-room-name]")).to_have_text("部屋A")
     assert mine.evaluate("window.__marker") == "no reload"
 

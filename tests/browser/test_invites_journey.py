@@ -12,7 +12,7 @@ from app.auth.models import Organizer
 from app.domain import delivery
 from app.invites import outbox
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DOWNLOAD_TIMEOUT_MS, screenshot
 from tests.factories import PASSWORD
 from tests.factories_invites import make_room, seat
 from tests.http_receiver import start_receiver
@@ -109,7 +109,7 @@ def test_organiser_sends_invites_and_visitor_downloads_the_calendar(
             "href", f"webcal://127.0.0.1:{base.rsplit(':', 1)[1]}/events/{event.slug}/calendar.ics"
         )
         screenshot(tab, "invites-event-page")
-        with tab.expect_download() as download_info:
+        with tab.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
             tab.locator("a[href$='calendar.ics?download=1']").click()
         path = download_info.value.path()
         calendar = parse(path.read_bytes())

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from app.auth.models import Organizer
 from app.reports import services
-from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.conftest import DOWNLOAD_TIMEOUT_MS, SCREENSHOTS, screenshot
 from tests.factories import PASSWORD
 from tests.factories_reports import make_summit
 
@@ -61,7 +61,7 @@ def test_reader_searches_reads_round_two_and_downloads_the_pdf(
     screenshot(page, "reports-page")
     round_two.screenshot(path=str(SCREENSHOTS / "reports-round-2.png"))
 
-    with page.expect_download(timeout=90_000) as info:  # laid out on the first request (then cached)
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:  # laid out on the first request (then cached)
         page.get_by_role("link", name="PDF").click()
     download = info.value
     assert download.suggested_filename == "spinoff-report-v1.pdf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -17,6 +18,7 @@ from app.participants.models import Status
 from app.signals import rounds_published
 from tests import factories
 from tests.factories_cafe import Cafe, make_cafe_event
+from tests.instants import FUTURE_SUMMIT
 
 
 @pytest.fixture()
@@ -196,7 +198,9 @@ def test_reroll_makes_a_new_seed(client: FlaskClient, cafe: Cafe) -> None:
 
 
 def test_generate_without_rooms_says_so(client: FlaskClient, logged_in: Organizer) -> None:
-    event = factories.make_event(organizer=logged_in)
+    event = factories.make_event(
+        organizer=logged_in, starts_at=FUTURE_SUMMIT, ends_at=FUTURE_SUMMIT + timedelta(hours=6)
+    )
     item = factories.make_cafe(event=event)
     text = client.post(f"/manage/events/{event.slug}/cafe/{item.id}/generate", follow_redirects=True)
     assert "Create the rooms first." in text.get_data(as_text=True)
@@ -328,7 +332,10 @@ def test_mark_absent_and_replan_from_round_2(client: FlaskClient, cafe: Cafe) ->
 
 
 def test_replan_form_offers_only_rounds_not_started(client: FlaskClient, cafe: Cafe) -> None:
-    services.generate(cafe.item, seed=5)  # the factory's café is in the past: all rounds started
+    services.generate(cafe.item, seed=5)
+    for r in cafe.item.rounds:  # the café is now in the past: every round has started
+        r.starts_at, r.ends_at = r.starts_at.replace(year=2020), r.ends_at.replace(year=2020)
+    db.session.commit()
     text = client.get(_url(cafe, "/plan")).get_data(as_text=True)
     assert "nothing is left to re-plan" in text
 

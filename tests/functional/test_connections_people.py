@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from app.cafe.models import Seat
-from app.day.models import LiveState
+from app.day import services
 from app.extensions import db
 from app.participants.models import Role, Status
 from tests import factories
@@ -78,9 +78,7 @@ def test_before_any_round_nobody_shows_and_the_personal_page_has_no_way_in(clien
 def test_a_round_started_by_hand_counts_before_its_timetable(client: FlaskClient) -> None:
     day = day6()
     me = day.people[0]
-    round_2 = day.cafe.rounds[1]
-    db.session.add(LiveState(event_id=day.event.id, round_id=round_2.id, started_at=BETWEEN_ROUNDS, revision=1))
-    db.session.commit()
+    services.start_next_round(day.event, day.event.organizers[0], BETWEEN_ROUNDS)  # round 2, before 14:25
     with freeze_time(BETWEEN_ROUNDS + timedelta(minutes=1)):
         html = people_page(client, me.token)
     assert "Round 2" in html and "ホストA" in html

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 from freezegun import freeze_time
+from sqlalchemy import func
 
 from app.auth.models import Organizer
-from app.day.models import Broadcast, LiveState
+from app.day.models import Broadcast, ClockAction, ClockEntry
+from app.events.models import CafeRound
 from app.extensions import db
 from app.participants.models import Participant, Status
 from tests import factories
 from tests.factories_day import make_day
-from tests.instants import BETWEEN_ROUNDS, DURING_TALK, ROUND_1
+from tests.instants import AFTER_SUMMIT, BETWEEN_ROUNDS, DURING_TALK, ROUND_1, ROUND_3
 
 
 def base(day: object) -> str:
     return f"/manage/events/{day.event.slug}"  # type: ignore[attr-defined]
 
 
-def test_console_shows_clock_now_and_round_buttons(client: FlaskClient, logged_in: Organizer) -> None:
+def test_console_shows_clock_now_and_the_clock_controls(client: FlaskClient, logged_in: Organizer) -> None:
     day = make_day(organizer=logged_in)
     with freeze_time(ROUND_1):
         html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "data-clock" in html and ">14:10<" in html  # the event clock, in the event's zone
     assert "Round 1" in html and "until" in html
-    assert "Start round 3 now" in html
+    assert "Start round 2 now…" in html and "Extend or shorten round 1…" in html and "End round 1 now…" in html
+    assert "Start round 3 now" not in html  # only the next round can start
+    assert "Timeline" in html and "running" in html
     assert "Live console" in html  # the tab
 
 
@@ -44,39 +49,130 @@ def test_console_needs_a_login(client: FlaskClient, db: object) -> None:
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_next_round_overrides_the_timetable_and_pages_follow(client: FlaskClient, logged_in: Organizer) -> None:
+NEXT = {"confirm": "yes"}
+
+
+def test_next_round_starts_early_and_pages_follow(client: FlaskClient, logged_in: Organizer) -> None:
     day = make_day(organizer=logged_in)
     me = day.people[0]
     with freeze_time(DURING_TALK):
         assert "data-room-name" not in client.get(f"/p/{me.token}").get_data(as_text=True)
-        assert client.post(base(day) + "/live/next").status_code == 302  # round 1 starts early
+        assert client.post(base(day) + "/live/next", data=NEXT).status_code == 302  # round 1 starts early
         html = client.get(f"/p/{me.token}").get_data(as_text=True)
         assert "data-room-name>部屋B</p>" in html
         assert 'data-countdown-to="2026-07-25T04:40:00+00:00"' in html  # 20 minutes from now
-        client.post(base(day) + "/live/next")  # round 2
+        rounds = {r.number: r for r in db.session.scalars(db.select(CafeRound).where(CafeRound.item_id == day.cafe.id))}
+        # The café keeps its rhythm: round 2 follows round 1 after the planned 5-minute move.
+        assert rounds[2].live_starts_at == datetime(2026, 7, 25, 4, 45, tzinfo=UTC)
+    with freeze_time(DURING_TALK + timedelta(minutes=3)):
+        client.post(base(day) + "/live/next", data=NEXT)  # round 2 now: round 1 ends now
         assert "data-room-name>部屋A</p>" in client.get(f"/p/{me.token}").get_data(as_text=True)
-        client.post(base(day) + "/live/timetable")
-        assert "data-room-name" not in client.get(f"/p/{me.token}").get_data(as_text=True)
+        log = db.session.scalars(db.select(ClockEntry).order_by(ClockEntry.id)).all()
+        assert [(e.action, e.round.number) for e in log] == [(ClockAction.START, 1), (ClockAction.START, 2)]
+        html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "Round 1 started by hand." in html and "Round 2 started by hand." in html
+        assert "運営 太郎" in html  # who moved the clock
 
 
-def test_start_a_chosen_round_and_refuse_foreign_rounds(client: FlaskClient, logged_in: Organizer) -> None:
+def test_clock_moves_need_the_confirmation_button(client: FlaskClient, logged_in: Organizer) -> None:
     day = make_day(organizer=logged_in)
-    other = make_day(organizer=logged_in)
-    with freeze_time(BETWEEN_ROUNDS):
-        client.post(base(day) + "/live/round", data={"round_id": day.cafe.rounds[2].id})
-        state = db.session.query(LiveState).filter_by(event_id=day.event.id).one()
-        assert state.round_id == day.cafe.rounds[2].id
+    with freeze_time(ROUND_1):
+        for path, data in (("/live/next", {}), ("/live/extend", {"minutes": 5}), ("/live/end", {})):
+            response = client.post(
+                base(day) + path, data=data, follow_redirects=True, headers={"Accept-Language": "en"}
+            )
+            assert "confirm with the button in the box" in response.get_data(as_text=True), path
+    assert db.session.scalar(db.select(func.count()).select_from(ClockEntry)) == 0
+    assert all(r.live_starts_at is None and r.live_ends_at is None for r in day.cafe.rounds)
+
+
+def test_extend_shorten_and_end_the_running_round(client: FlaskClient, logged_in: Organizer) -> None:
+    day = make_day(organizer=logged_in)
+    me = day.people[0]
+    url = f"/p/{me.token}/state.json"
+    with freeze_time(ROUND_1):  # 14:10, round 1 runs until 14:20
+        etag = client.get(url).headers["ETag"]
         response = client.post(
-            base(day) + "/live/round",
-            data={"round_id": other.cafe.rounds[0].id},
+            base(day) + "/live/extend",
+            data={"minutes": 5, "direction": "later", "confirm": "yes"},
             follow_redirects=True,
             headers={"Accept-Language": "en"},
         )
-        assert "does not belong" in response.get_data(as_text=True)
-        db.session.refresh(state)
-        assert state.round_id == day.cafe.rounds[2].id
-        # After the last round there is no next one.
-        response = client.post(base(day) + "/live/next", follow_redirects=True, headers={"Accept-Language": "en"})
+        assert "Round 1 now ends at 14:25" in response.get_data(as_text=True)
+        changed = client.get(url, headers={"If-None-Match": etag})
+        assert changed.status_code == 200  # every countdown changes: the ETag moved
+        assert 'data-countdown-to="2026-07-25T05:25:00+00:00"' in changed.json["html"]  # type: ignore[index]
+        client.post(base(day) + "/live/extend", data={"minutes": 10, "direction": "earlier", "confirm": "yes"})
+        assert 'data-countdown-to="2026-07-25T05:15:00+00:00"' in client.get(url).json["html"]  # type: ignore[index]
+        response = client.post(
+            base(day) + "/live/extend",
+            data={"minutes": 30, "direction": "earlier", "confirm": "yes"},
+            follow_redirects=True,
+            headers={"Accept-Language": "en"},
+        )
+        assert "That would end the round in the past" in response.get_data(as_text=True)
+        client.post(base(day) + "/live/end", data={"confirm": "yes"})
+        html = client.get(url).json["html"]  # type: ignore[index]
+        assert "day-countdown" not in html.split("Your rounds")[0] or "Ends at" not in html
+    rounds = {r.number: r for r in db.session.scalars(db.select(CafeRound).where(CafeRound.item_id == day.cafe.id))}
+    assert rounds[1].live_ends_at == ROUND_1 and rounds[1].starts_at == rounds[1].actual_starts_at
+    # Round 2 keeps its 5-minute move after round 1's new end.
+    assert rounds[2].live_starts_at == ROUND_1 + timedelta(minutes=5)
+    with freeze_time(ROUND_1):
+        html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Round 1 extended by 5 min (ends" in html and "Round 1 shortened by 10 min" in html
+    assert "Round 1 ended early" in html
+
+
+def test_between_rounds_the_next_round_can_be_postponed(client: FlaskClient, logged_in: Organizer) -> None:
+    day = make_day(organizer=logged_in)
+    with freeze_time(BETWEEN_ROUNDS):  # 14:22; round 2 at 14:25
+        html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "Postpone round 2…" in html and "End round" not in html
+        client.post(base(day) + "/live/extend", data={"minutes": 10, "direction": "later", "confirm": "yes"})
+        html = client.get(f"/p/{day.people[0].token}").get_data(as_text=True)
+        assert "Round 2 · starts at" in html and "14:35" in html
+
+
+def test_a_stale_console_cannot_start_a_second_round(client: FlaskClient, logged_in: Organizer) -> None:
+    day = make_day(organizer=logged_in)
+    other = make_day(organizer=logged_in)
+    with freeze_time(BETWEEN_ROUNDS):
+        # Two organisers saw "Start round 2"; the first click starts it, the second must not start round 3.
+        client.post(base(day) + "/live/next", data={**NEXT, "round_id": day.cafe.rounds[1].id})
+        response = client.post(
+            base(day) + "/live/next",
+            data={**NEXT, "round_id": day.cafe.rounds[1].id},
+            follow_redirects=True,
+            headers={"Accept-Language": "en"},
+        )
+        assert "not the next one any more" in response.get_data(as_text=True)
+        response = client.post(
+            base(day) + "/live/next",
+            data={**NEXT, "round_id": other.cafe.rounds[0].id},
+            follow_redirects=True,
+            headers={"Accept-Language": "en"},
+        )
+        assert "not the next one any more" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(func.count()).select_from(ClockEntry)) == 1
+    with freeze_time(ROUND_3):  # the last round runs: there is no next one
+        response = client.post(
+            base(day) + "/live/next", data=NEXT, follow_redirects=True, headers={"Accept-Language": "en"}
+        )
+        assert "There is no next round" in response.get_data(as_text=True)
+
+
+def test_a_finished_event_shows_a_finished_console(client: FlaskClient, logged_in: Organizer) -> None:
+    day = make_day(organizer=logged_in)
+    client.post(base(day) + "/live/attendance", data={"ids": [day.people[0].id], "status": "absent"})
+    with freeze_time(AFTER_SUMMIT):
+        html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "The event has ended." in html and "Timeline" in html
+        for offer in ("Start round", "Extend or shorten", "End round", "Re-plan round", "has no seating plan"):
+            assert offer not in html, offer
+        response = client.post(
+            base(day) + "/live/next", data=NEXT, follow_redirects=True, headers={"Accept-Language": "en"}
+        )
         assert "There is no next round" in response.get_data(as_text=True)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
+from app.extensions import db as _db
 from app.notes.models import RoundNote
 from tests import factories
 from tests.factories_day import make_day
@@ -84,6 +87,19 @@ def test_before_the_event_says_when_it_starts_with_planned_rooms(client: FlaskCl
     assert "See you soon" in html
     assert 'data-countdown-to="2026-07-25T04:00:00+00:00"' in html
     assert "部屋B" in html and "部屋A" in html  # planned rooms listed
+
+
+def test_before_the_event_next_is_the_first_items_own_time(client: FlaskClient) -> None:
+    """The event opens at 13:00 but its first item (the talk) begins at 13:10: "Next" says 13:10."""
+    day = make_day()
+    talk = next(i for i in day.event.items if i.title == "基調講演")
+    talk.starts_at += timedelta(minutes=10)
+    talk.ends_at += timedelta(minutes=10)
+    _db.session.commit()
+    with freeze_time(BEFORE_SUMMIT):
+        html = page(client, day.people[0].token, **{"Accept-Language": "ja"})
+    nownext = html.split('class="day-nownext"')[1].split("</dl>")[0]
+    assert "基調講演" in nownext and "13:10" in nownext and "13:00" not in nownext
 
 
 def test_after_the_event_thanks(client: FlaskClient) -> None:
@@ -224,3 +240,20 @@ def test_broadcasts_show_on_every_personal_page(client: FlaskClient, db: object)
     db.session.commit()  # type: ignore[attr-defined]
     assert "14:20 から休憩です" in page(client, day.people[0].token)
     assert "14:20 から休憩です" in page(client, day.hosts[0].token)
+
+
+def test_every_personal_page_shows_the_meeting_link_before_and_during(client: FlaskClient) -> None:
+    day = make_day()
+    meeting = day.event.meeting_url
+    for who in (day.people[0], day.hosts[0]):
+        for moment in (BEFORE_SUMMIT, DURING_TALK, ROUND_1, BETWEEN_ROUNDS):
+            with freeze_time(moment):
+                html = page(client, who.token)
+            assert f'href="{meeting}"' in html, (who.family_name, moment)
+        with freeze_time(ROUND_1):
+            html = page(client, who.token)
+        assert 'href="https://zoom.us/j/100?room=' in html and 'data-join="room"' in html  # the room's own link
+        with freeze_time(AFTER_SUMMIT):
+            assert f'href="{meeting}"' not in page(client, who.token)
+    # The JSON `me` endpoint carries it too (registered people only).
+    assert client.get(f"/api/v1/me/{day.people[0].token}").json["meeting_url"] == meeting  # type: ignore[index]

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from app.events.models import EventStatus, ItemKind
+from app.extensions import db as _db
 from tests.factories import make_cafe, make_event, make_item
 from tests.instants import AFTER_SUMMIT, BEFORE_SUMMIT, EVENT_START
 
@@ -48,8 +49,24 @@ def test_event_page_shows_programme_in_event_zone(client: FlaskClient, db: objec
     assert "13:00" in page  # 04:00 UTC shown as Tokyo time
     assert "後藤 好美" in page  # family name first in Japanese
     assert "リアルだからこその価値は？" in page
-    assert event.meeting_url in page
+    assert event.meeting_url not in page  # the meeting link goes to registered people only
+    assert "参加リンクは登録された参加者にお送りします。" in page
     assert "Asia/Tokyo (UTC+09:00)" in page
+    event.meeting_url_public = True
+    _db.session.commit()
+    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert event.meeting_url in page  # the organiser chose to show it
+
+
+def test_the_meeting_link_stays_off_the_public_api_unless_made_public(client: FlaskClient, db: object) -> None:
+    event = make_event()
+    make_cafe(event=event)
+    assert client.get(f"/api/v1/events/{event.slug}").json["meeting_url"] is None  # type: ignore[index]
+    assert event.meeting_url not in client.get(f"/api/v1/events/{event.slug}").get_data(as_text=True)
+    assert event.meeting_url not in client.get(f"/events/{event.slug}/calendar.ics").get_data(as_text=True)
+    event.meeting_url_public = True
+    _db.session.commit()
+    assert client.get(f"/api/v1/events/{event.slug}").json["meeting_url"] == event.meeting_url  # type: ignore[index]
 
 
 def test_latin_names_are_given_name_first_in_english(client: FlaskClient, db: object) -> None:

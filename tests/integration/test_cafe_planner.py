@@ -13,6 +13,7 @@ from app.domain import rotation, seating
 from app.extensions import db as sa
 from app.participants.models import Role, Status
 from tests.factories_cafe import make_cafe_event, make_person
+from tests.instants import BEFORE_SUMMIT, EVENT_START
 
 
 def test_build_instance_and_write_back(db: object) -> None:
@@ -40,13 +41,13 @@ def test_build_instance_and_write_back(db: object) -> None:
 
 
 def test_replan_keeps_history_and_changes_few_seats(db: object) -> None:
-    cafe = make_cafe_event(people=95, facilitators=25, rounds=4)
-    for r in cafe.item.rounds[1:]:  # round 1 is under way, rounds 2-4 are still ahead
+    cafe = make_cafe_event(people=95, facilitators=25, rounds=4, starts_at=EVENT_START)
+    for r in cafe.item.rounds[1:]:  # round 1 has been held, rounds 2-4 are still ahead
         r.starts_at += timedelta(days=36500)
         r.ends_at += timedelta(days=36500)
     services.add_keep_apart(cafe.item, cafe.people[10].id, cafe.people[11].id)
-    services.generate(cafe.item, seed=8)
-    services.publish(cafe.item, 4, confirm=False)
+    services.generate(cafe.item, seed=8, now=BEFORE_SUMMIT)
+    services.publish(cafe.item, 4, confirm=False, now=BEFORE_SUMMIT)
     before = planner.load(cafe.item)
     # On the day: five absent, two latecomers from round 2, one facilitator lost.
     gone = cafe.people[:5]

@@ -28,3 +28,24 @@ def test_demo_loads_an_upcoming_and_a_finished_event_and_is_idempotent(runner: F
     assert db.session.scalar(select(func.count()).select_from(Organizer)) == 1
     titles = set(db.session.scalars(select(ProgrammeItem.title)))
     assert "懇親会（オンライン飲み会）" in titles
+
+
+def test_demo_shows_the_live_day(runner: FlaskCliRunner) -> None:
+    """The finished event: two plan versions (the re-plan between rounds 1 and 2), a readable history with who
+    made each change, and a clock move on its timeline; the upcoming event keeps its meeting link private."""
+    from app.cafe.models import PlanChange, PlanVersion
+    from app.day.models import ClockAction, ClockEntry
+    from app.demo.programme import FINISHED_SLUG, UPCOMING_SLUG
+
+    assert runner.invoke(args=["demo", "--password", "demo-password-123"]).exit_code == 0
+    finished = db.session.scalar(select(Event).where(Event.slug == FINISHED_SLUG))
+    upcoming = db.session.scalar(select(Event).where(Event.slug == UPCOMING_SLUG))
+    cafe = next(i for i in finished.items if i.rounds)  # type: ignore[union-attr]
+    versions = db.session.scalars(select(PlanVersion).where(PlanVersion.item_id == cafe.id)).all()
+    assert [(v.number, v.rounds) for v in versions] == [(1, [1, 2, 3]), (2, [2, 3])]
+    assert all(v.organizer_id is not None for v in versions)
+    actions = [c.action for c in db.session.scalars(select(PlanChange).where(PlanChange.item_id == cafe.id))]
+    assert {"generate", "publish", "absent", "replan"} <= set(actions)
+    [entry] = db.session.scalars(select(ClockEntry).where(ClockEntry.event_id == finished.id)).all()  # type: ignore[union-attr]
+    assert entry.action == ClockAction.EXTEND and entry.round.number == 2 and cafe.rounds[2].live_starts_at
+    assert not upcoming.meeting_url_public  # type: ignore[union-attr]

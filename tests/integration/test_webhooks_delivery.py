@@ -219,7 +219,8 @@ def test_starting_a_round_by_hand_queues_round_started(receiver: Receiver, cafe_
     event, cafe = cafe_event
     make_endpoint(event=event, url=receiver.url)
     organizer = event.organizers[0]
-    day_services.start_round(event, cafe.rounds[1].id, organizer, utcnow())
+    just_before_round_2 = cafe.rounds[1].starts_at - timedelta(seconds=30)
+    day_services.start_next_round(event, organizer, just_before_round_2)
     [delivery] = db.session.scalars(select(WebhookDelivery)).all()
     assert delivery.topic == "round.started"
     assert outbox.drain(utcnow()).sent == 1

@@ -1,10 +1,10 @@
-"""What is on now: timetable, manual override, between rounds, before and after."""
+"""What is on now: the live timetable, rounds moved by hand, between rounds, before and after."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from app.domain.live import ItemSlot, Override, Phase, RoundSlot, moment, next_round_after
+from app.domain.live import ItemSlot, Phase, RoundSlot, moment, next_round_after
 from app.domain.schedule import Slot
 
 
@@ -57,29 +57,40 @@ def test_round_boundaries_are_half_open() -> None:
     assert moment(WINDOW, ITEMS, at("05:25")).round == "r2"
 
 
-def test_override_wins_and_runs_for_the_rounds_length() -> None:
-    m = moment(WINDOW, ITEMS, at("04:20"), Override("r1", at("04:15")))
+def test_a_round_started_early_by_hand_wins_over_the_talk() -> None:
+    early = RoundSlot("r1", 1, at("04:15"), at("04:35"), moved=True)
+    cafe = ItemSlot("cafe", at("05:00"), at("06:15"), (early, R2, R3))
+    m = moment(WINDOW, (TALK, cafe, PARTY), at("04:20"))
     assert (m.item, m.round, m.round_ends_at, m.overridden) == ("cafe", "r1", at("04:35"), True)
-    assert m.next_round == "r2" and m.next_starts_at is None  # the organiser decides when
+    assert (m.next_round, m.next_starts_at) == ("r2", at("05:25"))
 
 
-def test_override_after_its_length_is_a_pause_before_the_next_round() -> None:
-    m = moment(WINDOW, ITEMS, at("04:40"), Override("r1", at("04:15")))
-    assert (m.round, m.next_round, m.overridden) == (None, "r2", True)
+def test_between_rounds_inside_the_cafes_live_time_even_before_its_planned_start() -> None:
+    early = RoundSlot("r1", 1, at("04:15"), at("04:35"), moved=True)
+    cafe = ItemSlot("cafe", at("05:00"), at("06:15"), (early, R2, R3))
+    m = moment(WINDOW, (TALK, cafe, PARTY), at("04:38"))
+    assert (m.item, m.round, m.next_round, m.next_starts_at) == ("cafe", None, "r2", at("05:25"))
 
 
-def test_override_of_the_last_round_points_at_the_next_item() -> None:
-    m = moment(WINDOW, ITEMS, at("05:55"), Override("r3", at("05:50")))
-    assert (m.round, m.next_item) == ("r3", "party")
+def test_a_last_round_extended_past_the_cafe_and_the_event_still_runs() -> None:
+    late = RoundSlot("r3", 3, at("09:20"), at("09:50"), moved=True)
+    cafe = ItemSlot("cafe", at("05:00"), at("06:15"), (R1, R2, late))
+    m = moment(WINDOW, (TALK, cafe, PARTY), at("09:40"))
+    assert (m.phase, m.round, m.round_ends_at, m.next_item) == (Phase.DURING, "r3", at("09:50"), "party")
+    assert moment(WINDOW, (TALK, cafe, PARTY), at("09:50")).phase == Phase.AFTER
 
 
-def test_override_is_forgotten_an_hour_after_the_end() -> None:
-    assert moment(WINDOW, ITEMS, at("09:45"), Override("r3", at("09:40"))).round == "r3"
-    assert moment(WINDOW, ITEMS, WINDOW.ends_at + timedelta(hours=2), Override("r3", at("09:40"))).phase == Phase.AFTER
+def test_a_delayed_round_keeps_the_cafe_current_over_the_next_item() -> None:
+    r3 = RoundSlot("r3", 3, at("06:35"), at("06:55"), moved=True)
+    cafe = ItemSlot("cafe", at("05:00"), at("06:15"), (R1, R2, r3))
+    m = moment(WINDOW, (TALK, cafe, PARTY), at("06:32"))  # the party has begun by the programme
+    assert (m.item, m.round, m.next_round, m.next_starts_at, m.overridden) == ("cafe", None, "r3", at("06:35"), True)
 
 
-def test_override_of_an_unknown_round_is_ignored() -> None:
-    assert moment(WINDOW, ITEMS, at("04:20"), Override("gone", at("04:15"))).item == "talk"
+def test_before_the_event_next_is_the_first_items_own_time() -> None:
+    opening = ItemSlot("opening", at("04:10"), at("04:40"))
+    m = moment(WINDOW, (opening, CAFE), at("03:00"))
+    assert (m.next_item, m.next_starts_at) == ("opening", at("04:10"))
 
 
 def test_signature_changes_with_the_slot() -> None:
