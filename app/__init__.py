@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "app.invites.views",
     "app.webhooks.views",
     "app.reports.views",
+    "app.reports.editor",
     "app.reports.public",
     "app.reports.api",
     "app.notes.views",

@@ -20,3 +20,7 @@ report_published = signals.signal("report-published")
 # Sent with sender=event, round=<CafeRound> when a café round starts (by hand on the live console),
 # before the commit of that change.
 round_started = signals.signal("round-started")
+
+# Sent with sender=<RoundNote>, actor=<Actor> when a note that was publishable is made internal, before
+# the commit: published reports must stop showing and finding its text.
+note_retracted = signals.signal("note-retracted")

@@ -11,7 +11,7 @@ from app.demo.programme import Events
 from app.events.models import ItemKind
 from app.extensions import db
 from app.reports import services
-from app.reports.models import Report
+from app.reports.models import Report, ThemeKind
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +54,16 @@ ITEM_SUMMARIES = {
 }
 
 
-def _highlight_first_points(report: Report) -> None:
-    """Two highlights per round, if the organiser has not picked any yet."""
-    by_round: dict[int, list] = {}  # type: ignore[type-arg]
-    for point in report.points:
-        by_round.setdefault(point.round_id, []).append(point)
-    for points in by_round.values():
-        if any(p.highlight for p in points):
-            continue
-        seen_rooms: set[int] = set()
-        for point in points:
-            if point.kind == "point" and point.room_id not in seen_rooms and len(seen_rooms) < 2:
-                point.highlight = True
-                seen_rooms.add(point.room_id)
+def _review_themes(report: Report) -> None:
+    """The organiser's review, if not done yet: every theme accepted, each round's largest theme highlighted."""
+    if any(t.accepted for t in report.themes):
+        return
+    first_of_round: dict[int, int] = {}
+    for theme in report.themes:
+        theme.accepted = True
+        first_of_round.setdefault(theme.round_id, theme.id)  # themes are stored most rooms first
+    for theme in report.themes:
+        theme.highlight = theme.id in first_of_round.values() and theme.kind == ThemeKind.OPINION
 
 
 def seed_report(organizer: Organizer, events: Events | None) -> Events | None:
@@ -84,7 +81,7 @@ def seed_report(organizer: Organizer, events: Events | None) -> Events | None:
             item.summary = ITEM_SUMMARIES[item.kind]
     if not report.summary:
         report.overview, report.summary, report.tags = OVERVIEW, SUMMARY, ",".join(TAGS)
-    _highlight_first_points(report)
+    _review_themes(report)
     db.session.commit()
     if not report.is_published or services.has_unpublished_changes(report):
         version = services.publish(report, organizer)

@@ -59,8 +59,25 @@ class Merge:
         return [name for name, state in self.states.items() if state == FieldState.CONFLICT]
 
 
+LIST_FIELDS = ("key_points", "ideas", "quotes")  # one item per line
+
+
+def both(name: str, theirs: str, yours: str) -> str:
+    """Both texts of a field changed on both sides, kept: lists as theirs then your new lines, prose one after the other."""
+    if name in LIST_FIELDS:
+        seen = {line.strip() for line in theirs.split("\n") if line.strip()}
+        extra = [line for line in yours.split("\n") if line.strip() and line.strip() not in seen]
+        return "\n".join([theirs.rstrip("\n"), *extra]) if theirs.strip() else "\n".join(extra)
+    if yours.strip() in theirs:
+        return theirs
+    if theirs.strip() in yours:
+        return yours
+    return f"{theirs.rstrip()}\n\n{yours.lstrip()}"
+
+
 def merge(base: NoteContent, theirs: NoteContent, yours: NoteContent) -> Merge:
-    """Three-way merge per field. Conflicting fields propose yours, so nothing typed is dropped."""
+    """Three-way merge per field. A field changed on both sides proposes both texts, so no word is dropped
+    unless the writer deletes it."""
     states: dict[str, FieldState] = {}
     values: dict[str, object] = {}
     for name in (*TEXT_FIELDS, "publishable"):
@@ -72,7 +89,7 @@ def merge(base: NoteContent, theirs: NoteContent, yours: NoteContent) -> Merge:
         elif t == b:
             states[name], values[name] = FieldState.YOURS, y
         else:
-            states[name], values[name] = FieldState.CONFLICT, y
+            states[name], values[name] = FieldState.CONFLICT, both(name, str(t), str(y))
     return Merge(states=states, proposal=NoteContent(**values))  # type: ignore[arg-type]
 
 

@@ -6,7 +6,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -38,6 +37,7 @@ class Point:
     kind: str
     text: str
     highlight: bool = False
+    ref: int = 0  # the report point it came from (0 in versions published before refs existed)
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,37 @@ class RoomSection:
 
 
 @dataclass(frozen=True)
+class ThemeEntry:
+    """One room's point under a theme: the room's index in its round's `rooms`, and the point."""
+
+    room: int
+    ref: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """What several rooms said: a title (the organiser's, or its most central point's text) and the points."""
+
+    title: str
+    kind: str  # opinion | idea
+    highlight: bool = False
+    title_ref: int = 0  # the point the title was taken from; 0 when the organiser named the theme
+    entries: list[ThemeEntry] = field(default_factory=list)
+
+    @property
+    def room_indices(self) -> list[int]:
+        return list(dict.fromkeys(e.room for e in self.entries))
+
+
+@dataclass(frozen=True)
 class RoundSection:
     number: int
     question: str
     highlights: list[str] = field(default_factory=list)
     rooms: list[RoomSection] = field(default_factory=list)
+    themes: list[ThemeSection] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,10 @@ def document_from_dict(data: Mapping[str, Any]) -> Document:
                         **r,
                         "rooms": [
                             RoomSection(**{**m, "points": [Point(**pt) for pt in m["points"]]}) for m in r["rooms"]
+                        ],
+                        "themes": [
+                            ThemeSection(**{**t, "entries": [ThemeEntry(**e) for e in t["entries"]]})
+                            for t in r.get("themes", [])
                         ],
                     }
                 )
@@ -307,77 +337,3 @@ def bar_chart(title: str, rows: list[tuple[str, int]], *, width: int = 640, unit
         parts.append(f'<text x="0" y="{top + 14}" fill="#5b6b76">–</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-# ---- Markdown export ------------------------------------------------------------------------------
-
-
-def _md_escape_line(text: str) -> str:
-    """Keep a one-line text from turning into a heading, list or HTML in Markdown."""
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"^([#>+\-*]|\d+\.)", r"\\\1", text.strip())
-
-
-def local_text(iso: str, fmt: str) -> str:
-    """An ISO instant (carrying the event zone's offset) as wall-clock text in that zone."""
-    return datetime.fromisoformat(iso).strftime(fmt)
-
-
-def to_markdown(doc: Document, labels: Mapping[str, str]) -> str:
-    """The report as Markdown; `labels` carries the headings in the reader's language."""
-    out = [f"# {_md_escape_line(doc.title)}", "", local_text(doc.starts_at, "%Y-%m-%d"), ""]
-    if doc.tags:
-        out += [" ".join(f"`{t}`" for t in doc.tags), ""]
-    if doc.overview:
-        out += [f"## {labels['overview']}", "", doc.overview.strip(), ""]
-    s = doc.stats
-    out += [f"## {labels['statistics']}", ""]
-    for key in ("participants", "organisations", "prefectures", "rooms", "rounds", "avg_new_people"):
-        out.append(f"- {labels[key]}: {getattr(s, key)}")
-    out.append("")
-    if doc.programme:
-        out += [f"## {labels['programme']}", ""]
-        for item in doc.programme:
-            time = f"{local_text(item.starts_at, '%H:%M')}–{local_text(item.ends_at, '%H:%M')}"
-            out += [f"### {_md_escape_line(item.title)}", "", f"*{time}*", ""]
-            for sp in item.speakers:
-                role = labels["moderator"] if sp.role == "moderator" else labels["speaker"]
-                out.append(f"- {role}: {_md_escape_line(sp.name)}（{_md_escape_line(sp.affiliation)}）")
-            if item.speakers:
-                out.append("")
-            if item.summary:
-                out += [item.summary.strip(), ""]
-    for rnd in doc.rounds:
-        out += [f"## {labels['round'] % {'number': rnd.number}}", "", f"**{_md_escape_line(rnd.question)}**", ""]
-        if rnd.highlights:
-            out += [f"### {labels['highlights']}", ""] + [f"- {_md_escape_line(h)}" for h in rnd.highlights] + [""]
-        for room in rnd.rooms:
-            heading = room.name + (f"（{room.host}）" if room.host else "")
-            out += [f"### {_md_escape_line(heading)}", ""]
-            for point in room.points:
-                if point.kind == "note":
-                    out += ["", point.text.strip(), ""]
-                elif point.kind == "quote":
-                    out.append(f"- 「{_md_escape_line(point.text)}」")
-                else:
-                    out.append(f"- {_md_escape_line(point.text)}")
-            out.append("")
-    if doc.gallery:
-        out += [f"## {labels['gallery']}", ""] + [f"- {_md_escape_line(g.caption or '—')}" for g in doc.gallery] + [""]
-    if doc.summary:
-        out += [f"## {labels['summary']}", "", doc.summary.strip(), ""]
-    if doc.show_names and doc.people:
-        out += [f"## {labels['people']}", ""] + [f"- {n}（{o}）" for n, o in doc.people] + [""]
-    elif doc.organisations:
-        out += [f"## {labels['organisations']}", "", "、".join(doc.organisations), ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def search_text(doc: Document) -> str:
-    """The plain text the archive's keyword search looks in: title, summaries, questions and points."""
-    parts = [doc.title, doc.overview, doc.summary, " ".join(doc.tags)]
-    parts += [f"{p.title} {p.summary}" for p in doc.programme]
-    for rnd in doc.rounds:
-        parts.append(rnd.question)
-        parts += [pt.text for room in rnd.rooms for pt in room.points]
-    return "\n".join(p for p in parts if p)

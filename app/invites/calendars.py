@@ -84,6 +84,7 @@ class EventData:
     rooms: dict[int, RoomInfo]
     seats: dict[int, dict[int, int]] = field(default_factory=dict)  # person id → round id → room id
     hosted: dict[int, dict[int, int]] = field(default_factory=dict)  # person id → item id → room id
+    shared_digest: str | None = None  # person_fingerprint's digest of what everyone's invitation shares
 
     def places(self, person_id: int) -> dict[int, RoomInfo]:
         """The person's published room in each café round (round id → room); hosts stay in their room."""
@@ -192,7 +193,7 @@ def organizer_of(event: Event) -> Person:
 
 def meeting_is_public(event: Event) -> bool:
     """Whether the event's meeting link may appear in public places (an organiser's choice per event)."""
-    return bool(getattr(event, "meeting_url_public", False))
+    return bool(event.meeting_url_public)
 
 
 # ---- text -----------------------------------------------------------------------------------------
@@ -414,6 +415,34 @@ def person_facts(data: EventData, person: Participant) -> dict[str, Any]:
         "page": rules.fingerprint(person.token)[:16],  # a new personal link is a change, without copying the token
         "entries": entries,
     }
+
+
+def person_fingerprint(data: EventData, person: Any) -> str:
+    """A digest of everything the person's invitation says, cheap enough for 2,000 people per page view:
+    the event's shared facts once per EventData, then only what is the person's own (rooms, hosts, links)."""
+    if data.shared_digest is None:
+        event = data.event
+        shared = {
+            "event": [event.title, event.starts_at.isoformat(), event.ends_at.isoformat(), event.meeting_url],
+            "entries": [
+                segment_facts(event, item, seg, None, None)
+                for item in data.items
+                for seg in rules.segments(_spec(item))
+            ],
+        }
+        data.shared_digest = rules.fingerprint(shared)
+    own = [
+        [
+            round_id,
+            room.id,
+            room.name,
+            room.link,
+            room.host.id if room.host else None,
+            [room.host.family_name, room.host.given_name] if room.host else None,
+        ]
+        for round_id, room in sorted(data.places(person.id).items())
+    ]
+    return rules.fingerprint([data.shared_digest, person.id, person.token, own])
 
 
 def person_language(person: Participant) -> str:

@@ -187,7 +187,7 @@ def compose(
         ics=ics,
         entries=entries,
         facts=facts,
-        fingerprint=rules.fingerprint(facts),
+        fingerprint=calendars.person_fingerprint(data, person),
         changes=changes,
         cancel=cancel,
         update=update,

@@ -107,10 +107,14 @@ def sync(
     return sorted(entries, key=lambda e: (e.starts_at, e.uid))
 
 
-def tracked_by_person(event: Event, kind: EntryKind) -> dict[int, dict[str, CalendarEntry]]:
-    """Every holder's rows of one kind in one query (participant id → UID → row), for sends in bulk."""
+def tracked_by_person(
+    event: Event, kind: EntryKind, person_ids: list[int] | None = None
+) -> dict[int, dict[str, CalendarEntry]]:
+    """Holders' rows of one kind in one query (participant id → UID → row), for sends in bulk."""
     found: dict[int, dict[str, CalendarEntry]] = {}
     query = select(CalendarEntry).where(CalendarEntry.event_id == event.id, CalendarEntry.kind == kind)
+    if person_ids is not None:
+        query = query.where(CalendarEntry.participant_id.in_(person_ids))
     for row in db.session.scalars(query):
         if row.participant_id is not None:
             found.setdefault(row.participant_id, {})[row.uid] = row

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
 from app.forms import Form
 from app.participants.models import Rsvp
+
+
+def new_request_key() -> str:
+    """A fresh key for one rendering of the confirmation."""
+    return secrets.token_urlsafe(16)
 
 
 class SendInvitesForm(Form):
@@ -25,6 +32,9 @@ class SendInvitesForm(Form):
     )
     participant_id = IntegerField(validators=[Optional()])
     expected = IntegerField(validators=[Optional()])  # the count the confirmation showed
+    # Made when the confirmation is rendered: submitting it twice (a double click, back and resubmit)
+    # queues nothing more (services.queue_invites derives each email's Message-ID from it).
+    request_key = HiddenField(default=new_request_key, validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
 
 
 class RetryForm(Form):

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from app.events.models import Event
 from app.extensions import db
 from app.invites import calendars, outbox, services
-from app.invites.models import Invitation, MessageStatus, OutboxMessage
-from app.invites.services import Recipient
+from app.invites.models import MessageStatus, OutboxMessage
+from app.invites.services import PersonRow, Recipient, Sent
 from app.participants.models import Participant, Rsvp, Status
 
 PER_PAGE = 50
@@ -46,11 +46,11 @@ class Row:
     message: OutboxMessage | None
 
     @property
-    def person(self) -> Participant:
+    def person(self) -> PersonRow:
         return self.recipient.person
 
     @property
-    def invitation(self) -> Invitation | None:
+    def invitation(self) -> Sent | None:
         return self.recipient.invitation
 
 

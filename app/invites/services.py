@@ -7,6 +7,7 @@ an update can say what changed. Queueing flushes; the caller (view, job, CLI) co
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -18,7 +19,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import Organizer
-from app.domain import calendar as rules
 from app.domain.mail import SenderProblem, sender_problem
 from app.events.models import Event, EventStatus
 from app.extensions import db
@@ -26,7 +26,7 @@ from app.invites import calendars, composer, feeds, mailer, outbox
 from app.invites.calendars import EventData
 from app.invites.composer import Composed
 from app.invites.models import CalendarEntry, EntryKind, Invitation, OutboxMessage
-from app.participants.models import Participant, Status
+from app.participants.models import Participant, Rsvp, Status
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,40 @@ def problems(event: Event) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """What a person was last sent, as the invites page and a send's plan need it (no ORM object)."""
+
+    participant_id: int
+    fingerprint: str
+    sends: int
+    cancelled: bool
+    sent_at: datetime | None
+    outbox_id: int | None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as lists show them (plain values: 2,000 of them cost no ORM objects)."""
+
+    id: int
+    token: str
+    family_name: str
+    given_name: str
+    family_kana: str
+    given_kana: str
+    email: str
+    organization: str
+    department: str
+    status: Status
+    rsvp: Rsvp | None
+
+
+@dataclass(frozen=True)
 class Recipient:
     """A person and what an invitation for them means now."""
 
-    person: Participant
-    invitation: Invitation | None
+    person: PersonRow
+    invitation: Sent | None
     changed: bool
 
     @property
@@ -107,25 +136,60 @@ class Recipient:
         return self.invitation is None or self.invitation.sends == 0 or self.invitation.cancelled or self.changed
 
 
-def people(event: Event) -> list[Participant]:
+def people(event: Event) -> list[PersonRow]:
     """Everyone of the event, in kana order."""
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(Participant.event_id == event.id)
-            .order_by(Participant.family_kana, Participant.family_name, Participant.given_kana, Participant.id)
+    rows = db.session.execute(
+        select(
+            Participant.id,
+            Participant.token,
+            Participant.family_name,
+            Participant.given_name,
+            Participant.family_kana,
+            Participant.given_kana,
+            Participant.email,
+            Participant.organization,
+            Participant.department,
+            Participant.status,
+            Participant.rsvp,
         )
+        .where(Participant.event_id == event.id)
+        .order_by(Participant.family_kana, Participant.family_name, Participant.given_kana, Participant.id)
     )
+    return [PersonRow(*row) for row in rows]
 
 
-def invitations(event: Event) -> dict[int, Invitation]:
-    """participant id → what they were last sent."""
-    rows = db.session.scalars(select(Invitation).where(Invitation.event_id == event.id))
+def participants(person_ids: list[int]) -> dict[int, Participant]:
+    """The Participant rows of these ids (to build their emails)."""
+    if not person_ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(person_ids)))}
+
+
+def invitations(event: Event) -> dict[int, Sent]:
+    """participant id → what they were last sent, in one light query."""
+    rows = db.session.execute(
+        select(
+            Invitation.participant_id,
+            Invitation.fingerprint,
+            Invitation.sends,
+            Invitation.cancelled,
+            Invitation.sent_at,
+            Invitation.outbox_id,
+        ).where(Invitation.event_id == event.id)
+    )
+    return {row[0]: Sent(*row) for row in rows}
+
+
+def invitations_of(person_ids: list[int]) -> dict[int, Invitation]:
+    """participant id → their Invitation row, to update when sending (facts included: an update needs them)."""
+    if not person_ids:
+        return {}
+    rows = db.session.scalars(select(Invitation).where(Invitation.participant_id.in_(person_ids)))
     return {row.participant_id: row for row in rows}
 
 
 def recipients(
-    event: Event, data: EventData | None = None, everyone: Iterable[Participant] | None = None
+    event: Event, data: EventData | None = None, everyone: Iterable[PersonRow] | None = None
 ) -> list[Recipient]:
     """Every person with whether their invitation changed since it was sent (a few queries, whatever the size)."""
     data = data or calendars.load(event)
@@ -137,7 +201,7 @@ def recipients(
             invitation is not None
             and invitation.sends
             and person.status != Status.CANCELLED
-            and rules.fingerprint(calendars.person_facts(data, person)) != invitation.fingerprint
+            and calendars.person_fingerprint(data, person) != invitation.fingerprint
         )
         found.append(Recipient(person, invitation, changed))
     return found
@@ -194,13 +258,14 @@ def queue_one(
     *,
     cancel: bool,
     tracked: dict[str, CalendarEntry] | None = None,
+    request_key: str | None = None,
 ) -> Invitation:
     """Build the person's invitation (or withdrawal), record it and put the email in the outbox (flushes).
 
     `tracked`: the person's invitation entries when the caller read them in bulk."""
     event = data.event
     composed = composer.compose(data, person, invitation, now, cancel=cancel, write=True, tracked=tracked)
-    message_id = outbox.new_message_id(calendars.uid_domain())
+    message_id = _message_id(request_key, person.id)
     email = composed.email(
         sender=composer.sender(), sender_name=organizer_name, recipient=person, message_id=message_id, date=now
     )
@@ -230,6 +295,15 @@ def queue_one(
     return invitation
 
 
+def _message_id(request_key: str | None, person_id: int) -> str:
+    """A new Message-ID; with the send's request key, the same one every time for this person, so a send
+    submitted twice collides on the outbox's unique Message-ID instead of emailing anyone twice."""
+    if not request_key:
+        return outbox.new_message_id(calendars.uid_domain())
+    digest = hashlib.sha256(f"{request_key}:{person_id}".encode()).hexdigest()[:24]
+    return f"{digest}@{calendars.uid_domain()}"
+
+
 @dataclass
 class QueueResult:
     requests: int = 0
@@ -250,6 +324,7 @@ def queue_invites(
     participant_id: int | None = None,
     *,
     enforce_readiness: bool = True,
+    request_key: str | None = None,
 ) -> QueueResult:
     """Queue the emails of one send in the current transaction (the caller commits).
 
@@ -263,10 +338,20 @@ def queue_invites(
         raise InviteError(_l("There was nobody to send to: every invitation is up to date."))
     name = organizer_name(event, organizer)
     tracked = feeds.tracked_by_person(event, EntryKind.INVITE)
-    for row in chosen.cancel:
-        queue_one(data, row.person, row.invitation, name, now, cancel=True, tracked=tracked.get(row.person.id, {}))
-    for row in chosen.invite:
-        queue_one(data, row.person, row.invitation, name, now, cancel=False, tracked=tracked.get(row.person.id, {}))
+    rows = [(row.person.id, True) for row in chosen.cancel] + [(row.person.id, False) for row in chosen.invite]
+    ids = [person_id for person_id, _cancel in rows]
+    sent, found = invitations_of(ids), participants(ids)
+    for person_id, cancel in rows:
+        queue_one(
+            data,
+            found[person_id],
+            sent.get(person_id),
+            name,
+            now,
+            cancel=cancel,
+            tracked=tracked.get(person_id, {}),
+            request_key=request_key,
+        )
     log.info("invites for %s: %s invitations, %s withdrawals", event.slug, len(chosen.invite), len(chosen.cancel))
     return QueueResult(len(chosen.invite), len(chosen.cancel), chosen.unchanged)
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
@@ -130,7 +131,7 @@ def _preview_person(event: Event, plan: services.Plan, wanted: int | None) -> Pa
         person = db.session.get(Participant, wanted)
         if person is not None and person.event_id == event.id:
             return person
-    return rows[0].person if rows else None
+    return db.session.get(Participant, rows[0].person.id) if rows else None
 
 
 @bp.get("/manage/events/<slug>/invites/preview")
@@ -222,13 +223,22 @@ def send(slug: str) -> Response:
         return redirect(url_for("invites.index", slug=event.slug))
     try:
         result = services.queue_invites(
-            event, current_organizer(), form.audience.data, utcnow(), participant_id=form.participant_id.data
+            event,
+            current_organizer(),
+            form.audience.data,
+            utcnow(),
+            participant_id=form.participant_id.data,
+            request_key=form.request_key.data or None,
         )
+        db.session.commit()
     except services.InviteError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("invites.index", slug=event.slug))
-    db.session.commit()
+    except IntegrityError:  # the same confirmation again (a double click): its emails are already queued
+        db.session.rollback()
+        flash(_("These invitations were already queued; nothing was sent twice."), "info")
+        return redirect(url_for("invites.index", slug=event.slug))
     flash(
         ngettext("%(num)s invitation queued.", "%(num)s invitations queued.", result.requests)
         + (" " + _("%(num)s cancellations queued.", num=result.cancels) if result.cancels else ""),

@@ -91,6 +91,12 @@ def content_from_json(data: object) -> tuple[NoteContent, int] | None:
     return NoteContent(**values), data["version"]
 
 
+class RestoreForm(Form):
+    """Restore an old version; `version` is the note's version the page showed (optimistic locking)."""
+
+    version = VersionField()
+
+
 class ImageForm(Form):
     """Upload a graphic recording or whiteboard photo. The type is checked from the file's bytes later."""
 

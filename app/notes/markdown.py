@@ -15,7 +15,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "s", "del", "code", "pre", "blockquote",
@@ -70,3 +70,19 @@ def render_markdown(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(sanitise_html(_MD.render(text)))
+
+
+_INLINE_MARKS = frozenset("*_`[]<>&\\~!")  # what can start inline Markdown
+
+
+def render_inline(text: str | None) -> Markup:
+    """One line of Markdown (a point: **bold**, *emphasis*, links) as sanitised HTML without a paragraph.
+
+    Most points hold no Markdown at all: those are only escaped (a report of 12,000 points renders in
+    a fraction of the time).
+    """
+    if not text or not text.strip():
+        return Markup("")
+    if _INLINE_MARKS.isdisjoint(text):
+        return escape(text.strip())
+    return Markup(sanitise_html(_MD.renderInline(text.strip())))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -119,48 +119,99 @@ def event_image_or_404(event: Event, image_id: int) -> NoteImage:
     return image
 
 
+ROOMS_PER_PAGE = 40
+
+
 @dataclass
 class CafeNotes:
-    """One café item's notes as a grid: rooms down, rounds across."""
+    """One café item's notes as a grid: a page of its rooms down, rounds across, and one round's notes in full."""
 
     item: ProgrammeItem
     rounds: list[CafeRound]
-    rooms: list[Room]
+    rooms: list[Room]  # the rooms of this page
     notes: dict[tuple[int, int], RoundNote] = field(default_factory=dict)
+    room_count: int = 0
+    written: int = 0
+    submitted: int = 0
+    page: int = 1
+    pages: int = 1
+    current_round: CafeRound | None = None
 
     def note(self, round_id: int, room_id: int) -> RoundNote | None:
         return self.notes.get((round_id, room_id))
 
     @property
-    def written(self) -> int:
-        return sum(1 for n in self.notes.values() if n.has_content)
-
-    @property
-    def submitted(self) -> int:
-        return sum(1 for n in self.notes.values() if n.submitted and n.has_content)
+    def first_room_number(self) -> int:
+        return (self.page - 1) * ROOMS_PER_PAGE + 1
 
 
-def overview(event: Event) -> list[CafeNotes]:
-    """Every café item of the event with its rounds, rooms and notes, in programme order."""
+def _counts(round_ids: list[int]) -> tuple[int, int]:
+    """Notes with some text, and of those the submitted ones, over every room (not just one page)."""
+    if not round_ids:
+        return 0, 0
+    has_text = or_(
+        RoundNote.summary != "",
+        RoundNote.key_points != "",
+        RoundNote.ideas != "",
+        RoundNote.quotes != "",
+        RoundNote.body_md != "",
+    )
+    row = db.session.execute(
+        select(func.count(), func.count().filter(RoundNote.submitted.is_(True))).where(
+            RoundNote.round_id.in_(round_ids), has_text
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def overview(event: Event, page: int = 1, round_id: int | None = None) -> list[CafeNotes]:
+    """Every café item of the event: a page of its rooms with their notes, counts over all rooms; programme order.
+
+    A 400-room café stays a page of ROOMS_PER_PAGE rooms with a handful of queries, whatever its size.
+    """
     result = []
     for item in event.items:
         if item.kind != ItemKind.CAFE:
             continue
+        total = db.session.scalar(select(func.count()).select_from(Room).where(Room.item_id == item.id)) or 0
+        pages = max(1, -(-total // ROOMS_PER_PAGE))
+        current_page = min(max(1, page), pages)
         rooms = list(
             db.session.scalars(
                 select(Room)
                 .where(Room.item_id == item.id)
                 .options(selectinload(Room.host))
                 .order_by(Room.position, Room.id)
+                .limit(ROOMS_PER_PAGE)
+                .offset((current_page - 1) * ROOMS_PER_PAGE)
             )
         )
-        round_ids = [r.id for r in item.rounds]
+        rounds = list(item.rounds)
+        round_ids = [r.id for r in rounds]
+        room_ids = [r.id for r in rooms]
         notes = (
             db.session.scalars(
-                select(RoundNote).where(RoundNote.round_id.in_(round_ids)).options(selectinload(RoundNote.images))
+                select(RoundNote)
+                .where(RoundNote.round_id.in_(round_ids), RoundNote.room_id.in_(room_ids))
+                .options(selectinload(RoundNote.images))
             )
-            if round_ids
+            if round_ids and room_ids
             else []
         )
-        result.append(CafeNotes(item, list(item.rounds), rooms, {(n.round_id, n.room_id): n for n in notes}))
+        written, submitted = _counts(round_ids)
+        current = next((r for r in rounds if r.id == round_id), rounds[0] if rounds else None)
+        result.append(
+            CafeNotes(
+                item,
+                rounds,
+                rooms,
+                {(n.round_id, n.room_id): n for n in notes},
+                room_count=total,
+                written=written,
+                submitted=submitted,
+                page=current_page,
+                pages=pages,
+                current_round=current,
+            )
+        )
     return result

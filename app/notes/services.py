@@ -19,7 +19,7 @@ from app.events.models import CafeRound
 from app.extensions import db
 from app.notes import queries, storage
 from app.notes.models import NoteImage, NoteRevision, RoundNote
-from app.signals import notes_submitted
+from app.signals import note_retracted, notes_submitted
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def save_note(
     if unchanged and (submit is None or (note is not None and submit == note.submitted)):
         return note
     new_version = current + 1
+    was_public = note is not None and note.publishable and note.has_content
     try:
         if note is None:
             note = RoundNote(round_id=round_.id, room_id=room.id, version=new_version)
@@ -88,6 +89,8 @@ def save_note(
         if newly_submitted:
             # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
             notes_submitted.send(note, actor=actor)
+        if was_public and not note.publishable:
+            note_retracted.send(note, actor=actor)  # published reports stop showing and finding it
         db.session.commit()
     except (NoteConflict, IntegrityError):
         db.session.rollback()
@@ -96,6 +99,24 @@ def save_note(
     if newly_submitted:
         log.info("note %s submitted by %s", note.id, actor)
     return note
+
+
+def restore_revision(round_: CafeRound, room: Room, version: int, base_version: int, actor: Actor) -> RoundNote:
+    """Save an old version's content again, as a new version (nothing in between is lost: it stays in the history).
+
+    Raises NoteConflict when the note moved on since the page was shown, LookupError for an unknown version.
+    """
+    note = queries.note_for(round_.id, room.id)
+    revision = queries.revision_at(note, version) if note else None
+    if note is None or revision is None:
+        raise LookupError(version)
+    content = NoteContent.of(revision)
+    saved = save_note(round_, room, content, base_version, actor, submit=None)
+    assert saved is not None
+    if saved.version == base_version:  # the content was already the current one: nothing to add
+        return saved
+    log.info("note %s: version %s restored as version %s by %s", saved.id, version, saved.version, actor)
+    return saved
 
 
 def _apply(note: RoundNote, content: NoteContent, actor: Actor, submit: bool | None) -> bool:

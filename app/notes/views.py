@@ -18,8 +18,16 @@ from app.domain.notes import NoteContent, changed_fields, merge, split_items
 from app.events import queries as event_queries
 from app.forms import Form
 from app.notes import queries, services, storage
-from app.notes.forms import FIELD_LABELS, ImageEditForm, ImageForm, NoteForm, content_from_json, merged_content
-from app.notes.markdown import render_markdown
+from app.notes.forms import (
+    FIELD_LABELS,
+    ImageEditForm,
+    ImageForm,
+    NoteForm,
+    RestoreForm,
+    content_from_json,
+    merged_content,
+)
+from app.notes.markdown import render_inline, render_markdown
 from app.notes.models import NoteImage, RoundNote
 from app.notes.scope import Scope, manage_scope, token_scope
 from app.templating import local_datetime
@@ -29,6 +37,7 @@ bp = Blueprint("notes", __name__)
 Page = str | tuple[str, int] | Response | tuple[Response, int]
 
 bp.app_template_filter("markdown")(render_markdown)
+bp.app_template_filter("markdown_inline")(render_inline)
 bp.app_template_filter("note_items")(split_items)
 bp.app_template_global("room_note")(queries.note_for)
 
@@ -147,14 +156,36 @@ def _history(scope: Scope) -> Page:
         content = NoteContent.of(revision)
         changes[revision.version] = changed_fields(previous, content)
         previous = content
-    return _page("notes/history.html", scope, note=note, revisions=revisions, changes=changes)
+    restore = RestoreForm(formdata=None, version=note.version if note else 0)
+    return _page("notes/history.html", scope, note=note, revisions=revisions, changes=changes, restore=restore)
 
 
 @_route("/history/<int:version>")
 def _revision(scope: Scope, version: int) -> Page:
     """One old version of the note, as it was saved."""
     note = queries.note_for(scope.round.id, scope.room.id)
-    return _page("notes/revision.html", scope, note=note, revision=queries.revision_or_404(note, version))
+    restore = RestoreForm(formdata=None, version=note.version if note else 0)
+    return _page(
+        "notes/revision.html", scope, note=note, revision=queries.revision_or_404(note, version), restore=restore
+    )
+
+
+@_route("/history/<int:version>/restore", ("POST",))
+def _restore(scope: Scope, version: int) -> Page:
+    """Save an old version again as the newest one (the versions in between stay in the history)."""
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        flash(_("The page was out of date. Please try again."), "error")
+        return redirect(scope.url("history"))
+    try:
+        note = services.restore_revision(scope.round, scope.room, version, form.version.data or 0, scope.actor)
+    except LookupError:
+        abort(404)
+    except services.NoteConflict:
+        flash(_("Someone saved this note meanwhile. Check the newest version, then restore again if needed."), "error")
+        return redirect(scope.url("history"))
+    flash(_("Version %(old)s was restored as version %(new)s.", old=version, new=note.version), "success")
+    return redirect(scope.url("edit"))
 
 
 @_route("/images", ("POST",))
@@ -233,7 +264,8 @@ def overview(slug: str) -> str:
     def image_url(image: NoteImage) -> str:
         return url_for("notes.manage_image", slug=event.slug, image_id=image.id)
 
-    return render_template("notes/overview.html", event=event, cafes=queries.overview(event), image_url=image_url)
+    cafes = queries.overview(event, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    return render_template("notes/overview.html", event=event, cafes=cafes, image_url=image_url)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from app.api import http
 from app.api.views import event_summary, iso
 from app.extensions import csrf
-from app.reports import queries
+from app.reports import queries, versions
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -37,11 +35,10 @@ def report(slug: str) -> Response:
                     "number": v.number,
                     "url": url_for("public_reports.show_version", slug=slug, number=v.number, _external=True),
                 }
-                for v in found.versions
-                if v.number <= found.current_version
+                for v in queries.readable_versions(found)
             ],
             "url": url_for("public_reports.show", slug=slug, _external=True),
             "downloads": downloads,
-            "report": json.loads(version.data),
+            "report": versions.readable(found, version),
         }
     )

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
 from app.connections import network
 from app.db import utcnow
 from app.domain import report as domain
+from app.domain import report_digest as digest
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
 from app.notes.models import RoundNote
 from app.participants.models import Participant, Status
-from app.reports.models import Report
+from app.reports.models import Report, ReportPoint
 
 
 def iso(value: Any, tz: str) -> str:
@@ -35,7 +38,11 @@ def publishable_notes(event: Event) -> list[RoundNote]:
     if not round_ids:
         return []
     return list(
-        db.session.scalars(select(RoundNote).where(RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True)))
+        db.session.scalars(
+            select(RoundNote)
+            .where(RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True))
+            .options(selectinload(RoundNote.images), selectinload(RoundNote.room), selectinload(RoundNote.round))
+        )
     )
 
 
@@ -47,6 +54,11 @@ def attendees(event: Event) -> list[Participant]:
             )
         )
     )
+
+
+def everyone(event: Event) -> list[Participant]:
+    """Every person registered for the event, whatever their status."""
+    return list(db.session.scalars(select(Participant).where(Participant.event_id == event.id)))
 
 
 def secrets_of(event: Event) -> list[str]:
@@ -98,29 +110,75 @@ def _programme(event: Event) -> list[domain.ProgrammeSection]:
     ]
 
 
-def _rounds(report: Report, rounds: list[CafeRound], rooms: dict[int, Room], notes: dict[int, RoundNote]) -> list:  # type: ignore[type-arg]
+def visible(point: ReportPoint, notes: dict[int, RoundNote]) -> bool:
+    """Whether readers may see a point: not hidden or redacted, not empty, its note still publishable."""
+    if point.hidden or point.redacted or not point.text.strip():
+        return False
+    return point.note_id is None or point.note_id in notes  # else the facilitator has made the note private
+
+
+def points_by_theme(report: Report) -> dict[int, list[ReportPoint]]:
+    """The report's points per theme id, in report order (from the loaded points: no query per theme)."""
+    out: dict[int, list[ReportPoint]] = defaultdict(list)
+    for point in report.points:
+        if point.theme_id is not None:
+            out[point.theme_id].append(point)
+    return out
+
+
+def _themes(
+    report: Report, rnd: CafeRound, room_index: dict[int, int], shown: set[int], members: dict[int, list[ReportPoint]]
+) -> list[domain.ThemeSection]:
+    """The round's themes as readers see them: visible ones with their visible points, most rooms first."""
+    out = []
+    for theme in report.themes:
+        if theme.round_id != rnd.id or theme.hidden:
+            continue
+        points = [p for p in members.get(theme.id, []) if p.id in shown and p.room_id in room_index]
+        if not points:
+            continue
+        label = next((p for p in points if not theme.named and p.text == theme.title), None)
+        if label is not None:
+            points = [label] + [p for p in points if p is not label]
+        entries = [domain.ThemeEntry(room_index[p.room_id], p.id, p.kind, p.text) for p in points]
+        title = theme.title if theme.named or label is not None else ""
+        out.append(
+            digest.theme_section(
+                title, theme.kind.value, theme.highlight, 0 if theme.named else (label.id if label else 0), entries
+            )
+        )
+    order = {id(t): k for k, t in enumerate(out)}
+    return sorted(out, key=lambda t: (not t.highlight, -len(t.room_indices), -len(t.entries), order[id(t)]))
+
+
+def _rounds(
+    report: Report, rounds: list[CafeRound], rooms: dict[int, Room], notes: dict[int, RoundNote]
+) -> list[domain.RoundSection]:
     show_names = report.show_names
     by_cell: dict[tuple[int, int], list[domain.Point]] = defaultdict(list)
+    shown: set[int] = set()
     for point in report.points:  # ordered by position
-        if point.hidden or not point.text.strip():
+        if not visible(point, notes):
             continue
-        if point.note_id is not None and point.note_id not in notes:
-            continue  # the facilitator has since made the note private
-        by_cell[(point.round_id, point.room_id)].append(domain.Point(point.kind, point.text, point.highlight))
+        shown.add(point.id)
+        by_cell[(point.round_id, point.room_id)].append(domain.Point(point.kind, point.text, point.highlight, point.id))
     hosts = {}
     if show_names:
         host_ids = {room.host_id for room in rooms.values() if room.host_id}
         hosts = {p.id: _name(p) for p in db.session.scalars(select(Participant).where(Participant.id.in_(host_ids)))}
     sections = []
+    members = points_by_theme(report)
     ordered_rooms = sorted(rooms.values(), key=lambda m: (m.position, m.name))
     for rnd in rounds:
+        present = [room for room in ordered_rooms if room.item_id == rnd.item_id and by_cell[(rnd.id, room.id)]]
         room_sections = [
             domain.RoomSection(room.name, hosts.get(room.host_id or 0, ""), by_cell[(rnd.id, room.id)])
-            for room in ordered_rooms
-            if room.item_id == rnd.item_id and by_cell[(rnd.id, room.id)]
+            for room in present
         ]
+        room_index = {room.id: index for index, room in enumerate(present)}
         highlights = [p.text for room in room_sections for p in room.points if p.highlight]
-        sections.append(domain.RoundSection(rnd.number, rnd.question, highlights, room_sections))
+        themes = _themes(report, rnd, room_index, shown, members)
+        sections.append(domain.RoundSection(rnd.number, rnd.question, highlights, room_sections, themes))
     return sections
 
 
@@ -169,6 +227,8 @@ def build_document(report: Report) -> domain.Document:
         people=[(_name(p), p.organization) for p in named] if report.show_names else [],
         network=network.report_section(event, utcnow(), show_names=report.show_names),
     )
+    if not report.show_names:  # names only where the organiser chose to show them
+        doc = digest.without_names(doc, digest.Names((p.family_name, p.given_name) for p in everyone(event)))
     return domain.redact_document(doc, secrets_of(event))
 
 
@@ -180,3 +240,54 @@ def document_dict(report: Report) -> dict[str, Any]:
 def programme_items(event: Event) -> list[ProgrammeItem]:
     """Talks and panels: the items that get a written summary."""
     return [i for i in event.items if i.kind in (ItemKind.TALK, ItemKind.PANEL)]
+
+
+def draft_fingerprint(report: Report) -> str:
+    """A digest of everything the draft document is built from, read cheaply (no document is built).
+
+    Stored with each version, it tells the editor whether publishing now would show readers anything
+    new, without building a 12,000-point document on every page view.
+    """
+    event = report.event
+    rounds = cafe_rounds(event)
+    round_ids = [r.id for r in rounds]
+    notes = (
+        sorted(
+            db.session.scalars(
+                select(RoundNote.id).where(RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True))
+            )
+        )
+        if round_ids
+        else []
+    )
+    people = db.session.execute(
+        select(Participant.status, func.count()).where(Participant.event_id == event.id).group_by(Participant.status)
+    ).all()
+    seats = (
+        db.session.scalar(
+            select(func.count()).select_from(Seat).where(Seat.round_id.in_(round_ids), Seat.published.is_(True))
+        )
+        if round_ids
+        else 0
+    )
+    state = {
+        "event": [event.title, str(event.starts_at), event.timezone],
+        "settings": [report.overview, report.summary, report.tags, report.show_names],
+        "items": [
+            [i.id, i.kind.value, i.title, str(i.starts_at), str(i.ends_at), i.description, i.summary]
+            + [[s.family_name, s.given_name, s.organization, s.department, s.role.value] for s in i.speakers]
+            for i in event.items
+            if i.kind in (ItemKind.TALK, ItemKind.PANEL)
+        ],
+        "rounds": [[r.id, r.number, r.question] for r in rounds],
+        "points": [
+            [p.id, p.kind, p.text, p.hidden, p.highlight, p.redacted, p.theme_id, p.position, p.note_id]
+            for p in report.points
+        ],
+        "themes": [[t.id, t.title, t.named, t.hidden, t.highlight, t.position, t.kind.value] for t in report.themes],
+        "images": [[i.image_id, i.included, i.image.publishable, i.image.caption] for i in report.images],
+        "notes": notes,
+        "people": sorted([str(status), count] for status, count in people),
+        "seats": seats,
+    }
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False, default=str).encode()).hexdigest()

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain import report as domain
+from app.domain.report_markdown import to_markdown as document_markdown
 from app.extensions import db
 from app.notes.models import NoteImage
 from app.reports.adapters import image_path
@@ -42,11 +43,14 @@ def markdown_labels() -> dict[str, str]:
         "gallery": _("Graphic recordings"),
         "summary": _("Summary"),
         "people": _("Participants"),
+        "themes": _("What several rooms said"),
+        "ideas": _("Ideas for next steps"),
+        "rooms_count": _("%(num)s rooms"),
     }
 
 
 def to_markdown(data: dict[str, Any]) -> str:
-    return domain.to_markdown(domain.document_from_dict(data), markdown_labels())
+    return document_markdown(domain.document_from_dict(data), markdown_labels())
 
 
 def version_data(raw: str) -> dict[str, Any]:
@@ -82,7 +86,7 @@ def standalone_html(context: dict[str, Any]) -> str:
 
 
 # Bump when the PDF layout changes, so that cached files are laid out again.
-LAYOUT = "1"
+LAYOUT = "4"
 
 
 def _cache_dir() -> Path:
@@ -95,7 +99,10 @@ def pdf_bytes(html: str) -> bytes:
     """Lay the standalone HTML out as A4 pages (fonts from the system: Noto CJK)."""
     import weasyprint  # imported here: loading pango takes a moment and most requests never need it
 
-    return weasyprint.HTML(string=html, base_url=str(STATIC)).write_pdf()  # type: ignore[no-any-return]
+    # PDF/UA-1: a tagged PDF (headings, lists, reading order) that screen readers can follow.
+    return weasyprint.HTML(string=html, base_url=str(STATIC)).write_pdf(  # type: ignore[no-any-return]
+        pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True
+    )
 
 
 def cached_pdf(data: str, lang: str, make_html: Callable[[], str]) -> bytes:

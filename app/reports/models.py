@@ -50,6 +50,9 @@ class Report(db.Model):
     versions: Mapped[list[ReportVersion]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportVersion.number"
     )
+    themes: Mapped[list[ReportTheme]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportTheme.position"
+    )
 
     @property
     def tag_list(self) -> list[str]:
@@ -76,8 +79,12 @@ class ReportPoint(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     highlight: Mapped[bool] = mapped_column(default=False)
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Redacted by an organiser: gone from the draft and from every published version (and its exports).
+    redacted: Mapped[bool] = mapped_column(default=False)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("report_theme.id", ondelete="SET NULL"), index=True)
 
     report: Mapped[Report] = relationship(back_populates="points")
+    theme: Mapped[ReportTheme | None] = relationship(back_populates="points")
     round: Mapped[CafeRound] = relationship()
     room: Mapped[Room] = relationship()
     note: Mapped[RoundNote | None] = relationship()
@@ -85,6 +92,36 @@ class ReportPoint(db.Model):
     @property
     def edited(self) -> bool:
         return self.text != self.original
+
+
+class ThemeKind(StrEnum):
+    OPINION = "opinion"
+    IDEA = "idea"
+
+
+class ReportTheme(db.Model):
+    """What several rooms of one round said, grouped from their points; the organiser reviews and names it."""
+
+    __tablename__ = "report_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("cafe_round.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ThemeKind] = mapped_column(
+        db.Enum(ThemeKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=ThemeKind.OPINION,
+    )
+    title: Mapped[str] = mapped_column(String(300), default="")  # its most central point's text, or the organiser's
+    named: Mapped[bool] = mapped_column(default=False)  # the organiser gave the title
+    position: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[bool] = mapped_column(default=False)  # reviewed: regrouping keeps it as it is
+    hidden: Mapped[bool] = mapped_column(default=False)
+    highlight: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="themes")
+    round: Mapped[CafeRound] = relationship()
+    points: Mapped[list[ReportPoint]] = relationship(back_populates="theme", order_by="ReportPoint.position")
 
 
 class ReportImage(db.Model):
@@ -120,6 +157,28 @@ class ReportVersion(db.Model):
     excerpt: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[str] = mapped_column(Text)  # the Document as JSON
+    # What the draft was built from when this version was published (building.draft_fingerprint).
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    # Withdrawn by an organiser: no longer readable or downloadable; the row stays as a record.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("organizer.id", ondelete="SET NULL"))
 
     report: Mapped[Report] = relationship(back_populates="versions")
-    published_by: Mapped[Organizer | None] = relationship()
+    published_by: Mapped[Organizer | None] = relationship(foreign_keys=[published_by_id])
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class ReportSearchGram(db.Model):
+    """The archive's index: each pair of adjacent characters (bigram) of a readable report's searchable text.
+
+    Japanese has no spaces, so words cannot be indexed; a keyword's bigrams all being present narrows the
+    reports to check to a few, on SQLite and PostgreSQL alike, before the exact substring test.
+    """
+
+    __tablename__ = "report_search_gram"
+
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True, index=True)

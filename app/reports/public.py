@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
 from app.notes.models import NoteImage
-from app.reports import exports, queries
+from app.reports import exports, queries, search, versions
 from app.reports.adapters import image_response, public_image_path
 from app.reports.models import Report, ReportVersion
 from app.reports.rendering import COMPACT_PDF_POINTS, point_count, reader_context
@@ -29,19 +28,19 @@ def archive() -> str:
     keyword = (request.args.get("q") or "").strip()[:100]
     year = request.args.get("year", type=int)
     tag = (request.args.get("tag") or "").strip()[:100]
-    years, tags = queries.archive_facets()
-    entries = queries.archive(keyword, year, tag)
-    return render_template(
-        "reports/archive.html", entries=entries, q=keyword, year=year, tag=tag, years=years, tags=tags
-    )
+    years, tags = search.facets()
+    found = search.search(keyword, year, tag, request.args.get("page", type=int) or 1)
+    return render_template("reports/archive.html", found=found, q=keyword, year=year, tag=tag, years=years, tags=tags)
 
 
 def _show(slug: str, number: int | None) -> str:
     report = queries.published_report_or_404(slug)
     version = queries.version_or_404(report, number)
-    doc: dict[str, Any] = json.loads(version.data)
+    doc = versions.readable(report, version)
     return render_template(
-        "reports/show.html", **reader_context(report.event, doc, version), all_versions=report.versions
+        "reports/show.html",
+        **reader_context(report.event, doc, version, compact=point_count(doc) > COMPACT_PDF_POINTS),
+        all_versions=queries.readable_versions(report),
     )
 
 
@@ -58,7 +57,7 @@ def show_version(slug: str, number: int) -> str:
 
 
 def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
-    doc: dict[str, Any] = json.loads(version.data)
+    doc = versions.readable(report, version)
     name = f"{report.event.slug}-report-v{version.number}.{fmt}"
 
     def html(compact: bool = False) -> str:
@@ -73,7 +72,9 @@ def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
         body = html()
     else:
         body = exports.cached_pdf(
-            version.data, current_language(), lambda: html(compact=point_count(doc) > COMPACT_PDF_POINTS)
+            json.dumps(doc, ensure_ascii=False, sort_keys=True),
+            current_language(),
+            lambda: html(compact=point_count(doc) > COMPACT_PDF_POINTS),
         )
     response = Response(body, content_type=EXPORTS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -96,7 +97,7 @@ def export(slug: str, fmt: str, number: int | None = None) -> Response:
 def image(slug: str, image_id: int) -> Response:
     """A gallery image, only if a published version of this report shows it and it is still publishable."""
     report = queries.published_report_or_404(slug)
-    shown = any(g["id"] == image_id for v in report.versions for g in json.loads(v.data)["gallery"])
+    shown = any(g["id"] == image_id for v in queries.readable_versions(report) for g in json.loads(v.data)["gallery"])
     found = db.session.get(NoteImage, image_id) if shown else None
     if found is None or public_image_path(found) is None:
         abort(404)

@@ -1,4 +1,4 @@
-"""Reads for the report pages: the organiser's report, published reports and the archive search."""
+"""Reads for the report pages: the organiser's report and its editor, published reports and their versions."""
 
 from __future__ import annotations
 
@@ -6,23 +6,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort
-from sqlalchemy import and_, select
+from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Gone
 
 from app.domain import report as domain
 from app.events.models import Event
 from app.extensions import db
 from app.reports import building, services
 from app.reports.forms import ItemSummaryForm
-from app.reports.models import Report, ReportImage, ReportPoint, ReportState, ReportVersion
+from app.reports.models import Report, ReportImage, ReportPoint, ReportTheme, ReportVersion
 
 
 def report_for(event: Event) -> Report | None:
-    """An event's report (draft or published), with its points and images loaded."""
+    """An event's report (draft or published), with its points (and their rooms), themes and images loaded."""
     return db.session.scalar(
         select(Report)
         .where(Report.event_id == event.id)
-        .options(selectinload(Report.points), selectinload(Report.images).selectinload(ReportImage.image))
+        .options(
+            selectinload(Report.points).selectinload(ReportPoint.room),
+            selectinload(Report.themes),
+            selectinload(Report.versions),
+            selectinload(Report.images).selectinload(ReportImage.image),
+        )
     )
 
 
@@ -42,80 +49,95 @@ def published_report_or_404(slug: str) -> Report:
 
 
 def version_or_404(report: Report, number: int | None = None) -> ReportVersion:
-    """The given version of a published report, or its latest."""
+    """The given version of a published report, or its latest; a withdrawn version answers 410 Gone."""
     wanted = number if number is not None else report.current_version
     version = db.session.scalar(
         select(ReportVersion).where(ReportVersion.report_id == report.id, ReportVersion.number == wanted)
     )
+    if version is not None and version.withdrawn:
+        gone = Gone(_("The organisers have withdrawn this version of the report."))
+        gone.custom = True  # type: ignore[attr-defined]
+        raise gone
     if version is None or wanted > report.current_version:
         abort(404)
     return version
 
 
+def readable_versions(report: Report) -> list[ReportVersion]:
+    """The versions readers may open, oldest first."""
+    return [v for v in report.versions if v.number <= report.current_version and not v.withdrawn]
+
+
+ROOMS_PER_PAGE = 20
+THEMES_PER_PAGE = 30
+
+
 @dataclass(frozen=True)
-class ArchiveEntry:
-    slug: str
-    version: ReportVersion
+class ThemeRow:
+    """A theme in the editor: the theme, all its points (hidden ones too), and how many rooms raised it."""
+
+    theme: ReportTheme
+    points: list[ReportPoint]
+    rooms: int
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def numbers(self) -> list[int]:
+        return list(range(1, self.pages + 1))
 
 
-def _latest_published():  # type: ignore[no-untyped-def]
-    return (
-        select(ReportVersion, Event.slug)
-        .join(Report, and_(Report.id == ReportVersion.report_id, Report.current_version == ReportVersion.number))
-        .join(Event, Event.id == Report.event_id)
-        .where(Report.state == ReportState.PUBLISHED)
-    )
+def _pager(total: int, per: int, wanted: int | None) -> Pager:
+    pages = max(1, -(-total // per))
+    return Pager(page=min(max(1, wanted or 1), pages), pages=pages, total=total)
 
 
-def archive(keyword: str = "", year: int | None = None, tag: str = "") -> list[ArchiveEntry]:
-    """The latest version of every published report, newest event first, filtered.
-
-    ILIKE on the snapshot's plain text works the same on SQLite (case-folding ASCII) and PostgreSQL.
-    """
-    query = _latest_published()
-    for word in keyword.split()[:5]:
-        query = query.where(ReportVersion.search_text.ilike(_like_pattern(word), escape="\\"))
-    if year:
-        query = query.where(ReportVersion.year == year)
-    if tag:
-        query = query.where(ReportVersion.tags.like(_like_pattern(f"|{tag}|"), escape="\\"))
-    rows = db.session.execute(query.order_by(Event.starts_at.desc())).all()
-    return [ArchiveEntry(slug=slug, version=version) for version, slug in rows]
-
-
-def archive_facets() -> tuple[list[int], list[str]]:
-    """The years and tags of published reports, for the archive's filters."""
-    rows = db.session.execute(_latest_published()).all()
-    years = sorted({version.year for version, _ in rows}, reverse=True)
-    tags = sorted({t for version, _ in rows for t in version.tags.split("|") if t})
-    return years, tags
-
-
-def editor_view(report: Report, round_id: int | None) -> dict[str, Any]:
-    """What the editor page shows: rounds as tabs, the chosen round's points by room, versions, changes."""
+def editor_view(
+    report: Report, round_id: int | None, page: int | None = None, theme_page: int | None = None
+) -> dict[str, Any]:
+    """What the editor shows for one round: its themes (a page of them, points folded under each), then the
+    points in no theme by room (a page of rooms), plus versions and what the notes hold that is new."""
     event = report.event
     rounds = building.cafe_rounds(event)
     current = next((r for r in rounds if r.id == round_id), rounds[0] if rounds else None)
+    members = building.points_by_theme(report)
+    rows = []
+    for theme in report.themes:
+        if current is not None and theme.round_id == current.id:
+            points = members.get(theme.id, [])
+            rows.append(ThemeRow(theme, points, len({p.room_id for p in points if not p.hidden})))
+    rows.sort(key=lambda r: (r.theme.hidden, -r.rooms, -len(r.points), r.theme.position))
+    theme_pager = _pager(len(rows), THEMES_PER_PAGE, theme_page)
+    start = (theme_pager.page - 1) * THEMES_PER_PAGE
     cells: dict[int, list[ReportPoint]] = {}
     for point in report.points:
-        if current is not None and point.round_id == current.id:
+        if current is not None and point.round_id == current.id and point.theme_id is None:
             cells.setdefault(point.room_id, []).append(point)
     rooms = sorted({p.room for ps in cells.values() for p in ps}, key=lambda m: (m.position, m.name))
+    room_pager = _pager(len(rooms), ROOMS_PER_PAGE, page)
+    shown_rooms = rooms[(room_pager.page - 1) * ROOMS_PER_PAGE : room_pager.page * ROOMS_PER_PAGE]
     counts = {r.id: sum(1 for p in report.points if p.round_id == r.id and not p.hidden) for r in rounds}
+    theme_counts = {r.id: sum(1 for t in report.themes if t.round_id == r.id and not t.hidden) for r in rounds}
     found = services.pending(report)
     secrets = domain.Secrets(building.secrets_of(event))
-    shown = [p for points in cells.values() for p in points]
+    shown = [p for room in shown_rooms for p in cells[room.id]] + [p for row in rows for p in row.points]
     return {
         "auto_redacted": {p.id for p in shown if domain.redact(p.text, secrets) != p.text},
         "rounds": rounds,
         "current_round": current,
         "round_counts": counts,
-        "cells": [(room, cells[room.id]) for room in rooms],
+        "theme_counts": theme_counts,
+        "theme_rows": rows[start : start + THEMES_PER_PAGE],
+        "theme_pager": theme_pager,
+        "unreviewed": sum(1 for r in rows if not r.theme.accepted),
+        "cells": [(room, cells[room.id]) for room in shown_rooms],
+        "room_pager": room_pager,
+        "loose_points": sum(len(ps) for ps in cells.values()),
         "items": building.programme_items(event),
         "item_form": ItemSummaryForm,
         "versions": list(reversed(report.versions)),

@@ -10,6 +10,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.domain import report as domain
+from app.domain import report_digest as digest
 from app.events.models import Event
 from app.reports.adapters import render_markdown
 from app.reports.models import Report, ReportVersion
@@ -63,8 +64,10 @@ def reader_context(
             image_src = lambda g: url_for("reports.image_file", slug=event.slug, image_id=g["id"])  # noqa: E731
         else:
             image_src = lambda g: url_for("public_reports.image", slug=event.slug, image_id=g["id"])  # noqa: E731
+    document = domain.document_from_dict(doc)
     return {
         "doc": doc,
+        "digests": {r.number: digest.digest(r) for r in document.rounds},
         "event": event,
         "version": version,
         "preview": preview_of is not None,

@@ -12,10 +12,12 @@ from sqlalchemy import select
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.domain import report as domain
+from app.domain import report_digest as digest
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.notes.models import NoteImage, RoundNote
-from app.reports.building import build_document, publishable_notes
+from app.reports import themes, versions
+from app.reports.building import build_document, draft_fingerprint, publishable_notes
 from app.reports.models import Report, ReportImage, ReportPoint, ReportState, ReportVersion
 from app.signals import report_published
 
@@ -84,6 +86,8 @@ def create_report(event: Event, actor: Organizer) -> Report:
     report = Report(event=event, overview=event.description)
     db.session.add(report)
     _add_pending(report, pending(report))
+    db.session.flush()
+    themes.regroup(report, commit=False)
     db.session.commit()
     log.info("report created for event %s by organiser %s (%d points)", event.slug, actor.id, len(report.points))
     return report
@@ -93,6 +97,9 @@ def refresh_from_notes(report: Report, actor: Organizer) -> int:
     """Add the points and images written in the notes since the last harvest; returns how many."""
     found = pending(report)
     _add_pending(report, found)
+    db.session.flush()
+    if found.points:
+        themes.regroup(report, {note.round_id for note, _point in found.points}, commit=False)
     db.session.commit()
     log.info(
         "report %s refreshed by organiser %s: %d points, %d images",
@@ -158,14 +165,21 @@ def set_image(report: Report, entry: ReportImage, included: bool) -> None:
 
 
 def latest_version(report: Report) -> ReportVersion | None:
-    return next((v for v in report.versions if v.number == report.current_version), None)
+    """The version readers see (or saw, before an unpublish); withdrawn versions never count."""
+    return next((v for v in report.versions if v.number == report.current_version and not v.withdrawn), None)
 
 
 def has_unpublished_changes(report: Report) -> bool:
-    """True when publishing now would show readers something different from the latest version."""
+    """True when publishing now would show readers something different from the latest version.
+
+    Compares what the draft is built from (a fingerprint) when the version recorded it; builds and
+    compares the whole document only for versions published before fingerprints existed.
+    """
     latest = latest_version(report)
     if latest is None:
         return True
+    if latest.fingerprint:
+        return latest.fingerprint != draft_fingerprint(report)
     draft = json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))
     return draft != json.loads(latest.data)
 
@@ -177,6 +191,8 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
     latest = latest_version(report)
     if latest is not None and json.loads(latest.data) == json.loads(data):
         if report.state == ReportState.PUBLISHED:
+            latest.fingerprint = draft_fingerprint(report)  # what changed does not show: nothing to publish
+            db.session.commit()
             raise ReportError(_l("Nothing changed since version %(number)s.", number=latest.number))
         version = latest  # republishing after an unpublish: same content, same version
     else:
@@ -188,13 +204,15 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
             year=doc.year,
             tags="|" + "|".join(doc.tags) + "|" if doc.tags else "",
             excerpt=(doc.overview or doc.summary)[:400],
-            search_text=domain.search_text(doc),
+            search_text=digest.fold(digest.search_text(doc)),
             data=data,
+            fingerprint=draft_fingerprint(report),
         )
         report.versions.append(version)
     report.state = ReportState.PUBLISHED
     report.current_version = version.number
     db.session.flush()
+    versions.reindex(report, texts=False)
     # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
     report_published.send(report.event, report=report, version=version)
     db.session.commit()
@@ -205,5 +223,6 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
 def unpublish(report: Report, actor: Organizer) -> None:
     """Hide the report from readers; its versions are kept for a later publish."""
     report.state = ReportState.DRAFT
+    versions.reindex(report, texts=False)
     db.session.commit()
     log.info("report %s unpublished by organiser %s", report.id, actor.id)

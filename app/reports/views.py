@@ -10,6 +10,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
+from app.domain.report_digest import quoted
 from app.events import queries as event_queries
 from app.events.forms import ConfirmForm
 from app.events.models import Event
@@ -27,6 +28,9 @@ Page = str | tuple[str, int] | Response
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {"point_kinds": point_kind_labels()}
+
+
+bp.app_template_filter("quoted")(quoted)
 
 
 def _owned(slug: str) -> tuple[Event, Report]:
@@ -62,7 +66,12 @@ def edit(slug: str) -> str:
         report=report,
         settings=settings,
         confirm=ConfirmForm(),
-        **queries.editor_view(report, request.args.get("round", type=int)),
+        **queries.editor_view(
+            report,
+            request.args.get("round", type=int),
+            page=request.args.get("page", type=int),
+            theme_page=request.args.get("tpage", type=int),
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """webhook endpoint format (plain JSON, Slack, Teams)
 
 Revision ID: a7c31e5d9b20
-Revises: a1d9c3e5f702
+Revises: b7d2e41c9a05
 Create Date: 2026-11-24 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c31e5d9b20'
-down_revision = 'a1d9c3e5f702'
+down_revision = 'b7d2e41c9a05'
 branch_labels = None
 depends_on = None
 

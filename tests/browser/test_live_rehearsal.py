@@ -175,9 +175,13 @@ def test_rehearsal_of_the_live_cafe(browser: Browser, site: str, db: object, tmp
     for tab in [*pages, host_page]:
         expect(tab.locator(".day-kicker")).to_contain_text("第1ラウンド")
 
-    # Round 1 starts by the timetable: every page switches by itself.
+    # Round 1 starts by the timetable: every page switches by itself (wait for its start, then for the pages).
+    until_start = max(0.0, (rounds[0].starts_at - utcnow()).total_seconds())
+    wait_ms = int(until_start * 1000) + 30_000
     for person, tab in zip(watchers, pages, strict=True):
-        expect(tab.locator(".day-focus.is-live [data-room-name]")).to_have_text(room_of(person, rounds[0]))
+        expect(tab.locator(".day-focus.is-live [data-room-name]")).to_have_text(
+            room_of(person, rounds[0]), timeout=wait_ms
+        )
     held = {1: published(rounds[0].id)}
 
     # Round 2 by hand, from the console.

@@ -24,7 +24,8 @@ def stored(cafe: NotesCafe, room: int = 0) -> RoundNote | None:
 
 
 def wait_state(page: Page, state: str) -> None:
-    expect(page.locator(f"{STATUS}[data-state={state}]")).to_be_visible(timeout=15_000)
+    # well above the autosave interval, also on a busy machine (CI shares its cores)
+    expect(page.locator(f"{STATUS}[data-state={state}]")).to_be_visible(timeout=30_000)
 
 
 def test_two_tabs_conflict_is_caught_and_merged(browser: Browser, live_server: str, db: object) -> None:

@@ -51,12 +51,17 @@ def test_reader_searches_reads_round_two_and_downloads_the_pdf(
     page.locator(".report-toc a[href='#round-2']").click()
     round_two = page.locator("#round-2")
     expect(round_two).to_contain_text("リアルだからこその価値は？")
-    expect(round_two).to_contain_text("雑談の価値 R2-0")
+    themes = round_two.locator(".round-themes .theme-card")
+    expect(themes.first).to_contain_text("雑談の価値")  # the synthesis comes first, with its rooms
+    expect(themes.first.locator(".theme-count")).to_have_text(re.compile("2"))
+    expect(round_two.locator(".report-room").first).to_be_hidden()  # rooms folded under the synthesis
+    themes.first.locator(".theme-rooms a").first.click()  # a theme's room link opens that room's notes
+    expect(round_two.locator(".report-room").first).to_be_visible()
     expect(round_two.locator(".report-room")).to_have_count(2)  # the third room's note is internal
     screenshot(page, "reports-page")
     round_two.screenshot(path=str(SCREENSHOTS / "reports-round-2.png"))
 
-    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:  # laid out on the first request (then cached)
         page.get_by_role("link", name="PDF").click()
     download = info.value
     assert download.suggested_filename == "spinoff-report-v1.pdf"
@@ -71,10 +76,10 @@ def test_reader_searches_reads_round_two_and_downloads_the_pdf(
         assert (SCREENSHOTS / "reports-pdf-1.png").exists()
 
 
-def test_organiser_harvests_highlights_previews_and_publishes(
+def test_organiser_reviews_themes_merges_two_hides_one_and_publishes(
     page: Page, live_server: str, organizer: Organizer
 ) -> None:
-    summit = make_summit(organizer=organizer, slug="harvest", people=6, rooms=2, rounds=2)
+    summit = make_summit(organizer=organizer, slug="harvest", people=6, rooms=3, rounds=2)
     page.goto(f"{live_server}/login")
     page.fill("#email", organizer.email)
     page.fill("#password", PASSWORD)
@@ -82,20 +87,61 @@ def test_organiser_harvests_highlights_previews_and_publishes(
     page.goto(f"{live_server}/manage/events/harvest/report")
     page.locator("form[action$='/report/create'] button").click()
     page.fill("#overview", "オンラインで全国の職員がつながった半日。")
-    page.fill("#summary", "まずは行動に移すことに意味がある。")
-    page.fill("#tags", "オンライン, ワールドカフェ")
     page.locator("#settings button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    point = page.locator(".report-edit-points li", has_text="雑談の価値 R1-0")
-    point.locator("button", has_text=re.compile("Highlight|ハイライト")).click()
-    expect(page.locator(".report-edit-points li.is-highlight")).to_have_count(1)
-    expect(page.locator(".report-edit-points .badge-private")).to_have_count(3)
-    screenshot(page, "reports-editor")
+
+    rows = page.locator("#themes .theme-row")
+    count = rows.count()
+    assert count >= 3
+    first_title = rows.nth(0).locator(".theme-title").input_value()
+    second_title = rows.nth(1).locator(".theme-title").input_value()
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+    rows.nth(0).locator("input[name=theme]").check()
+    rows.nth(1).locator("input[name=theme]").check()
+    page.locator("#themes .bulk-bar button[value=merge]").click()
+    expect(page.locator("#themes .flash-success")).to_be_visible()
+    expect(page.locator("#themes .theme-row")).to_have_count(count - 1)
+    assert page.evaluate("window.__sameDocument") is True  # answered without a full reload
+
+    merged = page.locator("#themes .theme-row", has=page.locator(f".theme-title[value='{first_title}']"))
+    merged.locator("details.theme-points summary").click()
+    expect(merged.locator(".theme-points li")).to_have_count(4)  # both themes' points, from their rooms
+    expect(merged).to_contain_text(second_title)
+    merged.locator(".theme-title").fill("雑談とつながりの価値")
+    merged.locator("button[value$=':rename']").click()
+    expect(page.locator("#themes .theme-title[value='雑談とつながりの価値']")).to_have_count(1)
+
+    hidden = page.locator("#themes .theme-row").nth(1)
+    hidden_title = hidden.locator(".theme-title").input_value()
+    hidden.locator("button[value$=':hide']").click()
+    expect(page.locator("#themes .theme-row.is-hidden")).to_have_count(1)
+    assert page.evaluate("window.__sameDocument") is True
+    screenshot(page, "reports-editor-themes")
+
     page.get_by_role("link", name=re.compile("^(Preview|プレビュー)$")).first.click()
     expect(page.locator(".preview-banner")).to_be_visible()
-    expect(page.locator("#round-1 .report-highlights")).to_contain_text("雑談の価値 R1-0")
+    expect(page.locator("#round-1 .round-themes")).to_contain_text("雑談とつながりの価値")
+    expect(page.locator("#round-1 .round-themes")).not_to_contain_text(hidden_title)
     screenshot(page, "reports-preview")
     page.locator(".preview-banner button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
     page.goto(f"{live_server}/reports/harvest")
     expect(page.locator("h1")).to_have_text(summit.event.title)
+    expect(page.locator("#round-1 .theme-card").first).to_contain_text("雑談とつながりの価値")
+
+
+def test_themes_editor_works_without_javascript(browser, live_server: str, organizer: Organizer) -> None:  # type: ignore[no-untyped-def]
+    make_summit(organizer=organizer, slug="nojs", people=6, rooms=3, rounds=1)
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#email", organizer.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/manage/events/nojs/report")
+    page.locator("form[action$='/report/create'] button").click()
+    row = page.locator("#themes .theme-row").first
+    row.locator("button[value$=':hide']").click()  # a plain form post, back at the themes
+    expect(page.locator("#themes .theme-row.is-hidden")).to_have_count(1)
+    expect(page.locator(".flashes .flash-success")).to_be_visible()
+    context.close()

@@ -147,6 +147,24 @@ def test_a_double_submit_of_changed_sends_once_and_shows_no_error_page(
     assert db.session.query(OutboxMessage).count() == 1
 
 
+def test_the_same_confirmation_twice_queues_once(client: FlaskClient, logged_in: Organizer) -> None:
+    event, _ = _event(logged_in)
+    factories.make_participant(event=event)
+    factories.make_participant(event=event)
+    html = client.get(f"/manage/events/{event.slug}/invites/preview?audience=all").get_data(as_text=True)
+    assert 'name="request_key"' in html
+    send = f"/manage/events/{event.slug}/invites/send"
+    data = {"audience": "all", "request_key": "same-confirmation-1"}
+    first = client.post(send, data=data)
+    second = client.post(send, data=data, follow_redirects=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "already queued; nothing was sent twice" in second.get_data(as_text=True)
+    assert db.session.query(OutboxMessage).count() == 2
+    # Another confirmation is a deliberate resend to everyone.
+    client.post(send, data={"audience": "all", "request_key": "another-confirmation"})
+    assert db.session.query(OutboxMessage).count() == 4
+
+
 def test_a_draft_event_cannot_send(client: FlaskClient, logged_in: Organizer) -> None:
     event, _ = _event(logged_in, status=EventStatus.DRAFT)
     factories.make_participant(event=event)

@@ -210,3 +210,13 @@ def test_the_strict_checks_catch_what_they_claim(db: object) -> None:
     assert any("without VTIMEZONE" in p for p in rfc_problems(body[:start] + body[end:]))
     with pytest.raises(AssertionError, match="VTIMEZONE"):
         icaljs(body[:start] + body[end:])
+
+
+def test_public_feed_shows_the_meeting_link_only_when_the_organiser_made_it_public(db: object) -> None:
+    event, talk, _ = _summit()
+    assert event.meeting_url.encode() not in feeds.public_calendar(event, BEFORE_SUMMIT).body
+    event.meeting_url_public = True
+    factories.db.session.commit()
+    entry = by_uid(checked(feeds.public_calendar(event, BEFORE_SUMMIT).body))[f"item-{talk.id}-public@tsunagu"]
+    assert entry["url"] == event.meeting_url and entry["location"] == event.meeting_url
+    assert entry["conference"][0]["value"] == event.meeting_url

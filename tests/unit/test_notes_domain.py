@@ -33,12 +33,26 @@ def test_merge_takes_each_side_where_only_it_changed() -> None:
     assert result.proposal.key_points == "移動コスト\n若手の巻き込み"
 
 
-def test_merge_flags_fields_changed_on_both_sides_and_proposes_yours() -> None:
+def test_merge_flags_fields_changed_on_both_sides_and_proposes_both_texts() -> None:
     base = NoteContent(summary="A")
     result = merge(base, NoteContent(summary="B"), NoteContent(summary="C", publishable=False))
     assert result.conflicts == ["summary"]
-    assert result.proposal.summary == "C"  # nothing typed is dropped silently
+    assert result.proposal.summary == "B\n\nC"  # neither tab's words are dropped
     assert result.states["publishable"] == FieldState.YOURS and result.proposal.publishable is False
+
+
+def test_lists_changed_on_both_sides_keep_every_line_once() -> None:
+    base = NoteContent(key_points="移動コスト")
+    theirs = NoteContent(key_points="移動コスト\n若手の巻き込み")
+    yours = NoteContent(key_points="移動コスト\n雑談の価値\n若手の巻き込み")
+    result = merge(base, theirs, yours)
+    assert result.conflicts == ["key_points"]
+    assert result.proposal.key_points == "移動コスト\n若手の巻き込み\n雑談の価値"
+
+
+def test_a_text_that_contains_the_other_is_proposed_alone() -> None:
+    result = merge(NoteContent(summary="A"), NoteContent(summary="AB"), NoteContent(summary="ABC"))
+    assert result.proposal.summary == "ABC"
 
 
 def test_same_change_on_both_sides_is_no_conflict() -> None:

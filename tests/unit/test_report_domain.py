@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.domain import report as r
+from app.domain.report_digest import search_text
+from app.domain.report_markdown import to_markdown
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -153,11 +155,11 @@ LABELS = {
         "summary",
         "people",
     ]
-} | {"round": "Round %(number)s"}
+} | {"round": "Round %(number)s", "themes": "THEMES", "ideas": "IDEAS", "rooms_count": "%(num)s rooms"}
 
 
 def test_markdown_export_has_every_part() -> None:
-    md = r.to_markdown(_doc(), LABELS)
+    md = to_markdown(_doc(), LABELS)
     assert md.startswith("# 全国自治体職員ネットワークサミット\n\n2020-07-25\n")
     assert "## Round 2" in md and "**リアルだからこその価値は？**" in md
     assert "- 雑談の価値。" in md and "- 「五感を使える」" in md
@@ -171,7 +173,7 @@ def test_markdown_escapes_lines_that_would_become_markup() -> None:
     doc = _doc(
         rounds=[r.RoundSection(1, "# 質問", [], [r.RoomSection("A", "", [r.Point("point", "<img src=x onerror=1>")])])]
     )
-    md = r.to_markdown(doc, LABELS)
+    md = to_markdown(doc, LABELS)
     assert "<img" not in md and "&lt;img" in md
     assert "**\\# 質問**" in md
 
@@ -185,6 +187,6 @@ def test_document_survives_a_dict_round_trip_and_redaction() -> None:
 
 
 def test_search_text_holds_titles_questions_and_points() -> None:
-    text = r.search_text(_doc())
+    text = search_text(_doc())
     for needle in ("全国自治体職員", "リアルだからこその価値", "五感を使える", "オンライン", "まずは行動"):
         assert needle in text
