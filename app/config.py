@@ -76,6 +76,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "DAY_LIVE_CHECK_SECONDS": 0.0 if testing else float(env.get("DAY_LIVE_CHECK_SECONDS", 1.0)),
         # Rendered pages and shared pieces, keyed by everything they show (so never stale): memory hygiene only.
         "DAY_PAGE_CACHE_SECONDS": float(env.get("DAY_PAGE_CACHE_SECONDS", 600.0)),
+        # Benchmarks only (bench/scale.py): an X-SQL-Statements header on every response.
+        "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER", "") == "1",
         "DAY_FRAGMENT_CACHE_SECONDS": float(env.get("DAY_FRAGMENT_CACHE_SECONDS", 600.0)),
     }
     config.update(overrides)
