@@ -28,8 +28,9 @@ class Policy:
         """The wait after `failures` counted attempts, or None while still within the free ones."""
         if failures < self.free_failures:
             return None
-        doublings = min(failures - self.free_failures, 32)
-        return min(self.base_delay * (2**doublings), self.max_delay)
+        doublings: int = min(failures - self.free_failures, 32)
+        delay: timedelta = self.base_delay * (1 << doublings)
+        return min(delay, self.max_delay)
 
 
 @dataclass
