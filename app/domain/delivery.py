@@ -16,7 +16,7 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY, cap: timedelta = MAX_DE
     """Delay before the next try after `attempts` failed ones: 30 s, 1 min, 2 min, … capped at 6 h."""
     if attempts < 1:
         return timedelta(0)
-    return min(base * (2 ** min(attempts - 1, 30)), cap)
+    return min(base * (1 << min(attempts - 1, 30)), cap)
 
 
 JITTER = 0.25
