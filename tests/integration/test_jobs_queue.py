@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from flask_babel import refresh
 from flask.testing import FlaskCliRunner
+from flask_babel import refresh
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
