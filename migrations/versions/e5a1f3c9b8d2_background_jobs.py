@@ -1,7 +1,7 @@
 """background jobs (the job table, run by the worker beside the outbox)
 
 Revision ID: e5a1f3c9b8d2
-Revises: c4e8f2a1d7b3
+Revises: e5a1c7d3b9f2
 Create Date: 2026-12-01 18:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = "e5a1f3c9b8d2"
-down_revision = "c4e8f2a1d7b3"
+down_revision = "e5a1c7d3b9f2"
 branch_labels = None
 depends_on = None
 
