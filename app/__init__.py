@@ -42,6 +42,7 @@ CLI_MODULES = (
     "app.demo.cli",
     "app.cafe.cli",
     "app.invites.cli",
+    "app.jobs.cli",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.cafe.services import MAX_ROOMS
@@ -68,9 +68,3 @@ class ReplanForm(Form):
 
 class AbsentForm(Form):
     people = SelectMultipleField(_l("Who is missing?"), coerce=int, validate_choice=False)
-
-
-class ConfirmForm(Form):
-    """A button that only needs CSRF protection."""
-
-    action = HiddenField()

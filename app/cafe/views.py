@@ -11,7 +11,6 @@ from app.auth.views import current_organizer
 from app.cafe import planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,
-    ConfirmForm,
     CreateRoomsForm,
     GenerateForm,
     KeepApartForm,
@@ -26,7 +25,7 @@ from app.db import utcnow
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.forms import Form
+from app.forms import ConfirmForm, Form
 from app.participants import picker
 from app.participants.models import Role
 

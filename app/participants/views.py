@@ -11,9 +11,10 @@ from app.domain import participant_import as pi
 from app.events.models import Event
 from app.events.queries import owned_event_or_404
 from app.extensions import db
+from app.forms import ConfirmForm, show_service_error
 from app.i18n import safe_next
 from app.participants import import_words, labels, picker, queries, services, uploads
-from app.participants.forms import ConfirmForm, ImportUploadForm, ParticipantForm, RegistrationSettingsForm
+from app.participants.forms import ImportUploadForm, ParticipantForm, RegistrationSettingsForm
 from app.participants.models import Role, Status
 
 bp = Blueprint("participants", __name__, url_prefix="/manage/events/<slug>/participants")
@@ -22,14 +23,6 @@ bp.add_app_template_global(labels.status_label, "participant_status_label")
 
 Page = str | tuple[str, int] | Response
 PREVIEW_ROWS = 300
-
-
-def _field_error(form: ParticipantForm | RegistrationSettingsForm, error: services.ParticipantError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 def _values(form: ParticipantForm) -> dict[str, str]:
@@ -87,7 +80,7 @@ def add(slug: str) -> Page:
         try:
             person = services.add_participant(event, by=current_organizer(), **_values(form))
         except services.ParticipantError as error:
-            _field_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("%(name)s was added.", name=person.family_name + " " + person.given_name), "success")
             return redirect(url_for("participants.index", slug=event.slug))
@@ -117,7 +110,7 @@ def edit(slug: str, person_id: int) -> Page:
             form.version.data = person.version
             return render_template("participants/form.html", event=event, form=form, person=person, conflict=True), 409
         except services.ParticipantError as error:
-            _field_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("participants.index", slug=event.slug))
@@ -190,7 +183,7 @@ def registration(slug: str) -> Page:
             form.version.data = event.version
             return render_template("participants/registration_settings.html", event=event, form=form), 409
         except services.ParticipantError as error:
-            _field_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("participants.registration", slug=event.slug))
