@@ -58,10 +58,15 @@ case "${1:-}" in
     export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$port}
     "$VENV/bin/flask" db upgrade
     "$VENV/bin/flask" demo
+    # The worker sends the emails and webhook calls and runs the background jobs (invitations, imports,
+    # plans): started beside the web server and stopped with it, so queued work really happens.
+    "$VENV/bin/flask" worker --interval 1 &
+    worker=$!
+    trap 'kill -TERM "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT
     echo
     echo "Tsunagu is running: open http://127.0.0.1:$port/  (organiser pages: http://127.0.0.1:$port/login)"
-    echo "Stop with Ctrl+C."
-    exec "$VENV/bin/flask" run --host 127.0.0.1 --port "$port"
+    echo "The worker (emails, webhooks, background jobs) runs beside it. Stop both with Ctrl+C."
+    "$VENV/bin/flask" run --host 127.0.0.1 --port "$port" || true
     ;;
   test)
     setup requirements-dev.txt

@@ -25,9 +25,8 @@ from app.day.forms import (
 from app.db import utcnow
 from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
 from app.domain.attendance import ReportError, ReportProblem, match, parse_report
-from app.events.forms import ConfirmForm
 from app.events.queries import owned_event_or_404
-from app.forms import Form
+from app.forms import ConfirmForm, Form
 from app.participants.models import Status
 from app.templating import local_datetime
 

@@ -19,10 +19,11 @@ from app.db import utcnow
 from app.events import queries as events
 from app.events.models import Event
 from app.extensions import csrf, db
+from app.forms import ConfirmForm
 from app.i18n import current_language
 from app.invites import feeds, outbox, queries, rsvp, services
 from app.invites.feeds import Feed
-from app.invites.forms import AttendanceForm, RetryForm, SendInvitesForm
+from app.invites.forms import AttendanceForm, SendInvitesForm
 from app.invites.models import OutboxMessage
 from app.participants.models import Participant, Rsvp
 
@@ -120,7 +121,7 @@ def index(slug: str) -> str:
         page=page,
     )
     return render_template(
-        "invites/index.html", event=event, view=view, form=SendInvitesForm(formdata=None), retry_form=RetryForm()
+        "invites/index.html", event=event, view=view, form=SendInvitesForm(formdata=None), retry_form=ConfirmForm()
     )
 
 
@@ -267,6 +268,6 @@ def retry(slug: str, message_id: int) -> Response:
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.event_id != event.id or message.kind != "email":
         abort(404)
-    if RetryForm().validate_on_submit() and outbox.retry(message, utcnow()):
+    if ConfirmForm().validate_on_submit() and outbox.retry(message, utcnow()):
         flash(_("The email will be sent again shortly."), "success")
     return redirect(url_for("invites.index", slug=event.slug))
