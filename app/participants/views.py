@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.views import current_organizer
 from app.domain import participant_import as pi
+from app.events.models import Event
 from app.events.queries import owned_event_or_404
 from app.extensions import db
 from app.forms import ConfirmForm, show_service_error
 from app.i18n import safe_next
-from app.participants import import_words, labels, queries, services, uploads
+from app.participants import import_words, labels, picker, queries, services, uploads
 from app.participants.forms import ImportUploadForm, ParticipantForm, RegistrationSettingsForm
 from app.participants.models import Role, Status
 
@@ -45,6 +46,28 @@ def index(slug: str) -> str:
         statuses=list(Status),
         seats_left=services.seats_left(event),
     )
+
+
+@bp.app_template_global("person_attrs")
+def person_attrs(event: Event, group: str = "everyone") -> dict[str, str]:
+    """The attributes that make a text field a person picker (static/js/person-picker.js enhances it)."""
+    return {
+        "data_person_source": url_for("participants.people_json", slug=event.slug, group=group),
+        "autocomplete": "off",
+        "spellcheck": "false",
+        "placeholder": _("Name, reading or email"),
+    }
+
+
+@bp.route("/people.json")
+@login_required
+def people_json(slug: str) -> Response:
+    """The person picker's suggestions: a few people of a group matching ?q= (organisers of the event only)."""
+    event = owned_event_or_404(slug, current_organizer())
+    found, more = picker.options(event, request.args.get("q", ""), request.args.get("group", "everyone"))
+    response = jsonify(people=found, more=more)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
