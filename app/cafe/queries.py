@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.cafe.models import CafePlan, PlanChange, PlanVersion, Room
 from app.cafe.planner import (
+    SEATED_ROLES,
     CafeData,
     frozen_draft,
     load,
@@ -24,7 +25,18 @@ from app.domain.participant_import import normalise_kana
 from app.domain.rotation import RoundPlan
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
-from app.participants.models import Participant
+from app.participants.models import Participant, Rsvp, Status
+
+
+def said_cant_attend(data: CafeData) -> tuple[list[Participant], list[Participant]]:
+    """People who answered "can't attend" on their page and still count as coming: (guests, hosts of a room)."""
+    hosts = {r.host_id for r in data.rooms}
+    people = [
+        p
+        for p in data.people
+        if p.rsvp == Rsvp.NO and p.status not in (Status.ABSENT, Status.CANCELLED) and p.role in SEATED_ROLES
+    ]
+    return [p for p in people if p.id not in hosts], [p for p in people if p.id in hosts]
 
 
 def cafe_items(event: Event) -> list[ProgrammeItem]:

@@ -249,6 +249,8 @@ def plan(slug: str, item_id: int) -> Page:
     path_pages = pager(len(paths), PATHS_PER_PAGE, page_arg("people"))
     open_numbers = {r.number for r in review.open_rounds}
     move.round.choices = swap.round.choices = [(n, label) for n, label in rounds if n in open_numbers]
+    # Before the café: people who said they can't attend, offered to be taken out of the plan.
+    cant_attend, hosts_cant_attend = queries.said_cant_attend(review.data) if review.started == 0 else ([], [])
     return render_template(
         "cafe/plan.html",
         event=event,
@@ -259,6 +261,8 @@ def plan(slug: str, item_id: int) -> Page:
         path_rows=path_pages.slice(paths),
         path_pages=path_pages,
         q=text,
+        cant_attend=cant_attend,
+        hosts_cant_attend=hosts_cant_attend,
         record=queries.plan_record(item),
         log=queries.recent_changes(item),
         versions=queries.versions(item),
@@ -379,6 +383,41 @@ def absent(slug: str, item_id: int) -> Response:
         count = services.mark_absent(item, form.people.data, current_organizer())
         flash(_("%(count)s people were marked absent. Now re-plan the coming rounds.", count=count), "success")
     return _back(event, item, "plan", "#on-the-day")
+
+
+@bp.post("/<int:item_id>/rsvp-absent")
+@login_required
+def take_out_cant_attend(slug: str, item_id: int) -> Response:
+    """Before the café: the people who said they can't attend are marked absent and the plan is re-planned."""
+    event, item = _owned(slug, item_id)
+    if not ConfirmForm().validate_on_submit():
+        return _back(event, item, "plan")
+    now = utcnow()
+    data = planner.load(item)
+    started = planner.started_upto(data, now)
+    people, _hosts = queries.said_cant_attend(data)
+    if started or not people:
+        flash(_("Nobody to take out: the answers have changed or the café has started. Please look again."), "info")
+        return _back(event, item, "plan")
+    count = services.mark_absent(item, [p.id for p in people], current_organizer(), now=now)
+    if not data.has_draft():
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan")
+    try:
+        result = services.replan(item, 1, actor=current_organizer(), now=now)
+    except services.PlanError as error:
+        flash(str(error), "error")
+        return _back(event, item, "plan")
+    flash(
+        _(
+            "%(count)s people who can't attend were taken out of the plan: %(changed)s seats changed. "
+            "Review the changes, then publish.",
+            count=count,
+            changed=result.changed,
+        ),
+        "success",
+    )
+    return _back(event, item, "plan", "#changes")
 
 
 @bp.post("/<int:item_id>/discard")
