@@ -83,6 +83,16 @@ class JobContext:
     stop: threading.Event | None = None
     result: dict[str, Any] = field(default_factory=dict)
 
+    def remember(self, **values: Any) -> None:
+        """Keep `values` in the job's payload (the handler's plan, say), committed with the next progress report,
+        so that a job that starts again finds them."""
+        self.payload.update(values)
+        db.session.execute(
+            update(Job)
+            .where(Job.id == self.id, Job.lock_token == self.token)
+            .values(payload=json.dumps(self.payload, ensure_ascii=False))
+        )
+
     @property
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -362,6 +372,11 @@ def run_due(*, limit: int = 1, stop: threading.Event | None = None, now: datetim
     return outcome
 
 
+def find(key: str) -> Job | None:
+    """The job of an idempotency key, if any."""
+    return db.session.scalar(select(Job).where(Job.key == key))
+
+
 def latest(kind: str, event_id: int) -> Job | None:
     """The newest job of `kind` for an event (what its page shows)."""
     return db.session.scalar(
@@ -389,4 +404,5 @@ def as_json(job: Job) -> dict[str, Any]:
         "percent": min(percent, 100),
         "error": error_text(job) or None,
         "finished": job.state in (JobState.DONE, JobState.FAILED),
+        "result": json.loads(job.result or "{}"),
     }
