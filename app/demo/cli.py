@@ -28,6 +28,8 @@ STEPS = (
 
 
 def register(app: Flask) -> None:
+    """Add the `flask demo` command."""
+
     @app.cli.command("demo")
     @click.option("--password", default=None, help="Password for the demo organiser (default: a new random one).")
     def demo(password: str | None) -> None:

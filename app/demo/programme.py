@@ -22,6 +22,7 @@ Events = tuple[Event, Event]
 
 
 def demo_organizer(password: str) -> Organizer:
+    """The demo organiser account (created on first run) with its password set to this one."""
     organizer = db.session.scalar(select(Organizer).where(Organizer.email == DEMO_EMAIL))
     if organizer is None:
         organizer = Organizer(email=DEMO_EMAIL, display_name="デモ 運営者", password_hash="")
