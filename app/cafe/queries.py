@@ -21,6 +21,7 @@ from app.cafe.planner import (
     started_upto,
 )
 from app.domain import rotation, seating, zoom
+from app.domain.participant_import import normalise_kana
 from app.domain.rotation import RoundPlan
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
@@ -145,6 +146,24 @@ def grid(data: CafeData, plans: list[RoundPlan]) -> list[tuple[Room, list[Cell]]
         )
         for room in data.rooms
     ]
+
+
+def person_matches(person: Participant, text: str) -> bool:
+    """Whether every word of a search is in the person's name, reading, organisation or email."""
+    if not text:
+        return True
+    haystack = " ".join(
+        (
+            person.family_name + person.given_name,
+            person.family_kana + person.given_kana,
+            person.organization,
+            person.email,
+        )
+    ).lower()
+    return all(
+        word.lower() in haystack or normalise_kana(word).lower() in haystack
+        for word in text.replace("\u3000", " ").split()
+    )
 
 
 def review(item: ProgrammeItem, now: datetime, *, published: bool = False) -> Review:

@@ -26,12 +26,15 @@ from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.forms import ConfirmForm, Form
+from app.pagination import page_arg, pager
 from app.participants import picker
 from app.participants.models import Role
 
 bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
 
 Page = str | tuple[str, int] | Response
+GRID_ROOMS_PER_PAGE = 40
+PATHS_PER_PAGE = 100
 
 
 def _owned(slug: str, item_id: int) -> tuple[Event, ProgrammeItem]:
@@ -239,6 +242,11 @@ def plan(slug: str, item_id: int) -> Page:
     replan.from_round.choices = rounds[review.started :]
     if replan.from_round.choices:
         replan.from_round.data = replan.from_round.choices[0][0]
+    # 400 rooms and 2,000 paths are pages of the grid and of the paths (searchable), not one 2 MB page.
+    grid_pages = pager(len(review.grid), GRID_ROOMS_PER_PAGE, page_arg("rooms"))
+    text = request.args.get("q", "").strip()[:100]
+    paths = [row for row in review.paths if queries.person_matches(row[0], text)]
+    path_pages = pager(len(paths), PATHS_PER_PAGE, page_arg("people"))
     open_numbers = {r.number for r in review.open_rounds}
     move.round.choices = swap.round.choices = [(n, label) for n, label in rounds if n in open_numbers]
     # Before the café: people who said they can't attend, offered to be taken out of the plan.
@@ -248,6 +256,11 @@ def plan(slug: str, item_id: int) -> Page:
         event=event,
         item=item,
         review=review,
+        grid_rows=grid_pages.slice(review.grid),
+        grid_pages=grid_pages,
+        path_rows=path_pages.slice(paths),
+        path_pages=path_pages,
+        q=text,
         cant_attend=cant_attend,
         hosts_cant_attend=hosts_cant_attend,
         record=queries.plan_record(item),

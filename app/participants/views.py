@@ -13,6 +13,7 @@ from app.events.queries import owned_event_or_404
 from app.extensions import db
 from app.forms import ConfirmForm, show_service_error
 from app.i18n import safe_next
+from app.pagination import page_arg, paginate
 from app.participants import import_words, labels, picker, queries, services, uploads
 from app.participants.forms import ImportUploadForm, ParticipantForm, RegistrationSettingsForm
 from app.participants.models import Role, Status
@@ -23,6 +24,7 @@ bp.add_app_template_global(labels.status_label, "participant_status_label")
 
 Page = str | tuple[str, int] | Response
 PREVIEW_ROWS = 300
+PER_PAGE = 100  # rows of the list: 2,000 people are 20 pages, each well under 1 MB
 
 
 def _values(form: ParticipantForm) -> dict[str, str]:
@@ -35,11 +37,12 @@ def index(slug: str) -> str:
     """The list, searchable and filtered by role and status, with head-counts."""
     event = owned_event_or_404(slug, current_organizer())
     text, role, status = (request.args.get(k, "").strip()[:100] for k in ("q", "role", "status"))
-    people = queries.search(event, text, role, status)
+    people, pages = paginate(queries.search_query(event, text, role, status), PER_PAGE, page_arg())
     return render_template(
         "participants/index.html",
         event=event,
         people=people,
+        pages=pages,
         counts=queries.counts(event),
         filters={"q": text, "role": role, "status": status},
         roles=list(Role),
