@@ -97,15 +97,26 @@ case "${1:-}" in
     "$VENV/bin/flask" db upgrade
     say "loading the demo (up to a minute)…"
     "$VENV/bin/flask" demo
+    # The worker sends the emails and webhook calls and runs the background jobs (invitations, imports,
+    # plans): started beside the web server and stopped with it, so queued work really happens.
+    say "starting the worker (emails, webhooks, background jobs)…"
+    "$VENV/bin/flask" worker --interval 1 &
+    worker=$!
+    server=""
+    stop_both() {
+      trap - EXIT INT TERM HUP
+      kill -TERM $server "$worker" 2>/dev/null || true
+      wait 2>/dev/null || true
+    }
+    trap stop_both EXIT
+    trap 'exit 0' INT TERM HUP
     echo
     say "starting the server on http://127.0.0.1:$port/ …"
     "$VENV/bin/flask" run --host 127.0.0.1 --port "$port" &
     server=$!
-    trap 'kill -TERM "$server" 2>/dev/null; wait "$server" || true; exit 0' INT TERM HUP
-    # Say "running" only once the server answers (or say that it stopped).
+    # Say "running" only once the server listens (or say that it stopped).
     for _ in $(seq 1 300); do
       if ! kill -0 "$server" 2>/dev/null; then
-        wait "$server" || true
         echo "dev.sh: the server stopped before answering (see its messages above)." >&2
         exit 1
       fi
@@ -116,8 +127,8 @@ case "${1:-}" in
     done
     echo
     echo "Tsunagu is running: open http://127.0.0.1:$port/  (organiser pages: http://127.0.0.1:$port/login)"
-    echo "Stop with Ctrl+C."
-    wait "$server"
+    echo "The worker (emails, webhooks, background jobs) runs beside it. Stop both with Ctrl+C."
+    wait "$server" || true
     ;;
   test)
     setup requirements-dev.txt

@@ -139,7 +139,3 @@ class RoundForm(ZonedForm):
 
 class CoOrganizerForm(Form):
     email = EmailField(_l("Organiser's email"), validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class ConfirmForm(Form):
-    """An empty form: a button with CSRF protection."""

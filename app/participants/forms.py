@@ -60,10 +60,6 @@ class ImportUploadForm(Form):
     )
 
 
-class ConfirmForm(Form):
-    """An empty form: a button with CSRF protection."""
-
-
 class RegistrationSettingsForm(Form):
     open = BooleanField(_l("Open the public registration form"))
     capacity = IntegerField(
