@@ -166,14 +166,20 @@ def met_ids(person: Participant, now: datetime) -> set[int]:
 # ---- consent ----------------------------------------------------------------------------------------
 
 
-def consents(owner_ids: Collection[int]) -> dict[int, domain.Consent]:
-    """owner id → what they share and with whom."""
-    if not owner_ids:
+def consents(owner_ids: Collection[int], *, event_id: int | None = None) -> dict[int, domain.Consent]:
+    """owner id → what they share and with whom (`event_id`: every owner of that event, read by a join)."""
+    if not owner_ids and event_id is None:
         return {}
-    cards = db.session.scalars(select(ContactCard).where(ContactCard.participant_id.in_(list(owner_ids)))).all()
+    if event_id is not None:
+        of_event = select(Participant.id).where(Participant.event_id == event_id)
+        card_where, pick_where = ContactCard.participant_id.in_(of_event), ContactPick.owner_id.in_(of_event)
+    else:
+        card_where = ContactCard.participant_id.in_(list(owner_ids))
+        pick_where = ContactPick.owner_id.in_(list(owner_ids))
+    cards = db.session.scalars(select(ContactCard).where(card_where)).all()
     picked: dict[int, set[int]] = {}
     for owner, recipient in db.session.execute(
-        select(ContactPick.owner_id, ContactPick.recipient_id).where(ContactPick.owner_id.in_(list(owner_ids)))
+        select(ContactPick.owner_id, ContactPick.recipient_id).where(pick_where)
     ):
         picked.setdefault(owner, set()).add(recipient)
     return {

@@ -23,6 +23,13 @@ from app.jobs.queue import N_, JobContext, JobFailed
 
 KIND = "invites.send"
 BATCH = 100  # people per step: one transaction, one progress report
+# SQLite has one writer at a time: a short step lets the outbox record its sends in between.
+SQLITE_BATCH = 20
+
+
+def batch_size() -> int:
+    return BATCH if db.engine.dialect.name == "postgresql" else SQLITE_BATCH
+
 
 EVENT_GONE = N_("The event was deleted before its invitations were prepared.")
 
@@ -65,8 +72,9 @@ def run(context: JobContext) -> dict[str, Any]:
     people = context.payload["people"]
     name = services.organizer_name(event, organizer)
     tracked = feeds.tracked_by_person(event, EntryKind.INVITE)
-    for start_at in range(context.done, len(people), BATCH):
-        chunk = people[start_at : start_at + BATCH]
+    size = batch_size()
+    for start_at in range(context.done, len(people), size):
+        chunk = people[start_at : start_at + size]
         ids = [person_id for person_id, _cancel in chunk]
         sent, found = services.invitations_of(ids), services.participants(ids)
         now = utcnow()
