@@ -23,11 +23,20 @@ from app.jobs.queue import N_, JobContext, JobFailed
 
 KIND = "invites.send"
 BATCH = 100  # people per step: one transaction, one progress report
+# SQLite has one writer at a time: a short step lets the outbox record its sends in between.
+SQLITE_BATCH = 20
+
+
+def batch_size() -> int:
+    """People per step for this database: smaller on SQLite, whose single writer the outbox shares."""
+    return BATCH if db.engine.dialect.name == "postgresql" else SQLITE_BATCH
+
 
 EVENT_GONE = N_("The event was deleted before its invitations were prepared.")
 
 
 def job_key(event_id: int, request_key: str) -> str:
+    """The job's unique key: one send job per event and confirmation, so a double click finds the same job."""
     return f"{KIND}:{event_id}:{request_key}"
 
 
@@ -47,10 +56,12 @@ def start(event: Event, organizer: Organizer | None, audience: str, request_key:
 
 
 def latest(event: Event) -> Job | None:
+    """The event's most recent invitation job (for the progress shown on the invites page), or None."""
     return queue.latest(KIND, event.id)
 
 
 def run(context: JobContext) -> dict[str, Any]:
+    """The job: fix who gets what on the first run, then queue the emails batch by batch from where it stopped."""
     event = db.session.get(Event, context.event_id) if context.event_id is not None else None
     if event is None:
         raise JobFailed(EVENT_GONE)
@@ -65,8 +76,9 @@ def run(context: JobContext) -> dict[str, Any]:
     people = context.payload["people"]
     name = services.organizer_name(event, organizer)
     tracked = feeds.tracked_by_person(event, EntryKind.INVITE)
-    for start_at in range(context.done, len(people), BATCH):
-        chunk = people[start_at : start_at + BATCH]
+    size = batch_size()
+    for start_at in range(context.done, len(people), size):
+        chunk = people[start_at : start_at + size]
         ids = [person_id for person_id, _cancel in chunk]
         sent, found = services.invitations_of(ids), services.participants(ids)
         now = utcnow()

@@ -14,13 +14,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
+from typing import TypeVar
 
 from flask import Flask
 
+from app.extensions import db
 from app.invites import outbox
 from app.jobs import queue
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+JOBS_POLL = 1.0  # seconds between looks for new jobs: an organiser waits for them
 
 
 @dataclass
@@ -33,8 +38,8 @@ class Settings:
 def _outbox_loop(app: Flask, settings: Settings, stop: threading.Event, echo: Callable[[str], None]) -> None:
     with app.app_context():
         while not stop.is_set():
-            result = outbox.drain(limit=settings.batch, stop=stop)
-            if result.total:
+            result = _survive(lambda: outbox.drain(limit=settings.batch, stop=stop), stop, settings)
+            if result is not None and result.total:
                 echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")
             else:
                 stop.wait(settings.interval)
@@ -43,22 +48,27 @@ def _outbox_loop(app: Flask, settings: Settings, stop: threading.Event, echo: Ca
 def _jobs_loop(app: Flask, settings: Settings, stop: threading.Event, echo: Callable[[str], None]) -> None:
     with app.app_context():
         while not stop.is_set():
-            result = queue.run_due(limit=1, stop=stop)
-            if result.total:
+            result = _survive(lambda: queue.run_due(limit=1, stop=stop), stop, settings)
+            if result is not None and result.total:
                 echo(f"jobs: done {result.done}, retrying {result.retrying}, failed {result.failed}")
             else:
-                stop.wait(settings.interval)
+                stop.wait(min(settings.interval, JOBS_POLL))
 
 
-def _guarded(loop: Callable[..., None], *args: object) -> Callable[[], None]:
-    def target() -> None:
+def _survive(step: Callable[[], T], stop: threading.Event, settings: Settings) -> T | None:
+    """Run one round of a loop; a database error (SQLite busy, PostgreSQL restarting) is logged and waited
+    out instead of ending the loop, so one loop never dies while the process lives on."""
+    try:
+        return step()
+    except Exception:
+        log.exception("worker: this round failed; trying again shortly")
         try:
-            loop(*args)
-        except Exception:  # a database outage: log, and let the process end so the service manager restarts it
-            log.exception("worker loop %s stopped", loop.__name__)
-            raise
-
-    return target
+            db.session.rollback()
+            db.session.remove()
+        except Exception:  # the connection itself is gone: the pool reconnects next time
+            log.warning("worker: could not roll back", exc_info=True)
+        stop.wait(max(settings.interval, 1.0))
+        return None
 
 
 def run(
@@ -90,8 +100,8 @@ def run(
             _restore(previous)
         return
     threads = [
-        threading.Thread(target=_guarded(_outbox_loop, app, settings, stop, echo), name="outbox", daemon=True),
-        threading.Thread(target=_guarded(_jobs_loop, app, settings, stop, echo), name="jobs", daemon=True),
+        threading.Thread(target=_outbox_loop, args=(app, settings, stop, echo), name="outbox", daemon=True),
+        threading.Thread(target=_jobs_loop, args=(app, settings, stop, echo), name="jobs", daemon=True),
     ]
     try:
         for thread in threads:

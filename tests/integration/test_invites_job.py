@@ -34,7 +34,7 @@ def _count(model: type) -> int:
 
 
 def test_a_stopped_send_carries_on_where_it_stopped_and_emails_nobody_twice(db: object) -> None:
-    event = _summit(invite_jobs.BATCH + 30)
+    event = _summit(invite_jobs.batch_size() + 30)
     job, created = invite_jobs.start(event, None, "all", "confirmation-1")
     assert created and _count(OutboxMessage) == 0
     stop = threading.Event()
@@ -44,19 +44,23 @@ def test_a_stopped_send_carries_on_where_it_stopped_and_emails_nobody_twice(db: 
     _db.session.expire_all()
     job = _db.session.get(Job, job.id)
     # The plan (who gets what) was recorded before the job was handed back; no email yet.
-    assert job.state == JobState.QUEUED and (job.done, job.total) == (0, invite_jobs.BATCH + 30)
+    assert job.state == JobState.QUEUED and (job.done, job.total) == (0, invite_jobs.batch_size() + 30)
     assert queue.run_due().done == 1
     _db.session.expire_all()
     job = _db.session.get(Job, job.id)
-    assert job.state == JobState.DONE and job.done == job.total == invite_jobs.BATCH + 30
-    assert queue.as_json(job)["result"] == {"invitations": invite_jobs.BATCH + 30, "cancellations": 0, "unchanged": 0}
+    assert job.state == JobState.DONE and job.done == job.total == invite_jobs.batch_size() + 30
+    assert queue.as_json(job)["result"] == {
+        "invitations": invite_jobs.batch_size() + 30,
+        "cancellations": 0,
+        "unchanged": 0,
+    }
     recipients = list(_db.session.scalars(select(OutboxMessage.recipient)))
-    assert len(recipients) == len(set(recipients)) == invite_jobs.BATCH + 30
-    assert _count(Invitation) == invite_jobs.BATCH + 30
+    assert len(recipients) == len(set(recipients)) == invite_jobs.batch_size() + 30
+    assert _count(Invitation) == invite_jobs.batch_size() + 30
 
 
 def test_resuming_after_a_batch_skips_the_people_already_done(db: object) -> None:
-    event = _summit(invite_jobs.BATCH + 30)
+    event = _summit(invite_jobs.batch_size() + 30)
     job, _ = invite_jobs.start(event, None, "all", "confirmation-2")
     stop = threading.Event()
 
@@ -64,7 +68,7 @@ def test_resuming_after_a_batch_skips_the_people_already_done(db: object) -> Non
         original = context.progress
 
         def progress(done: int, total: int | None = None) -> None:
-            if done >= invite_jobs.BATCH:
+            if done >= invite_jobs.batch_size():
                 stop.set()
             original(done, total)
 
@@ -77,11 +81,11 @@ def test_resuming_after_a_batch_skips_the_people_already_done(db: object) -> Non
     finally:
         queue.register(invite_jobs.KIND, invite_jobs.run)
     _db.session.expire_all()
-    assert _db.session.get(Job, job.id).done == invite_jobs.BATCH
-    assert _count(OutboxMessage) == invite_jobs.BATCH
+    assert _db.session.get(Job, job.id).done == invite_jobs.batch_size()
+    assert _count(OutboxMessage) == invite_jobs.batch_size()
     assert queue.run_due().done == 1
     recipients = list(_db.session.scalars(select(OutboxMessage.recipient)))
-    assert len(recipients) == len(set(recipients)) == invite_jobs.BATCH + 30
+    assert len(recipients) == len(set(recipients)) == invite_jobs.batch_size() + 30
 
 
 def test_nobody_to_send_to_is_a_finished_job_that_says_so(db: object) -> None:

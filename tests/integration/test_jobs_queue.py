@@ -12,6 +12,7 @@ from flask.testing import FlaskCliRunner
 from flask_babel import refresh
 from freezegun import freeze_time
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app.db import utcnow
 from app.domain import delivery
@@ -198,3 +199,16 @@ def test_worker_once_runs_jobs_and_jobs_status_counts_them(runner: FlaskCliRunne
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0 and "jobs: done 1" in result.output, result.output
     assert "test.steps               done     1" in runner.invoke(args=["jobs", "status"]).output
+
+
+def test_a_failed_round_is_waited_out_and_the_worker_loop_goes_on(db: object) -> None:
+    from app.jobs import worker
+
+    def locked() -> int:
+        _db.session.execute(select(Job.id))
+        raise OperationalError("UPDATE outbox_message …", {}, Exception("database is locked"))
+
+    settings = worker.Settings(interval=0.0)
+    stop = threading.Event()
+    assert worker._survive(locked, stop, settings) is None  # logged, rolled back, not raised
+    assert worker._survive(lambda: queue.run_due().total, stop, settings) == 0  # the session works again
