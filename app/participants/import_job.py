@@ -37,6 +37,7 @@ def background_rows() -> int:
 
 
 def job_key(event_id: int, upload_key: str) -> str:
+    """One job per upload: the idempotency key."""
     return f"{KIND}:{event_id}:{upload_key}"
 
 
@@ -55,10 +56,12 @@ def start(
 
 
 def find(event: Event, upload_key: str) -> Job | None:
+    """The import job of an upload, if it was confirmed."""
     return queue.find(job_key(event.id, upload_key))
 
 
 def run(context: JobContext) -> dict[str, Any]:
+    """The job: read and check the kept file again, then save it batch by batch; returns the counts."""
     event = db.session.get(Event, context.event_id) if context.event_id is not None else None
     if event is None:
         raise JobFailed(EVENT_GONE)
