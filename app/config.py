@@ -45,8 +45,17 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "LANGUAGES": ("ja", "en"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
+        # The login brake (app/domain/login_brake.py): per account (and per known browser) this many failures,
+        # then waits doubling from LOGIN_BACKOFF_SECONDS up to LOGIN_BACKOFF_MAX_SECONDS; per client address
+        # a much higher count. Counters are forgotten after LOGIN_WINDOW_SECONDS without attempts.
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_ADDRESS_MAX_FAILURES": int(env.get("LOGIN_ADDRESS_MAX_FAILURES", 100)),
+        "LOGIN_BACKOFF_SECONDS": int(env.get("LOGIN_BACKOFF_SECONDS", 60)),
+        "LOGIN_BACKOFF_MAX_SECONDS": int(env.get("LOGIN_BACKOFF_MAX_SECONDS", 15 * 60)),
         "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", 15 * 60)),
+        # Addresses (or networks, CIDR) of the reverse proxies in front of the app, comma-separated: only their
+        # X-Forwarded-For / X-Forwarded-Proto are believed (app/security/proxies.py). Empty: no proxy trusted.
+        "TRUSTED_PROXIES": env.get("TRUSTED_PROXIES", ""),
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("SMTP_PORT", 25)),
@@ -67,6 +76,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "DAY_LIVE_CHECK_SECONDS": 0.0 if testing else float(env.get("DAY_LIVE_CHECK_SECONDS", 1.0)),
         # Rendered pages and shared pieces, keyed by everything they show (so never stale): memory hygiene only.
         "DAY_PAGE_CACHE_SECONDS": float(env.get("DAY_PAGE_CACHE_SECONDS", 600.0)),
+        # Benchmarks only (bench/scale.py): an X-SQL-Statements header on every response.
+        "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER", "") == "1",
         "DAY_FRAGMENT_CACHE_SECONDS": float(env.get("DAY_FRAGMENT_CACHE_SECONDS", 600.0)),
     }
     config.update(overrides)

@@ -39,6 +39,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SERVER_NAME": "tsunagu.test",
             "MAIL_FROM": "summit@city.kobe.lg.jp",  # a real-looking sender: placeholders are refused
             "UPLOAD_FOLDER": str(instance / "uploads"),
+            "DEMO_PASSWORD_FILE": str(instance / "demo_password"),
         }
     )
     with application.app_context():

@@ -24,17 +24,22 @@ class Organizer(UserMixin, db.Model):
     # Only a hash is kept: the token itself is shown once, when it is made.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session cookie; bumped at logout and password change, which ends every session at once
+    # (copied cookies, other browsers, other app servers): app/auth/sessions.py.
+    session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
 
     def __repr__(self) -> str:
         return f"<Organizer {self.email}>"
 
 
-class LoginAttempt(db.Model):
-    """A failed login, kept for a while to slow down password guessing."""
+class LoginCounter(db.Model):
+    """One counter of the login brake (app/domain/login_brake.py): an account, a client address or a known
+    browser. Shared by every worker and every app server; changed only under a row lock (app/auth/brake.py).
+    The key is a hash, so made-up emails tried by a guesser are not kept."""
 
-    __tablename__ = "login_attempt"
+    __tablename__ = "login_counter"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    ip: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime | None] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import LoginAttempt, Organizer
+from app.auth import brake
+from app.auth.models import Organizer
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -22,15 +26,13 @@ class AuthError(ValueError):
     """A login or account problem with a message fit for the person."""
 
 
-class TooManyAttempts(AuthError):
-    """Login refused for a while because of repeated failures."""
-
-
 def normalise_email(email: str) -> str:
+    """Emails are stored and compared trimmed and lower-cased, so one person has one account."""
     return email.strip().lower()
 
 
 def find_by_email(email: str) -> Organizer | None:
+    """The organiser with this email (any case or surrounding spaces), or None."""
     return db.session.scalar(select(Organizer).where(Organizer.email == normalise_email(email)))
 
 
@@ -51,35 +53,64 @@ def create_organizer(email: str, password: str, display_name: str = "") -> Organ
 
 
 def set_password(organizer: Organizer, password: str) -> None:
+    """Store a new password's hash after checking its minimum length (raises AuthError). Commits."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     organizer.password_hash = generate_password_hash(password)
     db.session.commit()
 
 
+@dataclass(frozen=True)
+class LoginResult:
+    """A successful login: the organiser, and the device cookie to give the browser (see app/auth/brake.py)."""
+
+    organizer: Organizer
+    device_cookie: str
+
+
+class TooManyAttempts(AuthError):
+    """Login refused for a while because of repeated failures; `retry_after` in whole seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash checked when the email has no account, so that the answer takes as long as for a real one."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(
-    email: str, password: str, ip: str, *, now: datetime, max_failures: int, window: timedelta
-) -> Organizer:
-    """Check a login. After `max_failures` failures for this email or address within `window`, refuse."""
+    email: str, password: str, address: str, *, now: datetime, device_cookie: str | None = None
+) -> LoginResult:
+    """Check a login behind the brake (app/domain/login_brake.py); raises TooManyAttempts or AuthError.
+
+    The same work is done whether the email has an account or not (a password hash is always checked),
+    and the same message is given, so neither the answer nor its time tells whether an account exists.
+    """
     email = normalise_email(email)
-    since = now - window
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.at >= since, (LoginAttempt.email == email) | (LoginAttempt.ip == ip))
-    )
-    if failures is not None and failures >= max_failures:
-        log.warning("login blocked for too many failures: ip=%s", ip)
-        raise TooManyAttempts("Too many failed attempts. Please wait a few minutes and try again.")
     organizer = find_by_email(email)
-    if organizer is None or not check_password_hash(organizer.password_hash, password):
-        db.session.add(LoginAttempt(email=email, ip=ip, at=now))
-        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - window * 4))
-        db.session.commit()
+    device = brake.device_of(device_cookie, organizer.id if organizer else None)
+    if device is not None:
+        keys = {brake.device_key(device): brake.account_policy()}
+        reset = set(keys)
+    else:
+        keys = {brake.account_key(email): brake.account_policy(), brake.address_key(address): brake.address_policy()}
+        reset = {brake.account_key(email)}
+    attempt = brake.count_attempt(keys, now)
+    if not attempt.decision.allowed:
+        log.warning("login refused by the brake: address=%s", address)
+        raise TooManyAttempts(
+            "Too many failed attempts. Please wait a few minutes and try again.",
+            max(1, math.ceil(attempt.decision.retry_after.total_seconds())),
+        )
+    valid = check_password_hash(organizer.password_hash if organizer else _dummy_hash(), password)
+    if organizer is None or not valid:
         raise AuthError("The email or password is not right.")
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    db.session.commit()
-    return organizer
+    brake.forgive(attempt, reset, now)
+    return LoginResult(organizer, device_cookie if device else brake.new_device_cookie(organizer.id))
 
 
 def _hash_token(token: str) -> str:
@@ -96,6 +127,7 @@ def issue_api_token(organizer: Organizer) -> str:
 
 
 def organizer_for_api_token(token: str) -> Organizer | None:
+    """The organiser whose API token this is (compared by hash), or None for an empty or unknown token."""
     if not token:
         return None
     return db.session.scalar(select(Organizer).where(Organizer.api_token_hash == _hash_token(token)))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth import services
+from app.auth import brake, services
 from app.auth.forms import LoginForm
 from app.auth.models import Organizer
 from app.db import utcnow
@@ -35,34 +33,48 @@ def current_organizer() -> Organizer:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response:
     """Show the login form and sign the organiser in."""
     form = LoginForm()
     status = 200
+    retry_after = None
     if form.validate_on_submit():
         try:
-            organizer = services.authenticate(
+            result = services.authenticate(
                 form.email.data or "",
                 form.password.data or "",
                 request.remote_addr or "?",
                 now=utcnow(),
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                window=timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"]),
+                device_cookie=request.cookies.get(brake.DEVICE_COOKIE),
             )
-        except services.TooManyAttempts:
+        except services.TooManyAttempts as error:
             flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
-            status = 429
+            status, retry_after = 429, error.retry_after
         except services.AuthError:
             flash(_("The email or password is not right."), "error")
             status = 401
         else:
-            login_user(organizer)
-            return redirect(
+            login_user(result.organizer)
+            response = redirect(
                 safe_next(request.args.get("next")) if request.args.get("next") else url_for("events.dashboard")
             )
+            # This browser is now known for this account: the brake counts its own failures apart.
+            response.set_cookie(
+                brake.DEVICE_COOKIE,
+                result.device_cookie,
+                max_age=brake.DEVICE_COOKIE_MAX_AGE,
+                path=url_for("auth.login"),
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    response = make_response(render_template("auth/login.html", form=form), status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

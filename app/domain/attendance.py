@@ -276,8 +276,9 @@ def people(rows: Sequence[ReportRow]) -> list[ReportRow]:
         else:
             index = len(found)
             found.append(row)
-        if found[index].left is not None:
-            bisect.insort(ends, (found[index].left, index))  # type: ignore[arg-type]
+        left = found[index].left
+        if left is not None:
+            bisect.insort(ends, (left, index))
     return sorted(found, key=lambda r: r.line)
 
 

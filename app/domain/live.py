@@ -111,21 +111,21 @@ def moment(window: Slot, items: Sequence[ItemSlot], now: datetime) -> Moment:
     if now >= end:
         return Moment(Phase.AFTER)
     current, upcoming_item = current_and_next([_live(i) for i in items], now)
-    item = next((i for i in items if current and i.key == current.key), None)
-    if item is not None and item.rounds:
-        following = min((r for r in item.rounds if r.starts_at > now), key=lambda r: r.number, default=None)
-        if following is not None:
+    running = next((i for i in items if current and i.key == current.key), None)
+    if running is not None and running.rounds:
+        coming = min((r for r in running.rounds if r.starts_at > now), key=lambda r: r.number, default=None)
+        if coming is not None:
             return Moment(
                 Phase.DURING,
-                item=item.key,
-                next_item=item.key,
-                next_round=following.key,
-                next_starts_at=following.starts_at,
-                overridden=following.moved,
+                item=running.key,
+                next_item=running.key,
+                next_round=coming.key,
+                next_starts_at=coming.starts_at,
+                overridden=coming.moved,
             )
     return Moment(
         Phase.DURING,
-        item=item.key if item else None,
+        item=running.key if running else None,
         next_item=upcoming_item.key if upcoming_item else None,
         next_round=_first_round_key(items, upcoming_item.key) if upcoming_item else None,
         next_starts_at=upcoming_item.starts_at if upcoming_item else None,

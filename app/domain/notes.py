@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 TEXT_FIELDS = ("summary", "key_points", "ideas", "quotes", "body_md")
 
@@ -22,14 +23,15 @@ class NoteContent:
     publishable: bool = True
 
     @classmethod
-    def of(cls, obj: object) -> NoteContent:
+    def of(cls, obj: Any) -> NoteContent:
         """The content of anything with the same attribute names (a model, a revision, a form's data)."""
-        values = {f.name: getattr(obj, f.name) for f in fields(cls)}
-        return cls(**{k: (v or "") if k != "publishable" else bool(v) for k, v in values.items()})
+        texts: dict[str, Any] = {name: getattr(obj, name) or "" for name in TEXT_FIELDS}
+        return cls(**texts, publishable=bool(obj.publishable))
 
     def normalised(self) -> NoteContent:
         """Line endings as \\n and no trailing blanks, so that a browser's \\r\\n is not a change."""
-        return replace(self, **{name: _normalise(getattr(self, name)) for name in TEXT_FIELDS})
+        texts: dict[str, Any] = {name: _normalise(getattr(self, name)) for name in TEXT_FIELDS}
+        return replace(self, **texts)
 
     @property
     def is_empty(self) -> bool:

@@ -215,7 +215,8 @@ def snippets(sections: Iterable[SearchSection], words: list[str], width: int = 3
 
 
 def _find_all(text: str, word: str) -> list[int]:
-    found, start = [], text.find(word)
+    found: list[int] = []
+    start = text.find(word)
     while start >= 0 and len(found) < 50:
         found.append(start)
         start = text.find(word, start + len(word))

@@ -261,7 +261,7 @@ def pair_scores(predicted: Iterable[Iterable[int]], truth: Iterable[Iterable[int
     """Pairwise precision and recall of a grouping against labelled groups (items are any ids)."""
 
     def pairs(groups: Iterable[Iterable[int]]) -> set[tuple[int, int]]:
-        out = set()
+        out: set[tuple[int, int]] = set()
         for g in groups:
             items = sorted(g)
             out.update((a, b) for k, a in enumerate(items) for b in items[k + 1 :])

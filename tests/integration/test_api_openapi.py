@@ -163,3 +163,25 @@ def test_generated_requests_get_described_answers(served: str, demo: dict[str, A
     statuses = {status for _path, status in seen}
     assert statuses <= {200, 304, 400, 401, 404}, seen
     assert {400, 404} <= statuses
+
+
+def test_every_api_route_is_described_and_only_public_reads_are_tagged_public(app: Flask, db: object) -> None:
+    """A new /api/v1 route (or method) that the description forgets fails here, and so does a public tag on an
+    endpoint that sends no CORS headers (or the other way round)."""
+    from app.api.http import PUBLIC_READ
+
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    routes: dict[str, set[str]] = {}
+    public: set[str] = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        routes[path] = {m.lower() for m in rule.methods or ()} - {"head", "options"}
+        if rule.endpoint in PUBLIC_READ:
+            public.add(path)
+    described = {path: set(operations) for path, operations in document["paths"].items()}
+    assert described == routes
+    tagged = {path for path, operations in document["paths"].items() if "public" in operations["get"]["tags"]}
+    assert tagged == public
+    assert {"/api/v1/me/{token}/people", "/api/v1/me/people"} <= set(described) - tagged
