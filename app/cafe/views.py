@@ -153,6 +153,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
 @bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
 @login_required
 def delete_room(slug: str, item_id: int, room_id: int) -> Response:
+    """Delete one room of the café after confirmation (the plan must then be regenerated or re-planned)."""
     event, item = _owned(slug, item_id)
     room = db.get_or_404(Room, room_id)
     # The Delete button submits the room's own form (one form per row): its CSRF token carries the row's prefix.
@@ -179,6 +180,7 @@ def assign_hosts(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart")
 @login_required
 def add_keep_apart(slug: str, item_id: int) -> Response:
+    """Record two people the planner must never seat in the same room."""
     event, item = _owned(slug, item_id)
     form = KeepApartForm()
     if not form.validate_on_submit():
@@ -198,6 +200,7 @@ def add_keep_apart(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart/<int:pair_id>/delete")
 @login_required
 def delete_keep_apart(slug: str, item_id: int, pair_id: int) -> Response:
+    """Remove a keep-apart pair after confirmation."""
     event, item = _owned(slug, item_id)
     pair = db.get_or_404(KeepApart, pair_id)
     if pair.item_id == item.id and ConfirmForm().validate_on_submit():

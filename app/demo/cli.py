@@ -71,6 +71,8 @@ def _choose_password(app: Flask, given: str | None) -> tuple[str | None, str]:
 
 
 def register(app: Flask) -> None:
+    """Add the `flask demo` command."""
+
     @app.cli.command("demo")
     @click.option(
         "--password",
