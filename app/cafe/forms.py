@@ -9,8 +9,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, Select
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.cafe.services import MAX_ROOMS
-from app.forms import Form, web_url
-from app.invites.forms import new_request_key
+from app.forms import Form, new_request_key, web_url
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -27,8 +27,7 @@ from app.db import utcnow
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.forms import ConfirmForm, Form
-from app.invites.forms import new_request_key
+from app.forms import ConfirmForm, Form, new_request_key
 from app.jobs import queue as jobs
 from app.pagination import page_arg, pager
 from app.participants import picker
