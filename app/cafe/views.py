@@ -452,6 +452,10 @@ def take_out_cant_attend(slug: str, item_id: int) -> Response:
     if not data.has_draft():
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, 1, actor=current_organizer(), now=now)
     except services.PlanError as error:
