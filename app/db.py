@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, literal_column
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, literal_column
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
@@ -24,6 +25,11 @@ def revision_column() -> Any:
     Read paths fingerprint a set of rows by (count, sum of revisions): any change, insert or delete moves it.
     """
     return mapped_column(default=1, onupdate=literal_column("revision + 1"))
+
+
+def enum_type(cls: type[StrEnum], length: int = 20) -> Enum:
+    """An enum stored as its values in a VARCHAR with a CHECK, the same on SQLite and PostgreSQL."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def utcnow() -> datetime:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -148,3 +149,17 @@ class VersionField(HiddenField):
             self.data = None
         if self.data is not None and not 0 <= self.data <= INT_MAX:
             self.data = None
+
+
+class ConfirmForm(Form):
+    """A button that only needs CSRF protection: confirm, publish, delete, retry."""
+
+
+def show_service_error(form: FlaskForm, error: Exception) -> None:
+    """A service's refusal beside the field it names (`error.field`), else as a message above the form."""
+    name = getattr(error, "field", None)
+    field = getattr(form, name, None) if name else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")

@@ -244,6 +244,34 @@ def drive(app, port: int, people: int, repeat: int) -> list[Result]:  # type: ig
     return results
 
 
+def printed_pages(app, port: int, people: int) -> str:  # type: ignore[no-untyped-def]
+    """A4 pages of the seating chart and mover sheet of round 2, printed by Chromium (whole, and for 8 co-hosts)."""
+    try:
+        from playwright.sync_api import sync_playwright
+        from pypdf import PdfReader
+    except ImportError:
+        return "(printed pages: needs playwright and pypdf, from requirements-dev.txt)"
+    import io
+
+    paths = dict(steps(app, people))
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+        page = browser.new_page(locale="ja-JP")
+        page.goto(f"http://127.0.0.1:{port}/login")
+        page.fill("input[name=email]", organiser_email(people))
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        for name in ("seating chart r2", "mover sheet r2"):
+            for query in ("", "?cohosts=8"):
+                page.goto(f"http://127.0.0.1:{port}{paths[name]}{query}")
+                count = len(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages)
+                out.append(f"{name}{' (8 co-hosts)' if query else ''}: {count}")
+        browser.close()
+    return f"{people:>6}  printed A4 pages — " + ", ".join(out)
+
+
 def line(r: Result) -> str:
     flag = ""
     if r.status != 200:
@@ -299,11 +327,17 @@ def main() -> None:
         "UPLOAD_FOLDER": folder,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
     }
+    from sqlalchemy import MetaData
+
     from app import create_app
     from app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-scale", "UPLOAD_FOLDER": folder})
     with app.app_context():
+        if not args.reuse:  # a fresh schema: the models may have changed since the last run
+            existing = MetaData()
+            existing.reflect(bind=db.engine)
+            existing.drop_all(bind=db.engine)
         db.create_all()
     if not args.reuse:
         for people in sizes:
@@ -338,6 +372,9 @@ def main() -> None:
             results += drive(app, args.port, people, args.repeat)
         print()
         print(table(results))
+        print()
+        for people in sizes:
+            print(printed_pages(app, args.port, people), flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -1,10 +1,11 @@
-"""The JSON API's shared conventions: CORS for public reads, pagination, errors, empty values as null."""
+"""The JSON API's conventions: CORS for public reads, pagination, errors, nulls, and how times and events look."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, jsonify, request, url_for
 from flask_babel import get_locale
@@ -127,3 +128,22 @@ def error(code: int, message: str) -> tuple[Response, int]:
     response.headers["Content-Language"] = str(get_locale() or "ja")
     response.vary.add("Accept-Language")
     return response, code
+
+
+def iso(value: Any, tz: str) -> str:
+    """An instant as ISO 8601 with the event zone's offset, e.g. 2026-07-25T13:00:00+09:00."""
+    return value.astimezone(ZoneInfo(tz)).isoformat()
+
+
+def event_summary(event: Any) -> dict[str, Any]:
+    """The fields every event answer starts with (an Event or the day pages' EventInfo)."""
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "title": event.title,
+        "status": event.status.value,
+        "timezone": event.timezone,
+        "starts_at": iso(event.starts_at, event.timezone),
+        "ends_at": iso(event.ends_at, event.timezone),
+        "url": url_for("events.show", slug=event.slug, _external=True),
+    }

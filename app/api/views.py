@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from app.api import http
+from app.api.http import event_summary, iso
 from app.api.openapi import description
 from app.db import utcnow
 from app.events import queries
@@ -18,25 +18,6 @@ from app.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 bp.record_once(lambda state: http.init_app(state.app))
-
-
-def iso(value: Any, tz: str) -> str:
-    """An instant as ISO 8601 with the event zone's offset, e.g. 2026-07-25T13:00:00+09:00."""
-    return value.astimezone(ZoneInfo(tz)).isoformat()
-
-
-def event_summary(event: Any) -> dict[str, Any]:
-    """The fields every event answer starts with (an Event or the day pages' EventInfo)."""
-    return {
-        "id": event.id,
-        "slug": event.slug,
-        "title": event.title,
-        "status": event.status.value,
-        "timezone": event.timezone,
-        "starts_at": iso(event.starts_at, event.timezone),
-        "ends_at": iso(event.ends_at, event.timezone),
-        "url": url_for("events.show", slug=event.slug, _external=True),
-    }
 
 
 def _speaker(speaker: Speaker) -> dict[str, Any]:

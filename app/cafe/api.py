@@ -8,8 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.api.http import error, opt
-from app.api.views import event_summary, iso
+from app.api.http import error, event_summary, iso, opt
 from app.auth.models import Organizer
 from app.auth.services import organizer_for_api_token
 from app.cafe import planner, queries

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.cafe.services import MAX_ROOMS
 from app.forms import Form, web_url
-from app.participants.models import Participant
-from app.templating import affiliation, person_name
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -23,28 +21,20 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def people_choices(people: Iterable[Participant], empty: Any = None) -> list[tuple[Any, str]]:
-    """Select options for people: "Name (organisation)"."""
-    options: list[tuple[Any, str]] = [("", str(empty))] if empty is not None else []
-    for person in people:
-        org = affiliation(person)
-        options.append((person.id, f"{person_name(person)}（{org}）" if org else person_name(person)))
-    return options
-
-
 class CreateRoomsForm(Form):
-    count = IntegerField(_l("Number of rooms"), validators=[InputRequired(), NumberRange(min=1, max=200)])
+    count = IntegerField(_l("Number of rooms"), validators=[InputRequired(), NumberRange(min=1, max=MAX_ROOMS)])
 
 
 class RoomForm(Form):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=80)])
     breakout_url = StringField(_l("Breakout link"), validators=[*web_url(), Length(max=500)])
-    host = SelectField(_l("Host (facilitator)"), coerce=_int_or_none, validate_choice=False)
+    # Person pickers (app/participants/picker.py): text resolved to one person by the view.
+    host = StringField(_l("Host (facilitator)"), validators=[Length(max=200)])
 
 
 class KeepApartForm(Form):
-    first = SelectField(_l("Person"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
-    second = SelectField(_l("and"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
+    first = StringField(_l("Person"), validators=[InputRequired(), Length(max=200)])
+    second = StringField(_l("and"), validators=[InputRequired(), Length(max=200)])
 
 
 class GenerateForm(Form):
@@ -57,14 +47,14 @@ class GenerateForm(Form):
 
 class MoveForm(Form):
     round = SelectField(_l("Round"), coerce=int, validate_choice=False)
-    person = SelectField(_l("Person"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
+    person = StringField(_l("Person"), validators=[InputRequired(), Length(max=200)])
     room = SelectField(_l("To room"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
 
 
 class SwapForm(Form):
     round = SelectField(_l("Round"), coerce=int, validate_choice=False)
-    first = SelectField(_l("Person"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
-    second = SelectField(_l("with"), coerce=_int_or_none, validators=[InputRequired()], validate_choice=False)
+    first = StringField(_l("Person"), validators=[InputRequired(), Length(max=200)])
+    second = StringField(_l("with"), validators=[InputRequired(), Length(max=200)])
 
 
 class PublishForm(Form):
@@ -78,9 +68,3 @@ class ReplanForm(Form):
 
 class AbsentForm(Form):
     people = SelectMultipleField(_l("Who is missing?"), coerce=int, validate_choice=False)
-
-
-class ConfirmForm(Form):
-    """A button that only needs CSRF protection."""
-
-    action = HiddenField()

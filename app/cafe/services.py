@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Publishing lives in app/cafe/publishing.py; these names stay here for the callers that knew them here.
 __all__ = ["NeedsConfirmation", "PlanError", "publish"]
 
+# A guard against typing 40000 for 400, not a limit of the planner: 2,000 people in rooms of 4 is 500 rooms.
+MAX_ROOMS = 2000
+
 
 @dataclass(frozen=True)
 class PlanResult:
@@ -55,8 +58,8 @@ def proposed_room_count(data: CafeData) -> int | None:
 def create_rooms(item: ProgrammeItem, count: int, name_pattern: str, actor: Organizer | None = None) -> int:
     """Add rooms until the café has `count`, named by `name_pattern` ("Room %(number)s"); returns how many."""
     rooms = list(db.session.scalars(select(Room).where(Room.item_id == item.id)))
-    if count > 200:
-        raise PlanError(_l("At most 200 rooms."))
+    if count > MAX_ROOMS:
+        raise PlanError(_l("At most %(count)s rooms.", count=MAX_ROOMS))
     taken = {r.name for r in rooms}
     added, number = 0, 0
     position = max((r.position for r in rooms), default=0)

@@ -11,7 +11,6 @@ from app.auth.views import current_organizer
 from app.cafe import planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,
-    ConfirmForm,
     CreateRoomsForm,
     GenerateForm,
     KeepApartForm,
@@ -20,19 +19,22 @@ from app.cafe.forms import (
     ReplanForm,
     RoomForm,
     SwapForm,
-    people_choices,
 )
 from app.cafe.models import KeepApart, Room
 from app.db import utcnow
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.forms import Form
+from app.forms import ConfirmForm, Form
+from app.pagination import page_arg, pager
+from app.participants import picker
 from app.participants.models import Role
 
 bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
 
 Page = str | tuple[str, int] | Response
+GRID_ROOMS_PER_PAGE = 40
+PATHS_PER_PAGE = 100
 
 
 def _owned(slug: str, item_id: int) -> tuple[Event, ProgrammeItem]:
@@ -52,13 +54,20 @@ def _back(event: Event, item: ProgrammeItem, page: str = "index", anchor: str = 
     return redirect(url_for("cafe.index", slug=event.slug, item=item.id) + anchor)
 
 
-def _room_form(room: Room, data: planner.CafeData) -> RoomForm:
+def _room_form(room: Room, hosts: dict[int, str]) -> RoomForm:
     form = RoomForm(prefix=f"room{room.id}", obj=room if request.method == "GET" else None)
-    facilitators = [p for p in data.people if p.role == Role.FACILITATOR and p.attends]
-    form.host.choices = people_choices(facilitators, empty=_("— no host —"))
     if request.method == "GET":
-        form.host.data = room.host_id
+        form.host.data = hosts.get(room.host_id or 0, "")
     return form
+
+
+def _picked(event: Event, text: str | None, group: str) -> int | None:
+    """The id of the person a picker names (None: empty); PlanError with the picker's message otherwise."""
+    try:
+        person = picker.resolve(event, text or "", group)
+    except picker.PickError as error:
+        raise services.PlanError(str(error)) from error
+    return person.id if person else None
 
 
 @bp.route("")
@@ -72,10 +81,7 @@ def index(slug: str) -> Page:
         return render_template("cafe/index.html", event=event, items=items, item=None)
     data = planner.load(item)
     proposal = services.proposed_room_count(data)
-    keep = KeepApartForm()
-    keep.first.choices = keep.second.choices = people_choices(
-        [p for p in data.people if p.role in planner.SEATED_ROLES], empty=_("— pick —")
-    )
+    hosts = {p.id: picker.label(p) for p in data.people if p.role == Role.FACILITATOR}
     return render_template(
         "cafe/index.html",
         event=event,
@@ -86,8 +92,9 @@ def index(slug: str) -> Page:
         proposal=proposal,
         facilitators=[p for p in data.people if p.role == Role.FACILITATOR and p.attends],
         rooms_form=CreateRoomsForm(count=proposal or len(data.rooms) or 1),
-        room_forms=[(room, _room_form(room, data)) for room in data.rooms],
-        keep_form=keep,
+        max_rooms=services.MAX_ROOMS,
+        room_forms=[(room, _room_form(room, hosts)) for room in data.rooms],
+        keep_form=KeepApartForm(),
         generate_form=GenerateForm(),
         confirm=ConfirmForm(),
         record=queries.plan_record(item),
@@ -123,7 +130,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
     room = db.get_or_404(Room, room_id)
     if room.item_id != item.id:
         return _back(event, item)
-    form = _room_form(room, planner.load(item))
+    form = _room_form(room, {})
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(event, item, anchor="#rooms")
@@ -133,7 +140,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
             room,
             name=form.name.data or "",
             breakout_url=(form.breakout_url.data or "").strip(),
-            host_id=form.host.data,
+            host_id=_picked(event, form.host.data, "facilitators"),
             actor=current_organizer(),
         )
     except services.PlanError as error:
@@ -146,9 +153,11 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
 @bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
 @login_required
 def delete_room(slug: str, item_id: int, room_id: int) -> Response:
+    """Delete one room of the café after confirmation (the plan must then be regenerated or re-planned)."""
     event, item = _owned(slug, item_id)
     room = db.get_or_404(Room, room_id)
-    if room.item_id == item.id and ConfirmForm().validate_on_submit():
+    # The Delete button submits the room's own form (one form per row): its CSRF token carries the row's prefix.
+    if room.item_id == item.id and ConfirmForm(prefix=f"room{room.id}").validate_on_submit():
         try:
             services.delete_room(item, room, current_organizer())
             flash(_("The room was deleted. Generate or re-plan so that nobody is left without a room."), "success")
@@ -171,13 +180,17 @@ def assign_hosts(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart")
 @login_required
 def add_keep_apart(slug: str, item_id: int) -> Response:
+    """Record two people the planner must never seat in the same room."""
     event, item = _owned(slug, item_id)
     form = KeepApartForm()
-    if not form.validate_on_submit() or form.first.data is None or form.second.data is None:
+    if not form.validate_on_submit():
         flash(_("Please pick two people."), "error")
     else:
         try:
-            services.add_keep_apart(item, form.first.data, form.second.data, current_organizer())
+            first, second = _picked(event, form.first.data, "seated"), _picked(event, form.second.data, "seated")
+            if first is None or second is None:
+                raise services.PlanError(_("Please pick two people."))
+            services.add_keep_apart(item, first, second, current_organizer())
             flash(_("These two will be kept in different rooms."), "success")
         except services.PlanError as error:
             flash(str(error), "error")
@@ -187,6 +200,7 @@ def add_keep_apart(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart/<int:pair_id>/delete")
 @login_required
 def delete_keep_apart(slug: str, item_id: int, pair_id: int) -> Response:
+    """Remove a keep-apart pair after confirmation."""
     event, item = _owned(slug, item_id)
     pair = db.get_or_404(KeepApart, pair_id)
     if pair.item_id == item.id and ConfirmForm().validate_on_submit():
@@ -220,11 +234,8 @@ def plan(slug: str, item_id: int) -> Page:
     event, item = _owned(slug, item_id)
     review = queries.review(item, utcnow(), published=request.args.get("view") == "published")
     rounds = [(r.number, _("Round %(number)s", number=r.number)) for r in review.data.rounds]
-    seated = [p for p in review.data.people if p.role in planner.SEATED_ROLES]
-    movable = [p for p in seated if p.id not in {r.host_id for r in review.data.rooms}]
     move, swap = MoveForm(prefix="move"), SwapForm(prefix="swap")
     move.round.choices = swap.round.choices = rounds
-    move.person.choices = swap.first.choices = swap.second.choices = people_choices(movable)
     move.room.choices = [(r.id, r.name) for r in review.data.rooms]
     publish = PublishForm()
     publish.upto.choices = [(n, _("rounds 1–%(number)s", number=n)) for n, _label in rounds]
@@ -234,13 +245,27 @@ def plan(slug: str, item_id: int) -> Page:
     replan.from_round.choices = rounds[review.started :]
     if replan.from_round.choices:
         replan.from_round.data = replan.from_round.choices[0][0]
+    # 400 rooms and 2,000 paths are pages of the grid and of the paths (searchable), not one 2 MB page.
+    grid_pages = pager(len(review.grid), GRID_ROOMS_PER_PAGE, page_arg("rooms"))
+    text = request.args.get("q", "").strip()[:100]
+    paths = [row for row in review.paths if queries.person_matches(row[0], text)]
+    path_pages = pager(len(paths), PATHS_PER_PAGE, page_arg("people"))
     open_numbers = {r.number for r in review.open_rounds}
     move.round.choices = swap.round.choices = [(n, label) for n, label in rounds if n in open_numbers]
+    # Before the café: people who said they can't attend, offered to be taken out of the plan.
+    cant_attend, hosts_cant_attend = queries.said_cant_attend(review.data) if review.started == 0 else ([], [])
     return render_template(
         "cafe/plan.html",
         event=event,
         item=item,
         review=review,
+        grid_rows=grid_pages.slice(review.grid),
+        grid_pages=grid_pages,
+        path_rows=path_pages.slice(paths),
+        path_pages=path_pages,
+        q=text,
+        cant_attend=cant_attend,
+        hosts_cant_attend=hosts_cant_attend,
         record=queries.plan_record(item),
         log=queries.recent_changes(item),
         versions=queries.versions(item),
@@ -262,13 +287,14 @@ def move(slug: str, item_id: int) -> Response:
     """Move one person to another room for one round."""
     event, item = _owned(slug, item_id)
     form = MoveForm(prefix="move")
-    if not form.validate_on_submit() or form.person.data is None or form.room.data is None:
+    if not form.validate_on_submit() or form.room.data is None:
         flash(_("Please pick a round, a person and a room."), "error")
         return _back(event, item, "plan", "#adjust")
     try:
-        notes = services.move_person(
-            item, form.round.data, form.person.data, form.room.data, current_organizer(), now=utcnow()
-        )
+        person = _picked(event, form.person.data, "seated")
+        if person is None:
+            raise services.PlanError(_("Please pick a round, a person and a room."))
+        notes = services.move_person(item, form.round.data, person, form.room.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -284,13 +310,14 @@ def swap(slug: str, item_id: int) -> Response:
     """Exchange the rooms of two people in one round."""
     event, item = _owned(slug, item_id)
     form = SwapForm(prefix="swap")
-    if not form.validate_on_submit() or form.first.data is None or form.second.data is None:
+    if not form.validate_on_submit():
         flash(_("Please pick a round and two people."), "error")
         return _back(event, item, "plan", "#adjust")
     try:
-        services.swap_people(
-            item, form.round.data, form.first.data, form.second.data, current_organizer(), now=utcnow()
-        )
+        first, second = _picked(event, form.first.data, "seated"), _picked(event, form.second.data, "seated")
+        if first is None or second is None:
+            raise services.PlanError(_("Please pick a round and two people."))
+        services.swap_people(item, form.round.data, first, second, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -359,6 +386,41 @@ def absent(slug: str, item_id: int) -> Response:
         count = services.mark_absent(item, form.people.data, current_organizer())
         flash(_("%(count)s people were marked absent. Now re-plan the coming rounds.", count=count), "success")
     return _back(event, item, "plan", "#on-the-day")
+
+
+@bp.post("/<int:item_id>/rsvp-absent")
+@login_required
+def take_out_cant_attend(slug: str, item_id: int) -> Response:
+    """Before the café: the people who said they can't attend are marked absent and the plan is re-planned."""
+    event, item = _owned(slug, item_id)
+    if not ConfirmForm().validate_on_submit():
+        return _back(event, item, "plan")
+    now = utcnow()
+    data = planner.load(item)
+    started = planner.started_upto(data, now)
+    people, _hosts = queries.said_cant_attend(data)
+    if started or not people:
+        flash(_("Nobody to take out: the answers have changed or the café has started. Please look again."), "info")
+        return _back(event, item, "plan")
+    count = services.mark_absent(item, [p.id for p in people], current_organizer(), now=now)
+    if not data.has_draft():
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan")
+    try:
+        result = services.replan(item, 1, actor=current_organizer(), now=now)
+    except services.PlanError as error:
+        flash(str(error), "error")
+        return _back(event, item, "plan")
+    flash(
+        _(
+            "%(count)s people who can't attend were taken out of the plan: %(changed)s seats changed. "
+            "Review the changes, then publish.",
+            count=count,
+            changed=result.changed,
+        ),
+        "success",
+    )
+    return _back(event, item, "plan", "#changes")
 
 
 @bp.post("/<int:item_id>/discard")

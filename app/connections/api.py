@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
-from app.api.http import opt
-from app.api.views import iso
+from app.api.http import iso, opt
 from app.connections import queries
 from app.connections.views import organiser_looking
 from app.db import utcnow

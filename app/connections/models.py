@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import utcnow
+from app.db import enum_type, utcnow
 from app.domain.connections import Audience
 from app.events.models import Event
 from app.extensions import db
@@ -22,7 +22,7 @@ class ContactCard(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), unique=True)
     audience: Mapped[Audience] = mapped_column(
-        Enum(Audience, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(Audience),
         default=Audience.NOBODY,
     )
     share_email: Mapped[bool] = mapped_column(default=False)

@@ -59,16 +59,17 @@ def event_network(event: Event, now: datetime) -> tuple[domain.Network, dict[int
     rounds = queries.held_rounds(event.id, now)
     present = queries.present_ids(event.id)
     by_table = domain.tables(queries.event_sittings(rounds), present)
+    pairs = domain.met_pairs(by_table)
     met: dict[int, set[int]] = {}
-    for a, b in domain.met_pairs(by_table):
+    for a, b in pairs:
         met.setdefault(a, set()).add(b)
         met.setdefault(b, set()).add(a)
-    return domain.network(_members(event.id), by_table), met
+    return domain.network(_members(event.id), by_table, pairs), met
 
 
 def sharing(event: Event, met: dict[int, set[int]]) -> Sharing:
     """Counts of the exchange, computed with the same rule the personal pages use."""
-    consents = queries.consents(list(met))
+    consents = queries.consents((), event_id=event.id)
     reached = {owner: domain.reach(consents.get(owner), others) for owner, others in met.items()}
     people = list(met)
     noting = 0

@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, make_response, request
 from werkzeug.wrappers import Response
 
-from app.api.http import opt
-from app.api.views import event_summary, iso
+from app.api.http import event_summary, iso, opt
 from app.day import queries
 from app.db import utcnow
 from app.extensions import csrf

@@ -15,9 +15,9 @@ from app.day.forms import ApplyAttendanceForm, LateListForm, PersonStatusForm, Z
 from app.db import utcnow
 from app.domain import late_arrivals
 from app.domain.attendance import ReportError, match, parse_report
-from app.events.forms import ConfirmForm
 from app.events.models import Event
 from app.events.queries import owned_event_or_404
+from app.forms import ConfirmForm
 from app.participants.models import Status
 
 Page = str | tuple[str, int] | Response

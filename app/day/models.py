@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
-from app.db import utcnow
+from app.db import enum_type, utcnow
 from app.events.models import CafeRound
 from app.extensions import db
 
@@ -60,9 +60,7 @@ class ClockEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("cafe_round.id", ondelete="CASCADE"))
-    action: Mapped[ClockAction] = mapped_column(
-        db.Enum(ClockAction, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    action: Mapped[ClockAction] = mapped_column(enum_type(ClockAction))
     minutes: Mapped[int] = mapped_column(default=0)
     # The round's end as it stood after the move (what every countdown then showed).
     ends_at: Mapped[datetime]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import Organizer
 from app.db import utcnow
@@ -21,12 +21,24 @@ FINISHED_SLUG = "network-summit-spinoff-2020"
 Events = tuple[Event, Event]
 
 
-def demo_organizer(password: str) -> Organizer:
-    organizer = db.session.scalar(select(Organizer).where(Organizer.email == DEMO_EMAIL))
+def existing_demo_organizer() -> Organizer | None:
+    """The demo organiser if the demo was loaded before."""
+    return db.session.scalar(select(Organizer).where(Organizer.email == DEMO_EMAIL))
+
+
+def opens_with(organizer: Organizer, password: str) -> bool:
+    """Whether `password` is the organiser's current password."""
+    return bool(password) and check_password_hash(organizer.password_hash, password)
+
+
+def demo_organizer(password: str | None) -> Organizer:
+    """The demo organiser, created when missing; `password` replaces theirs (None keeps it)."""
+    organizer = existing_demo_organizer()
     if organizer is None:
         organizer = Organizer(email=DEMO_EMAIL, display_name="デモ 運営者", password_hash="")
         db.session.add(organizer)
-    organizer.password_hash = generate_password_hash(password)
+    if password is not None:
+        organizer.password_hash = generate_password_hash(password)
     db.session.flush()
     return organizer
 

@@ -91,8 +91,14 @@ def may_see_contact(consent: Consent | None, viewer: int, met: bool) -> bool:
 
 
 def reach(consent: Consent | None, met: Collection[int]) -> int:
-    """How many of the people met can see the contact."""
-    return sum(1 for other in met if may_see_contact(consent, other, True))
+    """How many of the people met can see the contact (may_see_contact for each of them, counted at once)."""
+    if consent is None or not consent.shares_something:
+        return 0
+    if consent.audience == Audience.EVERYONE:
+        return len(met)
+    if consent.audience == Audience.PICKED:
+        return len(consent.picked.intersection(met))
+    return 0
 
 
 # ---- organisation types ---------------------------------------------------------------------------
@@ -230,17 +236,26 @@ def _flows(counter: Counter[tuple[str, str]]) -> list[Flow]:
     return [Flow(a, b, n) for (a, b), n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def network(members: Iterable[Member], by_table: Mapping[tuple[Hashable, Hashable], set[int]]) -> Network:
+def network(
+    members: Iterable[Member],
+    by_table: Mapping[tuple[Hashable, Hashable], set[int]],
+    pairs_met: set[tuple[int, int]] | None = None,
+) -> Network:
     """Aggregate who met whom into counts by prefecture, organisation type and organisation.
 
     Only pairs from different organisations count as connections: the café exists to cross those walls.
-    People without an organisation are never counted as crossing one.
+    People without an organisation are never counted as crossing one. `pairs_met`: met_pairs(by_table), when
+    the caller has it already (it is the costly part at 2,000 people).
     """
     people = {m.id: m for m in members}
     seated = {p for group in by_table.values() for p in group if p in people}
     known = {pid: normalise_organisation(people[pid].organisation) for pid in seated}
     kinds = {pid: organisation_type(people[pid].organisation).value for pid in seated}
-    pairs = {p for p in met_pairs(by_table) if p[0] in people and p[1] in people}
+    pairs_met = met_pairs(by_table) if pairs_met is None else pairs_met
+    if len(seated) == len({p for group in by_table.values() for p in group}):
+        pairs = pairs_met  # everyone at the tables is a member: no pair to leave out
+    else:
+        pairs = {p for p in pairs_met if p[0] in people and p[1] in people}
     cross = [(a, b) for a, b in pairs if known[a] and known[b] and known[a] != known[b]]
     per_person: Counter[int] = Counter()
     by_pref: Counter[tuple[str, str]] = Counter()

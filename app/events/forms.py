@@ -16,6 +16,7 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$"
 
 
 def kind_choices() -> list[tuple[str, Any]]:
+    """The programme item kinds for a select field, labelled in the current language."""
     return [
         (ItemKind.TALK.value, _l("Talk")),
         (ItemKind.PANEL.value, _l("Panel")),
@@ -139,7 +140,3 @@ class RoundForm(ZonedForm):
 
 class CoOrganizerForm(Form):
     email = EmailField(_l("Organiser's email"), validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class ConfirmForm(Form):
-    """An empty form: a button with CSRF protection."""

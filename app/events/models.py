@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
-from app.db import revision_column, utcnow
+from app.db import enum_type, revision_column, utcnow
 from app.domain import clock
 from app.extensions import db
 
@@ -61,7 +61,7 @@ class Event(db.Model):
     # Off: the meeting link reaches registered people only (their personal page, invitation, calendar).
     meeting_url_public: Mapped[bool] = mapped_column(default=False)
     status: Mapped[EventStatus] = mapped_column(
-        db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(EventStatus),
         default=EventStatus.DRAFT,
     )
     # Self-registration (participants issue).
@@ -100,9 +100,7 @@ class ProgrammeItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[ItemKind] = mapped_column(
-        db.Enum(ItemKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]
@@ -141,7 +139,7 @@ class Speaker(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), index=True)
     role: Mapped[SpeakerRole] = mapped_column(
-        db.Enum(SpeakerRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(SpeakerRole),
         default=SpeakerRole.SPEAKER,
     )
     family_name: Mapped[str] = mapped_column(String(80))

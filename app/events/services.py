@@ -85,6 +85,7 @@ def _unique_slug(event_start: datetime, tz: str) -> str:
 
 
 def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
+    """Whether another event (not `exclude_id`) already uses this slug."""
     query = select(Event.id).where(Event.slug == slug)
     if exclude_id is not None:
         query = query.where(Event.id != exclude_id)
@@ -150,6 +151,7 @@ def _commit_or_conflict() -> None:
 
 
 def delete_event(event: Event) -> None:
+    """Delete an event and everything that belongs to it (the relationships cascade). Commits."""
     log.info("event deleted: %s", event.slug)
     db.session.delete(event)
     db.session.commit()
@@ -314,6 +316,7 @@ def swap_with_neighbour(item: ProgrammeItem, direction: int) -> None:
 
 
 def delete_item(item: ProgrammeItem) -> None:
+    """Remove a programme item and renumber the remaining ones. Commits."""
     event = item.event
     event.items.remove(item)
     _renumber(event)
@@ -342,6 +345,7 @@ def save_speaker(item: ProgrammeItem, speaker: Speaker | None, **fields: str) ->
 
 
 def delete_speaker(speaker: Speaker) -> None:
+    """Remove a speaker from an item, bumping its SEQUENCE so calendar feeds send the change. Commits."""
     item = speaker.item
     item.speakers.remove(speaker)
     item.sequence += 1
@@ -385,6 +389,7 @@ def add_round(item: ProgrammeItem) -> CafeRound:
 
 
 def delete_last_round(item: ProgrammeItem) -> None:
+    """Remove a café's last round; a café keeps at least one (raises ProgrammeError). Commits."""
     if len(item.rounds) <= 1:
         raise ProgrammeError(_l("A café needs at least one round."))
     item.rounds.pop()

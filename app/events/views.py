@@ -13,7 +13,6 @@ from app.auth.views import current_organizer
 from app.db import utcnow
 from app.events import queries, services
 from app.events.forms import (
-    ConfirmForm,
     CoOrganizerForm,
     EventForm,
     ItemForm,
@@ -23,6 +22,7 @@ from app.events.forms import (
 )
 from app.events.models import EventStatus, ItemKind, Speaker
 from app.extensions import db
+from app.forms import ConfirmForm, show_service_error
 from app.templating import status_label
 
 bp = Blueprint("events", __name__)
@@ -48,16 +48,6 @@ def show(slug: str) -> str:
 
 
 # ---- organisers -------------------------------------------------------------------------------
-
-
-def _form_error(
-    form: ItemForm | EventForm | RoundForm | ShiftForm | CoOrganizerForm, error: services.ProgrammeError
-) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 def _event_data(form: EventForm) -> services.EventData:
@@ -89,7 +79,7 @@ def create() -> Page:
         try:
             event = services.create_event(current_organizer(), _event_data(form))
         except services.ProgrammeError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("The event was created as a draft. Now add its programme."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
@@ -131,7 +121,7 @@ def edit(slug: str) -> Page:
             form.version.data = event.version
             return render_template("events/form.html", form=form, event=event, conflict=True), 409
         except services.ProgrammeError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
@@ -215,7 +205,7 @@ def add_item(slug: str) -> Page:
                 round_gap=timedelta(minutes=form.round_gap.data or 0),
             )
         except services.ProgrammeError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("The item was added."), "success")
             return redirect(url_for("events.manage", slug=event.slug) + "#programme")
@@ -238,7 +228,7 @@ def edit_item(slug: str, item_id: int) -> Page:
         try:
             services.update_item(item, _item_data(form), move_following=form.move_following.data)
         except services.ProgrammeError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id))
@@ -250,6 +240,7 @@ def edit_item(slug: str, item_id: int) -> Page:
 @bp.route("/manage/events/<slug>/items/<int:item_id>/delete", methods=["POST"])
 @login_required
 def delete_item(slug: str, item_id: int) -> Response:
+    """Remove a programme item after confirmation."""
     event = queries.owned_event_or_404(slug, current_organizer())
     item = queries.owned_item_or_404(event, item_id)
     if ConfirmForm().validate_on_submit():
@@ -286,7 +277,7 @@ def shift_item(slug: str, item_id: int) -> Page:
         try:
             services.shift_item(item, form.starts_at.aware(), move_following=form.move_following.data)  # type: ignore[arg-type]
         except services.ProgrammeError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("The programme was updated."), "success")
             return redirect(url_for("events.manage", slug=event.slug) + "#programme")
@@ -329,6 +320,7 @@ def save_speaker(slug: str, item_id: int, speaker_id: int | None = None) -> Page
 @bp.route("/manage/events/<slug>/items/<int:item_id>/speakers/<int:speaker_id>/delete", methods=["POST"])
 @login_required
 def delete_speaker(slug: str, item_id: int, speaker_id: int) -> Response:
+    """Remove a speaker from a programme item after confirmation."""
     event = queries.owned_event_or_404(slug, current_organizer())
     item = queries.owned_item_or_404(event, item_id)
     speaker = next((s for s in item.speakers if s.id == speaker_id), None)
@@ -356,7 +348,7 @@ def edit_round(slug: str, item_id: int, number: int) -> Page:
         try:
             services.update_round(round_, form.question.data.strip(), form.starts_at.aware(), form.ends_at.aware())  # type: ignore[arg-type]
         except services.ProgrammeError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#rounds")

@@ -37,12 +37,6 @@ class SendInvitesForm(Form):
     request_key = HiddenField(default=new_request_key, validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
 
 
-class RetryForm(Form):
-    """A bare POST button (CSRF only)."""
-
-    next = HiddenField()
-
-
 class AttendanceForm(Form):
     """The holder's answer: attend, can't attend, not sure."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import utcnow
+from app.db import enum_type, utcnow
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant
@@ -31,10 +31,6 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class OutboxMessage(db.Model):
     """One email or webhook call to make, written in the same transaction as the change behind it."""
 
@@ -45,7 +41,7 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # "email" or "webhook": picks the sender
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
-    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus), default=MessageStatus.PENDING)
+    status: Mapped[MessageStatus] = mapped_column(enum_type(MessageStatus), default=MessageStatus.PENDING)
     # Recognises duplicates: the email's Message-ID, or the webhook's X-Tsunagu-Delivery header.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     recipient: Mapped[str] = mapped_column(String(500))
@@ -78,7 +74,7 @@ class CalendarEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind))
+    kind: Mapped[EntryKind] = mapped_column(enum_type(EntryKind))
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int | None]  # no foreign key: the row outlives a removed item, to cancel it

@@ -40,6 +40,7 @@ class StoredFile:
 
 
 def max_bytes() -> int:
+    """The largest note image accepted, in bytes (NOTES_IMAGE_MAX_BYTES)."""
     return int(current_app.config.get("NOTES_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
@@ -48,6 +49,7 @@ def max_pixels() -> int:
 
 
 def folder() -> Path:
+    """The folder holding note images under UPLOAD_FOLDER, created when missing."""
     path = Path(current_app.config["UPLOAD_FOLDER"]) / SUBFOLDER
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -166,6 +168,7 @@ def image_path(image: NoteImage) -> Path:
 
 
 def remove_file(filename: str) -> None:
+    """Delete a stored note image; only the file name is used, so a path cannot escape the folder."""
     path = folder() / Path(filename).name
     path.unlink(missing_ok=True)
     log.info("removed note image file %s", filename)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import utcnow
+from app.db import enum_type, utcnow
 from app.events.models import Event
 from app.extensions import db
 
@@ -63,17 +63,15 @@ class Participant(db.Model):
     prefecture: Mapped[str] = mapped_column(String(20), default="")
     department: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(Role),
         default=Role.PARTICIPANT,
     )
     status: Mapped[Status] = mapped_column(
-        db.Enum(Status, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(Status),
         default=Status.REGISTERED,
     )
     # Attendance as the person answered it on their personal page (the organiser's Status is separate).
-    rsvp: Mapped[Rsvp | None] = mapped_column(
-        db.Enum(Rsvp, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
-    )
+    rsvp: Mapped[Rsvp | None] = mapped_column(enum_type(Rsvp, 10))
     rsvp_at: Mapped[datetime | None]
     # First café round the person attends (late arrivals); None means from the start.
     joins_round: Mapped[int | None]

@@ -303,6 +303,7 @@ def registration_available(event: Event) -> bool:
 
 
 def seats_left(event: Event) -> int | None:
+    """Places still free at the event, or None when registration has no limit."""
     return reg.seats_left(event.registration_capacity, queries.taken_places(event))
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.views import current_organizer
 from app.domain import participant_import as pi
+from app.events.models import Event
 from app.events.queries import owned_event_or_404
 from app.extensions import db
+from app.forms import ConfirmForm, show_service_error
 from app.i18n import safe_next
-from app.participants import import_words, labels, queries, services, uploads
-from app.participants.forms import ConfirmForm, ImportUploadForm, ParticipantForm, RegistrationSettingsForm
+from app.pagination import page_arg, paginate
+from app.participants import import_words, labels, picker, queries, services, uploads
+from app.participants.forms import ImportUploadForm, ParticipantForm, RegistrationSettingsForm
 from app.participants.models import Role, Status
 
 bp = Blueprint("participants", __name__, url_prefix="/manage/events/<slug>/participants")
@@ -21,14 +24,7 @@ bp.add_app_template_global(labels.status_label, "participant_status_label")
 
 Page = str | tuple[str, int] | Response
 PREVIEW_ROWS = 300
-
-
-def _field_error(form: ParticipantForm | RegistrationSettingsForm, error: services.ParticipantError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "error")
+PER_PAGE = 100  # rows of the list: 2,000 people are 20 pages, each well under 1 MB
 
 
 def _values(form: ParticipantForm) -> dict[str, str]:
@@ -41,17 +37,40 @@ def index(slug: str) -> str:
     """The list, searchable and filtered by role and status, with head-counts."""
     event = owned_event_or_404(slug, current_organizer())
     text, role, status = (request.args.get(k, "").strip()[:100] for k in ("q", "role", "status"))
-    people = queries.search(event, text, role, status)
+    people, pages = paginate(queries.search_query(event, text, role, status), PER_PAGE, page_arg())
     return render_template(
         "participants/index.html",
         event=event,
         people=people,
+        pages=pages,
         counts=queries.counts(event),
         filters={"q": text, "role": role, "status": status},
         roles=list(Role),
         statuses=list(Status),
         seats_left=services.seats_left(event),
     )
+
+
+@bp.app_template_global("person_attrs")
+def person_attrs(event: Event, group: str = "everyone") -> dict[str, str]:
+    """The attributes that make a text field a person picker (static/js/person-picker.js enhances it)."""
+    return {
+        "data_person_source": url_for("participants.people_json", slug=event.slug, group=group),
+        "autocomplete": "off",
+        "spellcheck": "false",
+        "placeholder": _("Name, reading or email"),
+    }
+
+
+@bp.route("/people.json")
+@login_required
+def people_json(slug: str) -> Response:
+    """The person picker's suggestions: a few people of a group matching ?q= (organisers of the event only)."""
+    event = owned_event_or_404(slug, current_organizer())
+    found, more = picker.options(event, request.args.get("q", ""), request.args.get("group", "everyone"))
+    response = jsonify(people=found, more=more)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -64,7 +83,7 @@ def add(slug: str) -> Page:
         try:
             person = services.add_participant(event, by=current_organizer(), **_values(form))
         except services.ParticipantError as error:
-            _field_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("%(name)s was added.", name=person.family_name + " " + person.given_name), "success")
             return redirect(url_for("participants.index", slug=event.slug))
@@ -94,7 +113,7 @@ def edit(slug: str, person_id: int) -> Page:
             form.version.data = person.version
             return render_template("participants/form.html", event=event, form=form, person=person, conflict=True), 409
         except services.ParticipantError as error:
-            _field_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("participants.index", slug=event.slug))
@@ -167,7 +186,7 @@ def registration(slug: str) -> Page:
             form.version.data = event.version
             return render_template("participants/registration_settings.html", event=event, form=form), 409
         except services.ParticipantError as error:
-            _field_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("participants.registration", slug=event.slug))

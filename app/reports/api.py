@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from app.api import http
-from app.api.views import event_summary, iso
+from app.api.http import event_summary, iso
 from app.extensions import csrf
 from app.reports import queries, versions
 

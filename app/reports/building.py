@@ -24,6 +24,7 @@ from app.reports.models import Report, ReportPoint
 
 
 def iso(value: Any, tz: str) -> str:
+    """An aware datetime as ISO 8601 in the event's time zone, as the report document stores times."""
     return str(value.astimezone(ZoneInfo(tz)).isoformat())
 
 
@@ -47,6 +48,7 @@ def publishable_notes(event: Event) -> list[RoundNote]:
 
 
 def attendees(event: Event) -> list[Participant]:
+    """The event's participants who took part: everyone not cancelled or absent."""
     return list(
         db.session.scalars(
             select(Participant).where(

@@ -14,9 +14,8 @@ from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
 from app.events import queries as event_queries
-from app.events.forms import ConfirmForm
 from app.events.models import Event
-from app.forms import Form
+from app.forms import ConfirmForm, Form
 from app.reports import queries, themes, versions
 from app.reports.building import cafe_rounds
 from app.reports.models import Report, ReportPoint, ReportTheme

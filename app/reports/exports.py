@@ -26,6 +26,7 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def markdown_labels() -> dict[str, str]:
+    """The headings and labels of the Markdown export, in the current language."""
     return {
         "overview": _("Overview"),
         "statistics": _("In numbers"),
@@ -50,10 +51,12 @@ def markdown_labels() -> dict[str, str]:
 
 
 def to_markdown(data: dict[str, Any]) -> str:
+    """A stored report document (JSON data) as a Markdown file."""
     return document_markdown(domain.document_from_dict(data), markdown_labels())
 
 
 def version_data(raw: str) -> dict[str, Any]:
+    """The report document stored with a published version, parsed from its JSON."""
     return json.loads(raw)  # type: ignore[no-any-return]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organizer
 from app.cafe.models import Room
-from app.db import utcnow
+from app.db import enum_type, utcnow
 from app.events.models import CafeRound, Event
 from app.extensions import db
 from app.notes.models import NoteImage, RoundNote
@@ -29,7 +29,7 @@ class Report(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
     state: Mapped[ReportState] = mapped_column(
-        db.Enum(ReportState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(ReportState),
         default=ReportState.DRAFT,
     )
     overview: Mapped[str] = mapped_column(Text, default="")
@@ -108,7 +108,7 @@ class ReportTheme(db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("cafe_round.id", ondelete="CASCADE"), index=True)
     kind: Mapped[ThemeKind] = mapped_column(
-        db.Enum(ThemeKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_type(ThemeKind),
         default=ThemeKind.OPINION,
     )
     title: Mapped[str] = mapped_column(String(300), default="")  # its most central point's text, or the organiser's

@@ -112,6 +112,7 @@ def refresh_from_notes(report: Report, actor: Organizer) -> int:
 
 
 def update_settings(report: Report, *, overview: str, summary: str, tags: list[str], show_names: bool) -> None:
+    """Save the report's texts, tags (cleaned, duplicates dropped) and whether names are shown. Commits."""
     report.overview = overview.strip()
     report.summary = summary.strip()
     report.tags = ",".join(dict.fromkeys(t.strip().replace(",", " ").replace("|", " ") for t in tags if t.strip()))
@@ -159,6 +160,7 @@ def edit_point(report: Report, point: ReportPoint, text: str) -> None:
 
 
 def set_image(report: Report, entry: ReportImage, included: bool) -> None:
+    """Include or leave out one note image in the report. Commits."""
     entry.included = included
     db.session.commit()
     log.info("report %s image %s included=%s", report.id, entry.image_id, included)

@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 from app.auth.views import current_organizer
 from app.domain.report_digest import quoted
 from app.events import queries as event_queries
-from app.events.forms import ConfirmForm
 from app.events.models import Event
+from app.forms import ConfirmForm
 from app.reports import building, queries, services
 from app.reports.adapters import image_response
 from app.reports.forms import ItemSummaryForm, PointForm, SettingsForm

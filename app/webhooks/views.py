@@ -12,8 +12,8 @@ from app.db import utcnow
 from app.events import queries
 from app.events.models import Event
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.invites import outbox
-from app.invites.forms import RetryForm
 from app.webhooks import hooks, services
 from app.webhooks.forms import FORMATS, EndpointForm, FormatForm
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -32,7 +32,7 @@ def _page(
         endpoints=services.endpoints_of(event),
         deliveries=services.deliveries_of(event),
         created=created,
-        button=RetryForm(),
+        button=ConfirmForm(),
         format_form=FormatForm(formdata=None),
         formats=dict(FORMATS),
     ), status
@@ -67,9 +67,10 @@ def index(slug: str) -> tuple[str, int]:
 @bp.route("/manage/events/<slug>/webhooks/<int:endpoint_id>/delete", methods=["POST"])
 @login_required
 def delete(slug: str, endpoint_id: int) -> Response:
+    """Remove a webhook endpoint after confirmation."""
     event = queries.owned_event_or_404(slug, current_organizer())
     endpoint = _endpoint_or_404(event, endpoint_id)
-    if RetryForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         services.delete_endpoint(endpoint)
         flash(_("The endpoint was removed."), "success")
     return redirect(url_for("webhooks.index", slug=event.slug))
@@ -81,7 +82,7 @@ def test(slug: str, endpoint_id: int) -> Response:
     """Queue a signed `ping` to the endpoint."""
     event = queries.owned_event_or_404(slug, current_organizer())
     endpoint = _endpoint_or_404(event, endpoint_id)
-    if RetryForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         hooks.send_test(endpoint)
         flash(_("A test call was queued. It appears in the log below once sent."), "success")
     return redirect(url_for("webhooks.index", slug=event.slug))
@@ -110,6 +111,6 @@ def retry(slug: str, delivery_id: int) -> Response:
     found = db.session.get(WebhookDelivery, delivery_id)
     if found is None or found.endpoint.event_id != event.id:
         abort(404)
-    if RetryForm().validate_on_submit() and outbox.retry(found.outbox, utcnow()):
+    if ConfirmForm().validate_on_submit() and outbox.retry(found.outbox, utcnow()):
         flash(_("The delivery will be tried again shortly."), "success")
     return redirect(url_for("webhooks.index", slug=event.slug) + "#log")

@@ -13,6 +13,7 @@ from app.connections import network, queries, services
 from app.connections.models import ConnectionSettings
 from app.domain.connections import Audience
 from app.extensions import db
+from app.participants.models import Status
 from app.reports import services as report_services
 from tests import factories
 from tests.factories_day import make_day
@@ -111,3 +112,22 @@ def test_people_not_at_the_tables_are_not_counted(organizer: Organizer) -> None:
         net, _met = network.event_network(day.event, AFTER_SUMMIT)
         rounds = queries.held_rounds(day.event.id, AFTER_SUMMIT)
     assert net.people == 8 and len(rounds) == 3
+
+
+def test_met_means_both_there_and_the_people_pages_and_the_network_agree(organizer: Organizer) -> None:
+    """One rule everywhere: two people met when both sat at the same table of a round that took place and neither
+    is marked absent (or cancelled). Someone marked absent met nobody — on their page, on everyone else's page and
+    in the organiser's counts — even though their published seats of the held rounds stay as they were."""
+    day = make_day(organizer=organizer, people=6)
+    absent = day.people[4]
+    absent.status = Status.ABSENT
+    db.session.commit()
+    everyone = [*day.people, *day.hosts]
+    with freeze_time(AFTER_SUMMIT):
+        net, met = network.event_network(day.event, AFTER_SUMMIT)
+        pages = {p.id: queries.met_ids(p, AFTER_SUMMIT) for p in everyone}
+    assert pages[absent.id] == set() and absent.id not in met
+    assert all(absent.id not in others for others in pages.values())
+    assert {pid: others for pid, others in pages.items() if others} == met  # the same people, person by person
+    assert sum(len(others) for others in pages.values()) == 2 * net.pairs
+    assert net.people == len(everyone) - 1

@@ -1,7 +1,14 @@
 """The demo loads realistic data and running it twice duplicates nothing."""
 
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from app.auth.models import Organizer
 from app.events.models import Event, EventStatus, ProgrammeItem
@@ -49,3 +56,39 @@ def test_demo_shows_the_live_day(runner: FlaskCliRunner) -> None:
     [entry] = db.session.scalars(select(ClockEntry).where(ClockEntry.event_id == finished.id)).all()  # type: ignore[union-attr]
     assert entry.action == ClockAction.EXTEND and entry.round.number == 2 and cafe.rounds[2].live_starts_at
     assert not upcoming.meeting_url_public  # type: ignore[union-attr]
+
+
+def test_running_the_demo_again_keeps_the_password_and_prints_it_again(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """./dev.sh start runs `flask demo` each time: the login printed the first time keeps working."""
+    remembered = tmp_path / "demo_password"
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD_FILE", str(remembered))
+
+    def login_shown(output: str) -> str:
+        found = re.search(r"Organiser login: demo@tsunagu\.example / (.+)", output)
+        assert found, output
+        return found.group(1).strip()
+
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    password = login_shown(first.output)
+    assert len(password) >= 12 and remembered.read_text().strip() == password
+    assert stat.S_IMODE(remembered.stat().st_mode) == 0o600
+    organizer = db.session.scalar(select(Organizer))
+    assert organizer is not None
+    hashed = organizer.password_hash
+    assert check_password_hash(hashed, password)
+
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert login_shown(second.output) == password
+    db.session.refresh(organizer)
+    assert organizer.password_hash == hashed  # not even re-hashed
+
+    # An explicit --password is set; a later plain run keeps it and does not print a stale one.
+    assert runner.invoke(args=["demo", "--password", "chosen-password-1"]).exit_code == 0
+    third = runner.invoke(args=["demo"])
+    assert "unchanged" in login_shown(third.output) and password not in third.output
+    db.session.refresh(organizer)
+    assert check_password_hash(organizer.password_hash, "chosen-password-1")

@@ -66,6 +66,14 @@ def test_reach_counts_the_people_met_who_can_see_the_contact() -> None:
     assert c.reach(None, {2, 3}) == 0
 
 
+@pytest.mark.parametrize("audience", list(Audience))
+@pytest.mark.parametrize("email,text", [(True, ""), (False, "内線 1234"), (False, "  "), (False, "")])
+def test_reach_is_the_one_rule_counted_for_everyone_met(audience: Audience, email: bool, text: str) -> None:
+    consent = Consent(audience, share_email=email, text=text, picked=frozenset({2, 5, 9}))
+    met = {2, 3, 4, 5}
+    assert c.reach(consent, met) == sum(c.may_see_contact(consent, other, True) for other in met)
+
+
 @pytest.mark.parametrize(
     ("name", "kind"),
     [
