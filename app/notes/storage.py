@@ -45,6 +45,7 @@ def max_bytes() -> int:
 
 
 def max_pixels() -> int:
+    """The largest number of pixels (all frames together) an uploaded image may have."""
     return int(current_app.config.get("NOTES_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS))
 
 
