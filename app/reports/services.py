@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -183,7 +184,19 @@ def has_unpublished_changes(report: Report) -> bool:
     if latest.fingerprint:
         return latest.fingerprint != draft_fingerprint(report)
     draft = json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))
-    return draft != json.loads(latest.data)
+    return _without_live_counts(draft) != _without_live_counts(json.loads(latest.data))
+
+
+# Numbers of the network section that participants move after the event (sharing contacts, "talk again"):
+# never a reason on their own to tell the organiser there is something to publish.
+LIVE_NETWORK_COUNTS = ("sharing", "mutual")
+
+
+def _without_live_counts(data: dict[str, Any]) -> dict[str, Any]:
+    section = data.get("network")
+    if isinstance(section, dict):
+        data = {**data, "network": {k: v for k, v in section.items() if k not in LIVE_NETWORK_COUNTS}}
+    return data
 
 
 def publish(report: Report, actor: Organizer) -> ReportVersion:
