@@ -35,6 +35,8 @@ def _render(code: int, message: str | None = None) -> tuple[Response | str, int]
 
 
 def init_app(app: Flask) -> None:
+    """Render HTTP errors and expired CSRF tokens as the site's own error page in the visitor's language."""
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[Response | str, int]:
         return _render(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))

@@ -69,4 +69,5 @@ def page_url(param: str, number: int, anchor: str = "") -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Make `page_url` available to the templates' pager macro."""
     app.add_template_global(page_url, "page_url")

@@ -40,10 +40,12 @@ def said_cant_attend(data: CafeData) -> tuple[list[Participant], list[Participan
 
 
 def cafe_items(event: Event) -> list[ProgrammeItem]:
+    """The event's World Café items, in programme order."""
     return [i for i in event.items if i.kind == ItemKind.CAFE]
 
 
 def cafe_item_or_404(event: Event, item_id: int) -> ProgrammeItem:
+    """The event's café item with this id; 404 for any other item (or another event's)."""
     item = next((i for i in cafe_items(event) if i.id == item_id), None)
     if item is None:
         abort(404)
@@ -51,6 +53,7 @@ def cafe_item_or_404(event: Event, item_id: int) -> ProgrammeItem:
 
 
 def plan_record(item: ProgrammeItem) -> CafePlan | None:
+    """The café's stored draft plan, or None before it was first generated."""
     return db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
 
 
@@ -134,10 +137,12 @@ def verdict_for(stats: rotation.Stats) -> Verdict:
 
 
 def measure(data: CafeData, plans: list[RoundPlan]) -> rotation.Stats:
+    """Repeat pairs and the other quality figures of these plans as seated (lower bound included)."""
     return rotation.evaluate(review_instance(data, plans), plans)
 
 
 def grid(data: CafeData, plans: list[RoundPlan]) -> list[tuple[Room, list[Cell]]]:
+    """The rooms × rounds table of the review page: each room with the people seated in it per round."""
     by_id = data.by_id
     return [
         (

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
-from app.cafe import planner, publishing, queries, services
+from app.cafe import plan_jobs, planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,
     CreateRoomsForm,
@@ -26,7 +28,8 @@ from app.db import utcnow
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.forms import ConfirmForm, Form
+from app.forms import ConfirmForm, Form, new_request_key
+from app.jobs import queue as jobs
 from app.pagination import page_arg, pager
 from app.participants import picker
 from app.participants.models import Role
@@ -167,6 +170,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
 @bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
 @login_required
 def delete_room(slug: str, item_id: int, room_id: int) -> Response:
+    """Delete one room of the café after confirmation (the plan must then be regenerated or re-planned)."""
     event, item = _owned(slug, item_id)
     room = db.get_or_404(Room, room_id)
     # The Delete button submits the room's own form (one form per row): its CSRF token carries the row's prefix.
@@ -193,6 +197,7 @@ def assign_hosts(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart")
 @login_required
 def add_keep_apart(slug: str, item_id: int) -> Response:
+    """Record two people the planner must never seat in the same room."""
     event, item = _owned(slug, item_id)
     form = KeepApartForm()
     if not form.validate_on_submit():
@@ -212,6 +217,7 @@ def add_keep_apart(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart/<int:pair_id>/delete")
 @login_required
 def delete_keep_apart(slug: str, item_id: int, pair_id: int) -> Response:
+    """Remove a keep-apart pair after confirmation."""
     event, item = _owned(slug, item_id)
     pair = db.get_or_404(KeepApart, pair_id)
     if pair.item_id == item.id and ConfirmForm().validate_on_submit():
@@ -229,6 +235,17 @@ def generate(slug: str, item_id: int) -> Response:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(event, item)
+    if plan_jobs.in_background(event):
+        _job, created = plan_jobs.start(
+            plan_jobs.GENERATE,
+            item,
+            current_organizer(),
+            form.request_key.data or new_request_key(),
+            seed=form.seed.data,
+        )
+        if created:
+            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.generate(item, form.seed.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
@@ -236,6 +253,26 @@ def generate(slug: str, item_id: int) -> Response:
         return _back(event, item)
     flash(_("A new draft plan was made in %(seconds)s s.", seconds=f"{result.stats.seconds:.2f}"), "success")
     return _back(event, item, "plan")
+
+
+def _plan_job(item: ProgrammeItem) -> dict[str, object] | None:
+    """A large café's plan job as the plan page shows it (waiting, running, or just finished)."""
+    job = plan_jobs.shown(item)
+    if job is None:
+        return None
+    payload = json.loads(job.payload or "{}")
+    return jobs.as_json(job) | {"kind": job.kind, "created_at": job.created_at, "from_round": payload.get("from_round")}
+
+
+@bp.get("/<int:item_id>/plan-job.json")
+@login_required
+def plan_job(slug: str, item_id: int) -> Response:
+    """The plan job's state and progress for the plan page's script."""
+    _event, item = _owned(slug, item_id)
+    job = plan_jobs.shown(item)
+    response = jsonify({"job": jobs.as_json(job) if job is not None else None})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<int:item_id>/plan")
@@ -269,6 +306,7 @@ def plan(slug: str, item_id: int) -> Page:
         "cafe/plan.html",
         event=event,
         item=item,
+        plan_job=_plan_job(item),
         review=review,
         grid_rows=grid_pages.slice(review.grid),
         grid_pages=grid_pages,
@@ -369,6 +407,17 @@ def replan(slug: str, item_id: int) -> Response:
     form = ReplanForm()
     if not form.validate_on_submit():
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):
+        _job, created = plan_jobs.start(
+            plan_jobs.REPLAN,
+            item,
+            current_organizer(),
+            form.request_key.data or new_request_key(),
+            from_round=form.from_round.data,
+        )
+        if created:
+            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, form.from_round.data, actor=current_organizer(), now=utcnow())
     except services.PlanError as error:
@@ -417,6 +466,10 @@ def take_out_cant_attend(slug: str, item_id: int) -> Response:
     if not data.has_draft():
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, 1, actor=current_organizer(), now=now)
     except services.PlanError as error:

@@ -157,25 +157,27 @@ def _chord(kind: str, title: str, flows: list[domain.Flow]) -> Markup:
     return Markup(chord.chord_svg(title, folded, labels, unit=_(" pairs")))
 
 
-def pictures(data: dict[str, Any]) -> list[Picture]:
+def pictures(data: dict[str, Any], *, draw: bool = True) -> list[Picture]:
     """The pictures of a network section (a report version's, or the organiser's live one), in the UI's language.
 
     Prefectures are drawn one by one when there are few; beyond that, grouped into the eight regions, so
     the picture stays readable in print (the table still names the prefectures). Organisations get a table only.
+    `draw=False`: the titles and tables only (the Markdown export), no SVG.
     """
     found = []
     by_pref = _flows(data.get("by_prefecture") or [])
     if by_pref:
         if len(domain.group_totals(by_pref)) <= PICTURE_GROUPS + 1:
-            title, svg = _("Which prefectures met"), _chord("prefecture", _("Which prefectures met"), by_pref)
+            title = _("Which prefectures met")
+            svg = _chord("prefecture", title, by_pref) if draw else None
         else:
             title = _("Which regions met")
-            svg = _chord("region", title, domain.regroup(by_pref, domain.region_of))
+            svg = _chord("region", title, domain.regroup(by_pref, domain.region_of)) if draw else None
         found.append(Picture("prefecture", title, svg, _rows("prefecture", by_pref)))
     by_type = _flows(data.get("by_type") or [])
     if by_type:
         title = _("Which kinds of organisation met")
-        found.append(Picture("type", title, _chord("type", title, by_type), _rows("type", by_type)))
+        found.append(Picture("type", title, _chord("type", title, by_type) if draw else None, _rows("type", by_type)))
     by_org = _flows(data.get("by_organisation") or [])
     if by_org:
         found.append(

@@ -191,10 +191,12 @@ def consents(owner_ids: Collection[int], *, event_id: int | None = None) -> dict
 
 
 def card_of(person: Participant) -> ContactCard | None:
+    """The contact card this person shares, or None if they have not made one."""
     return db.session.scalar(select(ContactCard).where(ContactCard.participant_id == person.id))
 
 
 def picks_of(person: Participant) -> set[int]:
+    """Ids of the people this person chose to send their contact card to."""
     return set(db.session.scalars(select(ContactPick.recipient_id).where(ContactPick.owner_id == person.id)))
 
 
@@ -353,12 +355,14 @@ def met_page(holder: Participant, now: datetime) -> MetPage:
 
 
 def note_of(author: Participant, subject_id: int) -> PersonNote | None:
+    """The private note this author keeps about another participant, or None."""
     return db.session.scalar(
         select(PersonNote).where(PersonNote.author_id == author.id, PersonNote.subject_id == subject_id)
     )
 
 
 def has_match(first: int, second: int) -> bool:
+    """Whether these two people both asked to talk again (the pair is stored lowest id first)."""
     low, high = sorted((first, second))
     return (
         db.session.scalar(
@@ -369,6 +373,7 @@ def has_match(first: int, second: int) -> bool:
 
 
 def event_or_404(event_id: int) -> Event:
+    """The event with this id, or 404."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound()

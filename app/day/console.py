@@ -159,6 +159,7 @@ def post_broadcast(slug: str) -> Page:
 @bp.post("/manage/events/<slug>/live/broadcasts/<int:broadcast_id>/delete")
 @login_required
 def delete_broadcast(slug: str, broadcast_id: int) -> Response:
+    """Take back a message broadcast to the event's participants, after confirmation."""
     event = owned_event_or_404(slug, current_organizer())
     if ConfirmForm().validate_on_submit():
         try:

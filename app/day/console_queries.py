@@ -218,6 +218,7 @@ def people_of(event: Event, text: str = "") -> Select[tuple[Participant]]:
 
 
 def person_or_none(event: Event, participant_id: int) -> Participant | None:
+    """The participant with this id if they belong to this event, else None (ids from a form are not trusted)."""
     return db.session.scalar(
         select(Participant).where(Participant.id == participant_id, Participant.event_id == event.id)
     )

@@ -10,7 +10,19 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from app.demo import cafe, connections, day, invites, notes, participants, programme, reports, webhooks, zoom
+from app.demo import (
+    cafe,
+    connections,
+    day,
+    history,
+    invites,
+    notes,
+    participants,
+    programme,
+    reports,
+    webhooks,
+    zoom,
+)
 from app.extensions import db
 
 # Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
@@ -26,6 +38,7 @@ STEPS = (
     connections.seed_connections,
     reports.seed_report,
     day.seed_day,
+    history.restamp_finished,
 )
 
 
@@ -71,6 +84,8 @@ def _choose_password(app: Flask, given: str | None) -> tuple[str | None, str]:
 
 
 def register(app: Flask) -> None:
+    """Add the `flask demo` command."""
+
     @app.cli.command("demo")
     @click.option(
         "--password",

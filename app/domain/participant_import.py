@@ -311,6 +311,7 @@ def normalise_email(email: str) -> str:
 
 
 def valid_email(email: str) -> bool:
+    """Whether this looks like a deliverable email address (a pragmatic check, not full RFC 5322)."""
     return len(email) <= 254 and _EMAIL.match(email) is not None
 
 

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
+    """Add the `flask outbox` commands."""
+
     @app.cli.group("outbox")
     def outbox_group() -> None:
         """The queue of emails and webhook calls."""

@@ -28,6 +28,7 @@ SQLITE_BATCH = 20
 
 
 def batch_size() -> int:
+    """People per step for this database: smaller on SQLite, whose single writer the outbox shares."""
     return BATCH if db.engine.dialect.name == "postgresql" else SQLITE_BATCH
 
 
@@ -35,6 +36,7 @@ EVENT_GONE = N_("The event was deleted before its invitations were prepared.")
 
 
 def job_key(event_id: int, request_key: str) -> str:
+    """The job's unique key: one send job per event and confirmation, so a double click finds the same job."""
     return f"{KIND}:{event_id}:{request_key}"
 
 
@@ -54,10 +56,12 @@ def start(event: Event, organizer: Organizer | None, audience: str, request_key:
 
 
 def latest(event: Event) -> Job | None:
+    """The event's most recent invitation job (for the progress shown on the invites page), or None."""
     return queue.latest(KIND, event.id)
 
 
 def run(context: JobContext) -> dict[str, Any]:
+    """The job: fix who gets what on the first run, then queue the emails batch by batch from where it stopped."""
     event = db.session.get(Event, context.event_id) if context.event_id is not None else None
     if event is None:
         raise JobFailed(EVENT_GONE)

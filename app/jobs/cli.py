@@ -13,6 +13,8 @@ from app.jobs.models import Job
 
 
 def register(app: Flask) -> None:
+    """Add the `flask worker` command."""
+
     @app.cli.command("worker")
     @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
     @click.option("--batch", default=20, show_default=True, help="Outbox messages claimed at a time.")

@@ -34,6 +34,7 @@ def report_for(event: Event) -> Report | None:
 
 
 def report_or_404(event: Event) -> Report:
+    """The event's report, or 404 if none was started."""
     report = report_for(event)
     if report is None:
         abort(404)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -112,6 +113,7 @@ def refresh_from_notes(report: Report, actor: Organizer) -> int:
 
 
 def update_settings(report: Report, *, overview: str, summary: str, tags: list[str], show_names: bool) -> None:
+    """Save the report's texts, tags (cleaned, duplicates dropped) and whether names are shown. Commits."""
     report.overview = overview.strip()
     report.summary = summary.strip()
     report.tags = ",".join(dict.fromkeys(t.strip().replace(",", " ").replace("|", " ") for t in tags if t.strip()))
@@ -159,6 +161,7 @@ def edit_point(report: Report, point: ReportPoint, text: str) -> None:
 
 
 def set_image(report: Report, entry: ReportImage, included: bool) -> None:
+    """Include or leave out one note image in the report. Commits."""
     entry.included = included
     db.session.commit()
     log.info("report %s image %s included=%s", report.id, entry.image_id, included)
@@ -181,7 +184,19 @@ def has_unpublished_changes(report: Report) -> bool:
     if latest.fingerprint:
         return latest.fingerprint != draft_fingerprint(report)
     draft = json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))
-    return draft != json.loads(latest.data)
+    return _without_live_counts(draft) != _without_live_counts(json.loads(latest.data))
+
+
+# Numbers of the network section that participants move after the event (sharing contacts, "talk again"):
+# never a reason on their own to tell the organiser there is something to publish.
+LIVE_NETWORK_COUNTS = ("sharing", "mutual")
+
+
+def _without_live_counts(data: dict[str, Any]) -> dict[str, Any]:
+    section = data.get("network")
+    if isinstance(section, dict):
+        data = {**data, "network": {k: v for k, v in section.items() if k not in LIVE_NETWORK_COUNTS}}
+    return data
 
 
 def publish(report: Report, actor: Organizer) -> ReportVersion:
