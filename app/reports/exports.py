@@ -107,7 +107,7 @@ def standalone_html(context: dict[str, Any]) -> str:
 
 
 # Bump when the PDF layout changes, so that cached files are laid out again.
-LAYOUT = "4"
+LAYOUT = "5"
 
 
 def _cache_dir() -> Path:
