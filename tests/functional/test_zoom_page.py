@@ -92,6 +92,13 @@ def test_the_seating_chart_as_an_excel_workbook(client: FlaskClient, cafe: Cafe)
     evil = next(row for row in sheet.iter_rows(min_row=header + 2) if str(row[2].value).startswith("=cmd"))
     assert evil[2].data_type == "s" and evil[4].data_type == "s" and evil[4].value == "@SUM(1+1)"
     assert sheet.freeze_panes == f"A{header + 2}" and sheet.auto_filter.ref.startswith(f"A{header + 1}:G")
+    # Hosts' rows are shaded, others not; every body cell in the Japanese font, top-aligned, underlined.
+    body = list(sheet.iter_rows(min_row=header + 2))
+    shaded = {row[1].value: row[0].fill.fgColor.rgb for row in body}
+    assert shaded["Host"].endswith("FFF4DC") and shaded["Participant"] in ("00000000", None)
+    assert {(c.font.name, c.alignment.vertical, c.border.bottom.style) for row in body for c in row} == {
+        ("Yu Gothic", "top", "thin")
+    }
 
 
 def test_the_mover_sheet_as_an_excel_workbook(client: FlaskClient, cafe: Cafe) -> None:
