@@ -25,6 +25,7 @@ from app.cafe.forms import (
 )
 from app.cafe.models import KeepApart, Room
 from app.db import utcnow
+from app.domain import zoom
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
@@ -308,6 +309,8 @@ def plan(slug: str, item_id: int) -> Page:
         item=item,
         plan_job=_plan_job(item),
         review=review,
+        zoom_limits=(zoom.ROOM_LIMIT, zoom.PEOPLE_LIMIT, zoom.LARGE_ROOM_LIMIT, zoom.LARGE_PEOPLE_LIMIT),
+        seated=len({pid for plan in review.plans for members in plan.values() for pid in members}),
         grid_rows=grid_pages.slice(review.grid),
         grid_pages=grid_pages,
         path_rows=path_pages.slice(paths),

@@ -98,7 +98,7 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
     """Names, titles, dates and history a real organiser would not call fake (issue 15, item 6)."""
     from datetime import timedelta
 
-    from app.cafe.models import PlanChange
+    from app.cafe.models import CafePlan, PlanChange
     from app.connections.models import TalkAgainMatch
     from app.demo.programme import FINISHED_SLUG, TOKYO, UPCOMING_SLUG
     from app.events.models import ItemKind
@@ -127,6 +127,8 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
     assert stamps and all(start - timedelta(days=30) <= at <= end for _action, at in stamps), stamps
     assert [at for _a, at in stamps] == sorted(at for _a, at in stamps)  # in the order they were done
     assert all(c.organizer_id for c in db.session.scalars(select(PlanChange).where(PlanChange.item_id == cafe.id)))
+    plan = db.session.scalar(select(CafePlan).where(CafePlan.item_id == cafe.id))
+    assert plan is not None and start - timedelta(days=30) <= plan.generated_at <= end  # "draft made" on the day
     report = db.session.scalar(select(Report).where(Report.event_id == finished.id))
     assert report is not None and end < report.created_at < end + timedelta(days=30)
     for version in db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)):
