@@ -98,7 +98,7 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
     """Names, titles, dates and history a real organiser would not call fake (issue 15, item 6)."""
     from datetime import timedelta
 
-    from app.cafe.models import PlanChange
+    from app.cafe.models import CafePlan, PlanChange
     from app.connections.models import TalkAgainMatch
     from app.demo.programme import FINISHED_SLUG, TOKYO, UPCOMING_SLUG
     from app.events.models import ItemKind
@@ -127,6 +127,8 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
     assert stamps and all(start - timedelta(days=30) <= at <= end for _action, at in stamps), stamps
     assert [at for _a, at in stamps] == sorted(at for _a, at in stamps)  # in the order they were done
     assert all(c.organizer_id for c in db.session.scalars(select(PlanChange).where(PlanChange.item_id == cafe.id)))
+    plan = db.session.scalar(select(CafePlan).where(CafePlan.item_id == cafe.id))
+    assert plan is not None and start - timedelta(days=30) <= plan.generated_at <= end  # "draft made" on the day
     report = db.session.scalar(select(Report).where(Report.event_id == finished.id))
     assert report is not None and end < report.created_at < end + timedelta(days=30)
     for version in db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)):
@@ -139,3 +141,18 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
         )
     for person in db.session.scalars(select(Participant).where(Participant.event_id == finished.id)):
         assert person.created_at < start
+
+
+def test_a_demo_loaded_before_gets_the_year_free_address(runner: FlaskCliRunner) -> None:
+    from app.demo.programme import LEGACY_UPCOMING_SLUG, UPCOMING_SLUG
+
+    assert runner.invoke(args=["demo", "--password", "demo-password-123"]).exit_code == 0
+    upcoming = db.session.scalar(select(Event).where(Event.slug == UPCOMING_SLUG))
+    assert upcoming is not None
+    upcoming.slug = LEGACY_UPCOMING_SLUG  # as demos loaded before this change named it
+    db.session.commit()
+    counts = _counts()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert set(db.session.scalars(select(Event.slug))) >= {UPCOMING_SLUG}
+    assert db.session.scalar(select(Event).where(Event.slug == LEGACY_UPCOMING_SLUG)) is None
+    assert _counts() == counts  # renamed, nothing duplicated
