@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -149,6 +150,11 @@ class VersionField(HiddenField):
             self.data = None
         if self.data is not None and not 0 <= self.data <= INT_MAX:
             self.data = None
+
+
+def new_request_key() -> str:
+    """A fresh key for one rendering of a form whose double submission must do nothing more (idempotency)."""
+    return secrets.token_urlsafe(16)
 
 
 class ConfirmForm(Form):

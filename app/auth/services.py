@@ -57,6 +57,7 @@ def set_password(organizer: Organizer, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     organizer.password_hash = generate_password_hash(password)
+    organizer.session_generation = organizer.session_generation + 1  # every session with the old password ends
     db.session.commit()
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.cafe.services import MAX_ROOMS
-from app.forms import Form, web_url
+from app.forms import Form, new_request_key, web_url
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -39,10 +39,12 @@ class KeepApartForm(Form):
 
 class GenerateForm(Form):
     seed = IntegerField(
-        _l("Seed (optional)"),
+        _l("Arrangement number (optional)"),
         validators=[Optional(), NumberRange(min=0, max=2**31 - 1)],
-        description=_l("The same seed gives the same plan. Leave empty for a new one."),
+        description=_l("The same number makes the same plan again. Leave it empty for a new arrangement."),
     )
+    # Made when the page is rendered: a double click of a large café's button finds the same background job.
+    request_key = HiddenField(default=new_request_key, validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
 
 
 class MoveForm(Form):
@@ -64,6 +66,7 @@ class PublishForm(Form):
 
 class ReplanForm(Form):
     from_round = SelectField(_l("Re-plan from round"), coerce=int, validate_choice=False)
+    request_key = HiddenField(default=new_request_key, validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
 
 
 class AbsentForm(Form):

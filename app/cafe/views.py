@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
-from app.cafe import planner, publishing, queries, services
+from app.cafe import plan_jobs, planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,
     CreateRoomsForm,
@@ -22,10 +25,12 @@ from app.cafe.forms import (
 )
 from app.cafe.models import KeepApart, Room
 from app.db import utcnow
+from app.domain import zoom
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.forms import ConfirmForm, Form
+from app.forms import ConfirmForm, Form, new_request_key
+from app.jobs import queue as jobs
 from app.pagination import page_arg, pager
 from app.participants import picker
 from app.participants.models import Role
@@ -34,6 +39,7 @@ bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
 
 Page = str | tuple[str, int] | Response
 GRID_ROOMS_PER_PAGE = 40
+ROOMS_PER_PAGE = 50
 PATHS_PER_PAGE = 100
 
 
@@ -52,6 +58,15 @@ def _back(event: Event, item: ProgrammeItem, page: str = "index", anchor: str = 
     if page == "plan":
         return redirect(url_for("cafe.plan", slug=event.slug, item_id=item.id) + anchor)
     return redirect(url_for("cafe.index", slug=event.slug, item=item.id) + anchor)
+
+
+def _back_to_room(event: Event, item: ProgrammeItem, room_id: int) -> Response:
+    """The rooms table again, at the page that holds the room (or where it was)."""
+    ids = list(db.session.scalars(select(Room.id).where(Room.item_id == item.id).order_by(Room.position, Room.id)))
+    index = next((i for i, rid in enumerate(ids) if rid >= room_id), len(ids) - 1) if ids else 0
+    number = index // ROOMS_PER_PAGE + 1
+    url = url_for("cafe.index", slug=event.slug, item=item.id, rooms=number if number > 1 else None)
+    return redirect(url + (f"#row-{room_id}" if room_id in ids else "#rooms"))
 
 
 def _room_form(room: Room, hosts: dict[int, str]) -> RoomForm:
@@ -82,6 +97,8 @@ def index(slug: str) -> Page:
     data = planner.load(item)
     proposal = services.proposed_room_count(data)
     hosts = {p.id: picker.label(p) for p in data.people if p.role == Role.FACILITATOR}
+    # 400 rooms are pages of 50 rows: a 400-form table took seconds to build and to lay out in the browser.
+    room_pages = pager(len(data.rooms), ROOMS_PER_PAGE, page_arg("rooms"))
     return render_template(
         "cafe/index.html",
         event=event,
@@ -93,7 +110,8 @@ def index(slug: str) -> Page:
         facilitators=[p for p in data.people if p.role == Role.FACILITATOR and p.attends],
         rooms_form=CreateRoomsForm(count=proposal or len(data.rooms) or 1),
         max_rooms=services.MAX_ROOMS,
-        room_forms=[(room, _room_form(room, hosts)) for room in data.rooms],
+        room_forms=[(room, _room_form(room, hosts)) for room in room_pages.slice(data.rooms)],
+        room_pages=room_pages,
         keep_form=KeepApartForm(),
         generate_form=GenerateForm(),
         confirm=ConfirmForm(),
@@ -133,7 +151,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
     form = _room_form(room, {})
     if not form.validate_on_submit():
         _form_errors(form)
-        return _back(event, item, anchor="#rooms")
+        return _back_to_room(event, item, room.id)
     try:
         services.update_room(
             item,
@@ -147,7 +165,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
         flash(str(error), "error")
     else:
         flash(_("%(room)s was saved.", room=room.name), "success")
-    return _back(event, item, anchor="#rooms")
+    return _back_to_room(event, item, room.id)
 
 
 @bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
@@ -163,7 +181,7 @@ def delete_room(slug: str, item_id: int, room_id: int) -> Response:
             flash(_("The room was deleted. Generate or re-plan so that nobody is left without a room."), "success")
         except services.PlanError as error:
             flash(str(error), "error")
-    return _back(event, item, anchor="#rooms")
+    return _back_to_room(event, item, room_id)
 
 
 @bp.post("/<int:item_id>/hosts")
@@ -218,6 +236,17 @@ def generate(slug: str, item_id: int) -> Response:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(event, item)
+    if plan_jobs.in_background(event):
+        _job, created = plan_jobs.start(
+            plan_jobs.GENERATE,
+            item,
+            current_organizer(),
+            form.request_key.data or new_request_key(),
+            seed=form.seed.data,
+        )
+        if created:
+            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.generate(item, form.seed.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
@@ -225,6 +254,26 @@ def generate(slug: str, item_id: int) -> Response:
         return _back(event, item)
     flash(_("A new draft plan was made in %(seconds)s s.", seconds=f"{result.stats.seconds:.2f}"), "success")
     return _back(event, item, "plan")
+
+
+def _plan_job(item: ProgrammeItem) -> dict[str, object] | None:
+    """A large café's plan job as the plan page shows it (waiting, running, or just finished)."""
+    job = plan_jobs.shown(item)
+    if job is None:
+        return None
+    payload = json.loads(job.payload or "{}")
+    return jobs.as_json(job) | {"kind": job.kind, "created_at": job.created_at, "from_round": payload.get("from_round")}
+
+
+@bp.get("/<int:item_id>/plan-job.json")
+@login_required
+def plan_job(slug: str, item_id: int) -> Response:
+    """The plan job's state and progress for the plan page's script."""
+    _event, item = _owned(slug, item_id)
+    job = plan_jobs.shown(item)
+    response = jsonify({"job": jobs.as_json(job) if job is not None else None})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<int:item_id>/plan")
@@ -258,7 +307,10 @@ def plan(slug: str, item_id: int) -> Page:
         "cafe/plan.html",
         event=event,
         item=item,
+        plan_job=_plan_job(item),
         review=review,
+        zoom_limits=(zoom.ROOM_LIMIT, zoom.PEOPLE_LIMIT, zoom.LARGE_ROOM_LIMIT, zoom.LARGE_PEOPLE_LIMIT),
+        seated=len({pid for plan in review.plans for members in plan.values() for pid in members}),
         grid_rows=grid_pages.slice(review.grid),
         grid_pages=grid_pages,
         path_rows=path_pages.slice(paths),
@@ -358,6 +410,17 @@ def replan(slug: str, item_id: int) -> Response:
     form = ReplanForm()
     if not form.validate_on_submit():
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):
+        _job, created = plan_jobs.start(
+            plan_jobs.REPLAN,
+            item,
+            current_organizer(),
+            form.request_key.data or new_request_key(),
+            from_round=form.from_round.data,
+        )
+        if created:
+            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, form.from_round.data, actor=current_organizer(), now=utcnow())
     except services.PlanError as error:
@@ -406,6 +469,10 @@ def take_out_cant_attend(slug: str, item_id: int) -> Response:
     if not data.has_draft():
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, 1, actor=current_organizer(), now=now)
     except services.PlanError as error:

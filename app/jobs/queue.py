@@ -59,6 +59,15 @@ class JobFailed(Exception):
         self.retry = retry
 
 
+def failed_with(message: object, *, retry: bool = False) -> JobFailed:
+    """A JobFailed from a service's lazily translated message (flask_babel's lazy_gettext), keeping its
+    message id and values so that it is shown in the reader's language; other objects are kept as text."""
+    args, kwargs = getattr(message, "_args", None), getattr(message, "_kwargs", None)
+    if isinstance(args, tuple) and len(args) == 1 and isinstance(args[0], str) and isinstance(kwargs, dict):
+        return JobFailed(args[0], retry=retry, **kwargs)
+    return JobFailed(str(message).replace("%", "%%"), retry=retry)
+
+
 class Stopped(Exception):
     """Raised by `JobContext.progress` when the worker is stopping: the job goes back in line."""
 

@@ -13,8 +13,9 @@ from app.events.queries import owned_event_or_404
 from app.extensions import db
 from app.forms import ConfirmForm, show_service_error
 from app.i18n import safe_next
+from app.jobs import queue as jobs
 from app.pagination import page_arg, paginate
-from app.participants import import_words, labels, picker, queries, services, uploads
+from app.participants import import_job, import_words, labels, picker, queries, services, uploads
 from app.participants.forms import ImportUploadForm, ParticipantForm, RegistrationSettingsForm
 from app.participants.models import Role, Status
 
@@ -263,6 +264,11 @@ def import_preview(slug: str, key: str) -> Page:
     except pi.ImportFileError as error:
         mapping_error = import_words.file_message(error)
     if request.form.get("action") == "apply" and form.validate_on_submit() and parsed is not None:
+        if parsed.valid and len(parsed.rows) > import_job.background_rows():
+            _job, created = import_job.start(event, key, list(mapping), current_organizer(), len(parsed.rows))
+            if not created:
+                flash(_("This file is already being imported; nothing is imported twice."), "info")
+            return redirect(url_for("participants.import_status", slug=event.slug, key=key))
         try:
             plan = services.import_participants(event, parsed, by=current_organizer())
         except services.ParticipantError as error:
@@ -286,3 +292,27 @@ def import_preview(slug: str, key: str) -> Page:
         cell_message=import_words.cell_message,
         preview_rows=PREVIEW_ROWS,
     ), (422 if request.form.get("action") == "apply" else 200)
+
+
+@bp.route("/import/<key>/status")
+@login_required
+def import_status(slug: str, key: str) -> Page:
+    """A large import running in the background: its progress, then its outcome."""
+    event = owned_event_or_404(slug, current_organizer())
+    job = import_job.find(event, key)
+    if job is None:
+        return redirect(url_for("participants.import_preview", slug=event.slug, key=key))
+    return render_template(
+        "participants/import_status.html", event=event, key=key, job=jobs.as_json(job), when=job.created_at
+    )
+
+
+@bp.route("/import/<key>/progress.json")
+@login_required
+def import_progress(slug: str, key: str) -> Response:
+    """The import's state and progress for the status page's script."""
+    event = owned_event_or_404(slug, current_organizer())
+    job = import_job.find(event, key)
+    response = jsonify({"job": jobs.as_json(job) if job is not None else None})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

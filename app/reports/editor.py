@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from app.auth.views import current_organizer
 from app.events import queries as event_queries
 from app.events.models import Event
+from app.extensions import db
 from app.forms import ConfirmForm, Form
 from app.reports import queries, themes, versions
 from app.reports.building import cafe_rounds
@@ -28,7 +29,10 @@ Page = str | tuple[str, int] | Response
 
 def _owned(slug: str) -> tuple[Event, Report]:
     event = event_queries.owned_event_or_404(slug, current_organizer())
-    return event, queries.report_or_404(event)
+    report = queries.report_for(event, points=False)  # the actions read the points they change
+    if report is None:
+        abort(404)
+    return event, report
 
 
 def _ids(name: str) -> set[int]:
@@ -38,12 +42,18 @@ def _ids(name: str) -> set[int]:
 def _answer(event: Event, report: Report, round_id: int, status: int = 200) -> Page:
     """The themes section alone for a script, or back to the editor at the themes for a plain form."""
     if request.headers.get("X-Requested-With") == "fetch":
-        view = queries.editor_view(report, round_id, theme_page=request.args.get("tpage", type=int))
+        view = queries.editor_view(
+            report,
+            round_id,
+            theme_page=request.args.get("tpage", type=int),
+            open_theme=request.args.get("open", type=int),
+        )
         return render_template(
             "reports/_themes.html", event=event, report=report, point_kinds=point_kind_labels(), inline=True, **view
         ), status
     page = request.args.get("tpage", type=int)
-    return redirect(url_for("reports.edit", slug=event.slug, round=round_id, tpage=page) + "#themes")
+    opened = request.args.get("open", type=int)
+    return redirect(url_for("reports.edit", slug=event.slug, round=round_id, tpage=page, open=opened) + "#themes")
 
 
 @bp.route("/themes", methods=["POST"])
@@ -77,8 +87,8 @@ def _one(report: Report, of_round: dict[int, ReportTheme], one: str) -> None:
         abort(400)
     actor = current_organizer()
     if action == "out":
-        point = next((p for p in report.points if p.id == int(raw_id) and p.theme_id in of_round), None)
-        if point is None:
+        point = db.session.get(ReportPoint, int(raw_id))
+        if point is None or point.report_id != report.id or point.theme_id not in of_round:
             abort(404)
         themes.remove_point(report, point, actor)
         flash(_("The point was taken out of the theme."), "success")
@@ -90,7 +100,7 @@ def _one(report: Report, of_round: dict[int, ReportTheme], one: str) -> None:
         themes.rename(report, theme, request.form.get(f"title-{theme.id}", ""), actor)
         flash(_("The theme was renamed."), "success")
     elif action == "split":
-        chosen = [p for p in report.points if p.id in _ids(f"point-{theme.id}")]
+        chosen = [p for p in themes.members(theme) if p.id in _ids(f"point-{theme.id}")]
         themes.split(report, theme, chosen, actor)
         flash(_("The ticked points are now a theme of their own."), "success")
     else:
@@ -113,8 +123,8 @@ def regroup(slug: str) -> Page:
 
 
 def _point(report: Report, point_id: int) -> ReportPoint:
-    point = next((p for p in report.points if p.id == point_id), None)
-    if point is None:
+    point = db.session.get(ReportPoint, point_id)
+    if point is None or point.report_id != report.id:
         abort(404)
     return point
 

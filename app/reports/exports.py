@@ -14,7 +14,9 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.connections import network
 from app.domain import report as domain
+from app.domain.report_markdown import NetworkText
 from app.domain.report_markdown import to_markdown as document_markdown
 from app.extensions import db
 from app.notes.models import NoteImage
@@ -50,9 +52,25 @@ def markdown_labels() -> dict[str, str]:
     }
 
 
+def network_text(net: dict[str, Any] | None) -> NetworkText | None:
+    """The network section of a version (connections/_report_network.html), worded for the Markdown export."""
+    if not net:
+        return None
+    counts: list[tuple[str, object]] = [
+        (_("New cross-organisation connections (pairs who shared a table)"), net.get("cross_pairs", 0)),
+        (_("People from other organisations met, per person (average)"), net.get("avg_cross_people", 0)),
+        (_("Pairs of prefectures that met"), net.get("prefectures_linked", 0)),
+        (_("People who shared their contact with people they met"), net.get("sharing", 0)),
+    ]
+    if net.get("mutual") is not None:
+        counts.append((_("Mutual “talk again” pairs"), net["mutual"]))
+    tables = [(picture.title, picture.rows) for picture in network.pictures(net, draw=False)]
+    return NetworkText(_("Connections across organisations"), counts, tables, unit=_(" pairs"))
+
+
 def to_markdown(data: dict[str, Any]) -> str:
     """A stored report document (JSON data) as a Markdown file."""
-    return document_markdown(domain.document_from_dict(data), markdown_labels())
+    return document_markdown(domain.document_from_dict(data), markdown_labels(), network_text(data.get("network")))
 
 
 def version_data(raw: str) -> dict[str, Any]:
@@ -89,7 +107,7 @@ def standalone_html(context: dict[str, Any]) -> str:
 
 
 # Bump when the PDF layout changes, so that cached files are laid out again.
-LAYOUT = "4"
+LAYOUT = "5"
 
 
 def _cache_dir() -> Path:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Organizer
 from app.db import utcnow
@@ -17,7 +18,7 @@ from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.notes.models import NoteImage, RoundNote
 from app.reports import themes, versions
-from app.reports.building import build_document, draft_fingerprint, publishable_notes
+from app.reports.building import build_document, cafe_rounds, draft_fingerprint, publishable_notes
 from app.reports.models import Report, ReportImage, ReportPoint, ReportState, ReportVersion
 from app.signals import report_published
 
@@ -55,6 +56,56 @@ def pending(report: Report) -> Pending:
     have_images = {ri.image_id for ri in report.images}
     images = [i for n in notes for i in n.images if i.publishable and i.id not in have_images]
     return Pending(points=new_points, images=images, changed=changed)
+
+
+@dataclass(frozen=True)
+class PendingCounts:
+    """How much pending() would find, counted from plain rows (no objects): for the editor's banner."""
+
+    points: int
+    images: int
+    changed: int
+
+
+def pending_counts(report: Report) -> PendingCounts:
+    """The sizes of pending(report), read as plain rows: three statements whatever the event's size."""
+    round_ids = [r.id for r in cafe_rounds(report.event)]
+    if not round_ids:
+        return PendingCounts(0, 0, 0)
+    publishable = (RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True))
+    notes = db.session.execute(
+        select(
+            RoundNote.id, RoundNote.summary, RoundNote.key_points, RoundNote.ideas, RoundNote.quotes, RoundNote.body_md
+        ).where(*publishable)
+    ).all()
+    current = {
+        (row.id, pt.kind, pt.text)
+        for row in notes
+        for pt in domain.harvest(row.summary, row.key_points, row.ideas, row.quotes, row.body_md)
+    }
+    have = [
+        (note_id, kind, original)
+        for note_id, kind, original in db.session.execute(
+            select(ReportPoint.note_id, ReportPoint.kind, ReportPoint.original).where(
+                ReportPoint.report_id == report.id
+            )
+        )
+    ]
+    images = db.session.scalar(
+        select(func.count())
+        .select_from(NoteImage)
+        .join(RoundNote, NoteImage.note_id == RoundNote.id)
+        .where(
+            *publishable,
+            NoteImage.publishable.is_(True),
+            NoteImage.id.not_in(select(ReportImage.image_id).where(ReportImage.report_id == report.id)),
+        )
+    )
+    return PendingCounts(
+        points=len(current - set(have)),
+        images=images or 0,
+        changed=sum(1 for key in have if key[0] is not None and key not in current),
+    )
 
 
 def _add_pending(report: Report, found: Pending) -> None:
@@ -183,7 +234,19 @@ def has_unpublished_changes(report: Report) -> bool:
     if latest.fingerprint:
         return latest.fingerprint != draft_fingerprint(report)
     draft = json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))
-    return draft != json.loads(latest.data)
+    return _without_live_counts(draft) != _without_live_counts(json.loads(latest.data))
+
+
+# Numbers of the network section that participants move after the event (sharing contacts, "talk again"):
+# never a reason on their own to tell the organiser there is something to publish.
+LIVE_NETWORK_COUNTS = ("sharing", "mutual")
+
+
+def _without_live_counts(data: dict[str, Any]) -> dict[str, Any]:
+    section = data.get("network")
+    if isinstance(section, dict):
+        data = {**data, "network": {k: v for k, v in section.items() if k not in LIVE_NETWORK_COUNTS}}
+    return data
 
 
 def publish(report: Report, actor: Organizer) -> ReportVersion:

@@ -56,7 +56,7 @@ def _back(event: Event, point: ReportPoint | None = None) -> Response:
 def edit(slug: str) -> str:
     """The report editor: settings, talk summaries, one café round's points at a time, gallery, versions."""
     event = event_queries.owned_event_or_404(slug, current_organizer())
-    report = queries.report_for(event)
+    report = queries.report_for(event, points=False)
     if report is None:
         return render_template("reports/start.html", event=event, confirm=ConfirmForm())
     settings = SettingsForm(obj=report, tags=", ".join(report.tag_list))
@@ -71,6 +71,7 @@ def edit(slug: str) -> str:
             request.args.get("round", type=int),
             page=request.args.get("page", type=int),
             theme_page=request.args.get("tpage", type=int),
+            open_theme=request.args.get("open", type=int),
         ),
     )
 
