@@ -1,8 +1,8 @@
 """Bench: invitations to 2,000 people as a background job, on PostgreSQL (or SQLite).
 
 Prints the time of the send request (queueing the job), the time the worker needs to build and queue all
-the emails (the job run in this process, as the worker runs it), and the invites page before, during and
-after, with SQL statements and page weight.
+the emails (the job run in this process, as the worker runs it) and to deliver them to a local SMTP
+server, and the invites page before, during and after, with SQL statements and page weight.
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_h1 .venv/bin/python bench/jobs.py [--sizes 2000]
 """
@@ -83,6 +83,22 @@ def measure(app, people: int) -> list[str]:  # type: ignore[no-untyped-def]
         assert emails == people, emails
         line(f"worker: build and queue {emails} emails", processed, counter.count)
         get("invites page (all invited)", f"/manage/events/{slug}/invites")
+        from app.invites import outbox
+        from tests.smtp_server import SMTPServer
+
+        server = SMTPServer().start()
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TLS="none", SMTP_USER="")
+        try:
+            db.session.remove()
+            with counted() as counter:
+                start = time.perf_counter()
+                while outbox.drain(limit=50).total:
+                    pass
+                delivered = time.perf_counter() - start
+            assert len(server.received) == people, len(server.received)
+        finally:
+            server.stop()
+        line(f"worker: deliver {people} emails (local SMTP)", delivered, counter.count)
         get("invites page, page 20", f"/manage/events/{slug}/invites?page=20")
         get("progress.json", f"/manage/events/{slug}/invites/progress.json")
     return lines

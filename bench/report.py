@@ -248,6 +248,28 @@ def organiser_pages(app) -> None:  # type: ignore[no-untyped-def]
             f"  {url}: {response.status_code}, {took:.2f} s, {len(response.data) / 1e3:.0f} KB, "
             f"{statements[0]} SQL statements  {'OK' if ok else 'MISSED'}"
         )
+    with app.app_context():
+        from app.reports.models import ReportTheme
+
+        two = [t.id for t in db.session.query(ReportTheme).filter_by(round_id=round_ids[0]).limit(2)]
+    clicks = [
+        ("accept one theme", {"one": f"{two[0]}:accept"}),
+        ("merge two themes", {"action": "merge", "theme": [str(t) for t in two]}),
+    ]
+    for label, data in clicks:  # the editor's script posts and gets the themes section back
+        statements[0] = 0
+        t0 = time.perf_counter()
+        response = client.post(
+            "/manage/events/bench-summit/report/themes",
+            data={"round": str(round_ids[0]), **data},
+            headers={"X-Requested-With": "fetch"},
+        )
+        took = time.perf_counter() - t0
+        ok = response.status_code == 200 and len(response.data) < 1_000_000 and took < 1
+        print(
+            f"  {label} (script): {response.status_code}, {took:.2f} s, {len(response.data) / 1e3:.0f} KB, "
+            f"{statements[0]} SQL statements  {'OK' if ok else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":

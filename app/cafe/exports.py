@@ -15,6 +15,7 @@ from app.auth.views import current_organizer
 from app.cafe import planner, queries, workbooks
 from app.cafe.models import Room
 from app.domain import seating, spreadsheet
+from app.domain import zoom as zoom_limits
 from app.events import queries as event_queries
 from app.events.models import CafeRound, Event, ProgrammeItem
 
@@ -94,9 +95,19 @@ def zoom(slug: str, item_id: int, number: int) -> Response:
     event, item, data, round_, draft = _context(slug, item_id, number)
     if not draft and round_.published_at is None:
         return _not_published(event, item, number)
-    plans = data.draft if draft else data.published
-    body = zoom_csv(queries.zoom_rows(data, plans[number - 1]))
-    name = f"{event.slug}-round{number}{'-draft' if draft else ''}-zoom.csv"
+    plan = (data.draft if draft else data.published)[number - 1]
+    rows = queries.zoom_rows(data, plan)
+    part = ""
+    meeting = request.args.get("meeting", "")
+    if meeting.isdigit() and len(meeting) < 4:
+        # One of the meetings a large café is cut into (the Zoom page lists them): only its rooms.
+        runs = zoom_limits.meetings([len(plan.get(str(room.id), ())) for room in data.rooms])
+        if not 1 <= int(meeting) <= len(runs):
+            abort(404)
+        names = {data.rooms[i].name for i in runs[int(meeting) - 1]}
+        rows, part = [row for row in rows if row[0] in names], f"-meeting{meeting}"
+    body = zoom_csv(rows)
+    name = f"{event.slug}-round{number}{part}{'-draft' if draft else ''}-zoom.csv"
     return Response(
         body,
         mimetype="text/csv",

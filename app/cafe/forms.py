@@ -39,9 +39,9 @@ class KeepApartForm(Form):
 
 class GenerateForm(Form):
     seed = IntegerField(
-        _l("Seed (optional)"),
+        _l("Arrangement number (optional)"),
         validators=[Optional(), NumberRange(min=0, max=2**31 - 1)],
-        description=_l("The same seed gives the same plan. Leave empty for a new one."),
+        description=_l("The same number makes the same plan again. Leave it empty for a new arrangement."),
     )
     # Made when the page is rendered: a double click of a large café's button finds the same background job.
     request_key = HiddenField(default=new_request_key, validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])

@@ -241,7 +241,7 @@ def generate(
     write_draft(data, schedule.rounds, from_round=upto + 1)
     record = _plan_record(item)
     record.seed, record.planned_from, record.stats = seed, upto + 1, schedule.stats.as_dict()
-    record.generated_at, record.edited_at = _now(), None
+    record.generated_at, record.edited_at = now, None
     item.rotation_seed = seed
     history.record(
         item, actor, "generate", at=now, seed=seed, from_round=upto + 1, repeat_pairs=schedule.stats.repeat_pairs
@@ -278,7 +278,7 @@ def replan(
     left_out, newly_seated = was - now_seated, now_seated - was
     record = _plan_record(item)
     record.seed, record.planned_from, record.stats = seed, from_round, schedule.stats.as_dict()
-    record.generated_at, record.edited_at = _now(), None
+    record.generated_at, record.edited_at = now, None
     history.record(
         item,
         actor,

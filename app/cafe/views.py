@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
@@ -24,6 +25,7 @@ from app.cafe.forms import (
 )
 from app.cafe.models import KeepApart, Room
 from app.db import utcnow
+from app.domain import zoom
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
@@ -37,6 +39,7 @@ bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
 
 Page = str | tuple[str, int] | Response
 GRID_ROOMS_PER_PAGE = 40
+ROOMS_PER_PAGE = 50
 PATHS_PER_PAGE = 100
 
 
@@ -55,6 +58,15 @@ def _back(event: Event, item: ProgrammeItem, page: str = "index", anchor: str = 
     if page == "plan":
         return redirect(url_for("cafe.plan", slug=event.slug, item_id=item.id) + anchor)
     return redirect(url_for("cafe.index", slug=event.slug, item=item.id) + anchor)
+
+
+def _back_to_room(event: Event, item: ProgrammeItem, room_id: int) -> Response:
+    """The rooms table again, at the page that holds the room (or where it was)."""
+    ids = list(db.session.scalars(select(Room.id).where(Room.item_id == item.id).order_by(Room.position, Room.id)))
+    index = next((i for i, rid in enumerate(ids) if rid >= room_id), len(ids) - 1) if ids else 0
+    number = index // ROOMS_PER_PAGE + 1
+    url = url_for("cafe.index", slug=event.slug, item=item.id, rooms=number if number > 1 else None)
+    return redirect(url + (f"#row-{room_id}" if room_id in ids else "#rooms"))
 
 
 def _room_form(room: Room, hosts: dict[int, str]) -> RoomForm:
@@ -85,6 +97,8 @@ def index(slug: str) -> Page:
     data = planner.load(item)
     proposal = services.proposed_room_count(data)
     hosts = {p.id: picker.label(p) for p in data.people if p.role == Role.FACILITATOR}
+    # 400 rooms are pages of 50 rows: a 400-form table took seconds to build and to lay out in the browser.
+    room_pages = pager(len(data.rooms), ROOMS_PER_PAGE, page_arg("rooms"))
     return render_template(
         "cafe/index.html",
         event=event,
@@ -96,7 +110,8 @@ def index(slug: str) -> Page:
         facilitators=[p for p in data.people if p.role == Role.FACILITATOR and p.attends],
         rooms_form=CreateRoomsForm(count=proposal or len(data.rooms) or 1),
         max_rooms=services.MAX_ROOMS,
-        room_forms=[(room, _room_form(room, hosts)) for room in data.rooms],
+        room_forms=[(room, _room_form(room, hosts)) for room in room_pages.slice(data.rooms)],
+        room_pages=room_pages,
         keep_form=KeepApartForm(),
         generate_form=GenerateForm(),
         confirm=ConfirmForm(),
@@ -136,7 +151,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
     form = _room_form(room, {})
     if not form.validate_on_submit():
         _form_errors(form)
-        return _back(event, item, anchor="#rooms")
+        return _back_to_room(event, item, room.id)
     try:
         services.update_room(
             item,
@@ -150,7 +165,7 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
         flash(str(error), "error")
     else:
         flash(_("%(room)s was saved.", room=room.name), "success")
-    return _back(event, item, anchor="#rooms")
+    return _back_to_room(event, item, room.id)
 
 
 @bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
@@ -166,7 +181,7 @@ def delete_room(slug: str, item_id: int, room_id: int) -> Response:
             flash(_("The room was deleted. Generate or re-plan so that nobody is left without a room."), "success")
         except services.PlanError as error:
             flash(str(error), "error")
-    return _back(event, item, anchor="#rooms")
+    return _back_to_room(event, item, room_id)
 
 
 @bp.post("/<int:item_id>/hosts")
@@ -294,6 +309,8 @@ def plan(slug: str, item_id: int) -> Page:
         item=item,
         plan_job=_plan_job(item),
         review=review,
+        zoom_limits=(zoom.ROOM_LIMIT, zoom.PEOPLE_LIMIT, zoom.LARGE_ROOM_LIMIT, zoom.LARGE_PEOPLE_LIMIT),
+        seated=len({pid for plan in review.plans for members in plan.values() for pid in members}),
         grid_rows=grid_pages.slice(review.grid),
         grid_pages=grid_pages,
         path_rows=path_pages.slice(paths),
@@ -452,6 +469,10 @@ def take_out_cant_attend(slug: str, item_id: int) -> Response:
     if not data.has_draft():
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, 1, actor=current_organizer(), now=now)
     except services.PlanError as error:

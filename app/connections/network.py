@@ -54,29 +54,30 @@ def _members(event_id: int) -> list[domain.Member]:
     return [domain.Member(pid, org or "", pref or "") for pid, org, pref in rows]
 
 
-def event_network(event: Event, now: datetime) -> tuple[domain.Network, dict[int, set[int]]]:
-    """The café's network as counts, and each present person's set of people met (for the sharing counts)."""
+def event_network(event: Event, now: datetime) -> tuple[domain.Network, domain.Meetings]:
+    """The café's network as counts, and who met whom (for the sharing counts)."""
     rounds = queries.held_rounds(event.id, now)
     present = queries.present_ids(event.id)
     by_table = domain.tables(queries.event_sittings(rounds), present)
-    pairs = domain.met_pairs(by_table)
-    met: dict[int, set[int]] = {}
-    for a, b in pairs:
-        met.setdefault(a, set()).add(b)
-        met.setdefault(b, set()).add(a)
-    return domain.network(_members(event.id), by_table, pairs), met
+    met = domain.Meetings(by_table, domain.met_pairs(by_table))
+    return domain.network(_members(event.id), by_table, met.pairs), met
 
 
-def sharing(event: Event, met: dict[int, set[int]]) -> Sharing:
+def sharing(event: Event, met: domain.Meetings) -> Sharing:
     """Counts of the exchange, computed with the same rule the personal pages use."""
     consents = queries.consents((), event_id=event.id)
-    reached = {owner: domain.reach(consents.get(owner), others) for owner, others in met.items()}
-    people = list(met)
+    counts = met.counts()
+    picked = met.sets([o for o, c in consents.items() if c.audience == domain.Audience.PICKED and o in counts])
+    reached = {
+        owner: domain.reach_count(consent, counts[owner], picked.get(owner, ()))
+        for owner, consent in consents.items()
+        if owner in counts
+    }
     noting = 0
-    if people:
+    if counts:
         noting = db.session.scalar(
             select(func.count(func.distinct(PersonNote.author_id))).where(
-                PersonNote.author_id.in_(people), PersonNote.text != ""
+                PersonNote.author_id.in_(list(counts)), PersonNote.text != ""
             )
         )
     mutual = db.session.scalar(select(func.count(TalkAgainMatch.id)).where(TalkAgainMatch.event_id == event.id))

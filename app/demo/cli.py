@@ -10,7 +10,19 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from app.demo import cafe, connections, day, invites, notes, participants, programme, reports, webhooks, zoom
+from app.demo import (
+    cafe,
+    connections,
+    day,
+    history,
+    invites,
+    notes,
+    participants,
+    programme,
+    reports,
+    webhooks,
+    zoom,
+)
 from app.extensions import db
 
 # Each step takes the demo organiser and both events (upcoming, finished) and adds its feature's
@@ -26,6 +38,7 @@ STEPS = (
     connections.seed_connections,
     reports.seed_report,
     day.seed_day,
+    history.restamp_finished,
 )
 
 

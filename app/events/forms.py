@@ -48,7 +48,7 @@ class EventForm(ZonedForm):
             Optional(),
             Regexp(SLUG_PATTERN, message=_l("Use 3–80 lower-case letters, digits and hyphens.")),
         ],
-        description=_l("Used in the event's links. Leave empty to make one from the date."),
+        description=_l("Used in the event's links. Leave empty to make one from the title's Latin words or the date."),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     timezone = SelectField(_l("Time zone"), default="Asia/Tokyo")

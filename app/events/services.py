@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Organizer
 from app.domain import schedule
+from app.domain.slugs import readable_slug
 from app.events.models import CafeRound, Event, EventStatus, ItemKind, ProgrammeItem, Speaker, SpeakerRole
 from app.extensions import db
 
@@ -79,9 +79,9 @@ def _raise_first(problems: list[schedule.Problem], items_by_id: dict[object, Pro
         raise ProgrammeError(_l("This overlaps with “%(title)s”.", title=title), "starts_at")
 
 
-def _unique_slug(event_start: datetime, tz: str) -> str:
-    day = event_start.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d")
-    return f"{day}-{secrets.token_hex(3)}"
+def _unique_slug(title: str, event_start: datetime, tz: str) -> str:
+    """A readable address nobody uses yet: the title's Latin words, or the event's date (-2, -3… if taken)."""
+    return readable_slug(title, event_start.astimezone(ZoneInfo(tz)).date(), slug_taken)
 
 
 def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
@@ -94,7 +94,7 @@ def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
 
 def create_event(organizer: Organizer, data: EventData) -> Event:
     """Create a draft event owned by `organizer`."""
-    slug = data.slug or _unique_slug(data.starts_at, data.timezone)
+    slug = data.slug or _unique_slug(data.title, data.starts_at, data.timezone)
     if slug_taken(slug):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     event = Event(

@@ -28,7 +28,7 @@ from app.invites import feeds, outbox, queries, rsvp, services
 from app.invites import jobs as invite_jobs
 from app.invites.feeds import Feed
 from app.invites.forms import AttendanceForm, SendInvitesForm, new_request_key
-from app.invites.models import OutboxMessage
+from app.invites.models import MessageStatus, OutboxMessage
 from app.jobs import queue
 from app.jobs.models import Job, JobState
 from app.participants.models import Participant, Rsvp
@@ -293,11 +293,13 @@ def send(slug: str) -> Response:
 @bp.get("/manage/events/<slug>/invites/progress.json")
 @login_required
 def progress(slug: str) -> Response:
-    """The latest send's state and progress, for the invites page's script (nothing private)."""
+    """The latest send's state and progress and the email queue's counts, for the page's scripts (nothing private)."""
     event = _owned(slug)
     job = invite_jobs.latest(event)
     body = queue.as_json(job) if job is not None else None
-    response = jsonify({"job": body})
+    counts = outbox.status_counts(event.id)
+    emails = {state.value: counts.get(("email", state.value), 0) for state in MessageStatus}
+    response = jsonify({"job": body, "emails": emails})
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

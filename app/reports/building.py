@@ -287,9 +287,23 @@ def draft_fingerprint(report: Report) -> str:
             if i.kind in (ItemKind.TALK, ItemKind.PANEL)
         ],
         "rounds": [[r.id, r.number, r.question] for r in rounds],
-        "points": [
-            [p.id, p.kind, p.text, p.hidden, p.highlight, p.redacted, p.theme_id, p.position, p.note_id]
-            for p in report.points
+        "points": [  # plain rows, not the report's point objects: the editor's page loads only a few of those
+            list(row)
+            for row in db.session.execute(
+                select(
+                    ReportPoint.id,
+                    ReportPoint.kind,
+                    ReportPoint.text,
+                    ReportPoint.hidden,
+                    ReportPoint.highlight,
+                    ReportPoint.redacted,
+                    ReportPoint.theme_id,
+                    ReportPoint.position,
+                    ReportPoint.note_id,
+                )
+                .where(ReportPoint.report_id == report.id)
+                .order_by(ReportPoint.position, ReportPoint.id)
+            )
         ],
         "themes": [[t.id, t.title, t.named, t.hidden, t.highlight, t.position, t.kind.value] for t in report.themes],
         "images": [[i.image_id, i.included, i.image.publishable, i.image.caption] for i in report.images],

@@ -14,7 +14,7 @@
   if (reload) reload.hidden = true;
 
   function show(job) {
-    if (bar) {
+    if (bar && done) {
       bar.max = job.total || 1;
       bar.value = job.done;
       bar.textContent = job.percent + " %";

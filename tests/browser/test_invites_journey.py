@@ -78,6 +78,9 @@ def test_organiser_sends_invites_and_visitor_downloads_the_calendar(
         screenshot(page, "invites-queued")
         assert outbox.drain().sent == 4
         assert len(smtp.received) == 4
+        # The email queue's counts follow the worker without a reload.
+        expect(page.locator("[data-email-count=sent]")).to_have_text("4")
+        expect(page.locator("[data-email-count=pending]")).to_have_text("0")
         page.reload()
         expect(page.locator(".invites-table .msg-sent")).to_have_count(4)
         screenshot(page, "invites-sent")

@@ -14,6 +14,7 @@ from app.auth.models import Organizer
 from app.cafe import planner
 from app.extensions import db
 from app.jobs.models import Job, JobState
+from app.participants.models import Rsvp
 from tests.factories_cafe import Cafe, make_cafe_event
 from tests.jobs_helpers import work_off
 
@@ -21,9 +22,10 @@ from tests.jobs_helpers import work_off
 @pytest.fixture()
 def large(app: Flask) -> Iterator[None]:
     """Treat cafés of more than 10 people as large (2,000 in real life; tests stay small)."""
+    old = app.config.get("CAFE_BACKGROUND_PEOPLE")
     app.config["CAFE_BACKGROUND_PEOPLE"] = 10
     yield
-    app.config.pop("CAFE_BACKGROUND_PEOPLE")
+    app.config["CAFE_BACKGROUND_PEOPLE"] = old
 
 
 @pytest.fixture()
@@ -88,3 +90,20 @@ def test_small_cafes_are_planned_at_once(client: FlaskClient, logged_in: Organiz
     cafe = make_cafe_event(organizer=logged_in, people=20, facilitators=5, rounds=3)
     client.post(_url(cafe, "/generate"), data={"seed": "7"})
     assert _jobs() == 0 and planner.load(cafe.item).has_draft()
+
+
+def test_taking_out_who_cant_attend_replans_in_the_background(client: FlaskClient, cafe: Cafe) -> None:
+    client.post(_url(cafe, "/generate"), data={"seed": "5", "request_key": "render-dddd"})
+    work_off()
+    said_no = cafe.people[:2]
+    for person in said_no:
+        person.rsvp = Rsvp.NO
+    db.session.commit()
+    response = client.post(_url(cafe, "/rsvp-absent"), follow_redirects=True)
+    assert "2 people who can&#39;t attend were marked absent." in response.get_data(as_text=True)
+    assert "Re-plan from round 1" in response.get_data(as_text=True)
+    again = client.post(_url(cafe, "/rsvp-absent"), follow_redirects=True)  # a second click: nobody left
+    assert "Nobody to take out" in again.get_data(as_text=True) and _jobs() == 2
+    assert work_off() == 1
+    seated = {m for plan in planner.load(cafe.item).draft for members in plan.values() for m in members}
+    assert not {str(p.id) for p in said_no} & seated

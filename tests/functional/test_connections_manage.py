@@ -132,9 +132,11 @@ def test_met_means_both_there_and_the_people_pages_and_the_network_agree(organiz
     with freeze_time(AFTER_SUMMIT):
         net, met = network.event_network(day.event, AFTER_SUMMIT)
         pages = {p.id: queries.met_ids(p, AFTER_SUMMIT) for p in everyone}
-    assert pages[absent.id] == set() and absent.id not in met
+    network_sets = met.sets(pages)
+    assert pages[absent.id] == set() and absent.id not in network_sets
     assert all(absent.id not in others for others in pages.values())
-    assert {pid: others for pid, others in pages.items() if others} == met  # the same people, person by person
+    assert {pid: others for pid, others in pages.items() if others} == network_sets  # the same, person by person
+    assert dict(met.counts()) == {pid: len(others) for pid, others in pages.items() if others}
     assert sum(len(others) for others in pages.values()) == 2 * net.pairs
     assert net.people == len(everyone) - 1
 

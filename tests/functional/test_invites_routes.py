@@ -90,6 +90,7 @@ def test_invites_pages_require_login_and_ownership(client: FlaskClient, organize
         f"/invites/preview/{person.id}/email.html",
         f"/invites/preview/{person.id}.ics",
         f"/invites/{person.id}.ics",
+        "/invites/progress.json",
     ):
         assert client.get(base + path).status_code == 404, path
     assert client.post(base + "/invites/send", data={"audience": "all"}).status_code == 404
@@ -125,6 +126,10 @@ def test_preview_then_confirm_then_see_who_got_what(client: FlaskClient, logged_
     page = client.get(f"/manage/events/{event.slug}/invites").get_data(as_text=True)
     assert "being prepared in the background" in page and "Waiting for the worker" in page
     assert work_off() == 1
+    progress = client.get(f"/manage/events/{event.slug}/invites/progress.json").get_json()
+    assert progress["job"]["state"] == "done" and progress["job"]["result"]["invitations"] == 2
+    assert progress["emails"] == {"pending": 2, "sending": 0, "sent": 0, "failed": 0}
+    assert hanako.email not in str(progress)  # nothing private in it
     assert {m.recipient for m in db.session.scalars(select(OutboxMessage))} == {hanako.email, taro.email}
     page = client.get(f"/manage/events/{event.slug}/invites").get_data(as_text=True)
     assert "2 invitations queued." in page and "up to date" in page

@@ -36,10 +36,7 @@ def small_threshold(app: Flask) -> Iterator[None]:
     old = app.config.get("PARTICIPANT_IMPORT_BACKGROUND_ROWS")
     app.config["PARTICIPANT_IMPORT_BACKGROUND_ROWS"] = 1000
     yield
-    if old is None:
-        app.config.pop("PARTICIPANT_IMPORT_BACKGROUND_ROWS")
-    else:
-        app.config["PARTICIPANT_IMPORT_BACKGROUND_ROWS"] = old
+    app.config["PARTICIPANT_IMPORT_BACKGROUND_ROWS"] = old
 
 
 def _file(rows: int) -> bytes:

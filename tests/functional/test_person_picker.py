@@ -146,3 +146,15 @@ def test_a_rooms_row_saves_and_deletes_with_its_one_form_and_token(
         assert db.session.get(Room, room.id) is None
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_rooms_come_in_pages_and_saving_returns_to_the_rooms_page(client: FlaskClient, logged_in: Organizer) -> None:
+    cafe = make_cafe_event(organizer=logged_in, people=20, facilitators=5, rooms=120)
+    base = f"/manage/events/{cafe.event.slug}/cafe"
+    first = client.get(base).get_data(as_text=True)
+    assert first.count('<tr id="row-') == 50 and "Rooms 1–50 of 120." in first
+    third = client.get(f"{base}?rooms=3").get_data(as_text=True)
+    assert third.count('<tr id="row-') == 20 and f'id="row-{cafe.rooms[119].id}"' in third
+    room = cafe.rooms[74]
+    saved = client.post(f"{base}/{cafe.item.id}/rooms/{room.id}", data={f"room{room.id}-name": "七十五"})
+    assert saved.headers["Location"].endswith(f"rooms=2#row-{room.id}")

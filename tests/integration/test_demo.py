@@ -92,3 +92,67 @@ def test_running_the_demo_again_keeps_the_password_and_prints_it_again(
     assert "unchanged" in login_shown(third.output) and password not in third.output
     db.session.refresh(organizer)
     assert check_password_hash(organizer.password_hash, "chosen-password-1")
+
+
+def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
+    """Names, titles, dates and history a real organiser would not call fake (issue 15, item 6)."""
+    from datetime import timedelta
+
+    from app.cafe.models import CafePlan, PlanChange
+    from app.connections.models import TalkAgainMatch
+    from app.demo.programme import FINISHED_SLUG, TOKYO, UPCOMING_SLUG
+    from app.events.models import ItemKind
+    from app.invites.models import OutboxMessage
+    from app.participants.models import Participant
+    from app.reports.models import Report, ReportVersion
+
+    assert runner.invoke(args=["demo", "--password", "demo-password-123"]).exit_code == 0
+    names = {(p.family_name, p.given_name) for p in db.session.scalars(select(Participant))}
+    assert not {("遅刻", "一郎"), ("途中", "花子")} & names
+    assert not any(family in {"遅刻", "途中", "テスト", "デモ"} for family, _ in names)
+    assert "デモ" not in (db.session.scalar(select(Organizer.display_name)) or "")
+    events = {e.slug: e for e in db.session.scalars(select(Event))}
+    upcoming, finished = events[UPCOMING_SLUG], events[FINISHED_SLUG]
+    local_year = upcoming.starts_at.astimezone(TOKYO).year
+    assert str(local_year) in upcoming.title and not re.search(r"20\d\d", upcoming.title.replace(str(local_year), ""))
+    for event in (upcoming, finished):
+        cafe = next(i for i in event.items if i.kind == ItemKind.CAFE)
+        assert f"{len(cafe.rounds)}ラウンド" in cafe.description, event.slug
+
+    # The finished summit's history happened around its day, not when the demo was loaded.
+    start, end = finished.starts_at, finished.ends_at
+    cafe = next(i for i in finished.items if i.kind == ItemKind.CAFE)
+    changes = db.session.scalars(select(PlanChange).where(PlanChange.item_id == cafe.id).order_by(PlanChange.id))
+    stamps = [(c.action, c.at) for c in changes]
+    assert stamps and all(start - timedelta(days=30) <= at <= end for _action, at in stamps), stamps
+    assert [at for _a, at in stamps] == sorted(at for _a, at in stamps)  # in the order they were done
+    assert all(c.organizer_id for c in db.session.scalars(select(PlanChange).where(PlanChange.item_id == cafe.id)))
+    plan = db.session.scalar(select(CafePlan).where(CafePlan.item_id == cafe.id))
+    assert plan is not None and start - timedelta(days=30) <= plan.generated_at <= end  # "draft made" on the day
+    report = db.session.scalar(select(Report).where(Report.event_id == finished.id))
+    assert report is not None and end < report.created_at < end + timedelta(days=30)
+    for version in db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)):
+        assert end < version.published_at < end + timedelta(days=30)
+    for match in db.session.scalars(select(TalkAgainMatch).where(TalkAgainMatch.event_id == finished.id)):
+        assert end < match.matched_at < end + timedelta(days=3)
+    for mail in db.session.scalars(select(OutboxMessage).where(OutboxMessage.event_id == finished.id)):
+        assert mail.created_at < end + timedelta(days=3) and (
+            mail.sent_at is None or mail.sent_at < end + timedelta(days=3)
+        )
+    for person in db.session.scalars(select(Participant).where(Participant.event_id == finished.id)):
+        assert person.created_at < start
+
+
+def test_a_demo_loaded_before_gets_the_year_free_address(runner: FlaskCliRunner) -> None:
+    from app.demo.programme import LEGACY_UPCOMING_SLUG, UPCOMING_SLUG
+
+    assert runner.invoke(args=["demo", "--password", "demo-password-123"]).exit_code == 0
+    upcoming = db.session.scalar(select(Event).where(Event.slug == UPCOMING_SLUG))
+    assert upcoming is not None
+    upcoming.slug = LEGACY_UPCOMING_SLUG  # as demos loaded before this change named it
+    db.session.commit()
+    counts = _counts()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert set(db.session.scalars(select(Event.slug))) >= {UPCOMING_SLUG}
+    assert db.session.scalar(select(Event).where(Event.slug == LEGACY_UPCOMING_SLUG)) is None
+    assert _counts() == counts  # renamed, nothing duplicated
