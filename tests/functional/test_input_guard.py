@@ -136,3 +136,15 @@ def test_choices_coerced_to_int_are_bounded(app: Flask) -> None:
         form = PickForm(formdata=MultiDict([("people", "3"), ("people", "99999999999999999999")]))
         assert not form.validate()
     assert form.people.data == [] and form.people.errors == ["Please choose one of the options offered."]
+
+
+def test_an_event_cannot_take_a_slug_the_site_uses(client: FlaskClient, logged_in: Organizer) -> None:
+    response = client.post("/manage/events/new", data={**EVENT_FORM, "slug": "new"})
+    assert response.status_code in (200, 400)
+    assert "used by the site itself" in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Event)).all() == []
+    event = factories.make_event(organizer=logged_in, slug="summit-2026")
+    response = client.post(f"/manage/events/{event.slug}/edit", data={**EVENT_FORM, "slug": "new"})
+    assert "used by the site itself" in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.slug == "summit-2026"
