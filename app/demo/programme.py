@@ -15,7 +15,8 @@ from app.extensions import db
 
 DEMO_EMAIL = "demo@tsunagu.example"
 TOKYO = ZoneInfo("Asia/Tokyo")
-UPCOMING_SLUG = "network-summit-2027"
+UPCOMING_SLUG = "network-summit"  # no year: the upcoming summit's date (and so its year) moves with the day
+LEGACY_UPCOMING_SLUG = "network-summit-2027"  # what demos loaded before were given; renamed on the next run
 FINISHED_SLUG = "network-summit-spinoff-2020"
 
 Events = tuple[Event, Event]
@@ -209,6 +210,9 @@ def seed_events(organizer: Organizer, _events: Events | None) -> Events:
     )
     today = utcnow().astimezone(TOKYO)
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 21)
+    legacy = db.session.scalar(select(Event).where(Event.slug == LEGACY_UPCOMING_SLUG))
+    if legacy is not None and db.session.scalar(select(Event.id).where(Event.slug == UPCOMING_SLUG)) is None:
+        legacy.slug = UPCOMING_SLUG
     # The title names the year the summit takes place in (the date moves with the day the demo is loaded).
     upcoming = _upsert_event(
         organizer,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -84,8 +85,23 @@ def _unique_slug(title: str, event_start: datetime, tz: str) -> str:
     return readable_slug(title, event_start.astimezone(ZoneInfo(tz)).date(), slug_taken)
 
 
+def reserved_slugs() -> set[str]:
+    """Words the site's own addresses use where an event's slug goes (/manage/events/new …), read from the
+    URL map, so a route added later is protected too: an event with such a slug could not be opened."""
+    rules = [rule.rule.split("/") for rule in current_app.url_map.iter_rules()]
+    prefixes = {tuple(parts[:i]) for parts in rules for i, part in enumerate(parts) if part == "<slug>"}
+    return {
+        part
+        for parts in rules
+        for i, part in enumerate(parts)
+        if part and "<" not in part and tuple(parts[:i]) in prefixes
+    }
+
+
 def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
-    """Whether another event (not `exclude_id`) already uses this slug."""
+    """Whether another event (not `exclude_id`) already uses this slug, or the site itself does."""
+    if slug in reserved_slugs():
+        return True
     query = select(Event.id).where(Event.slug == slug)
     if exclude_id is not None:
         query = query.where(Event.id != exclude_id)
@@ -95,6 +111,8 @@ def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
 def create_event(organizer: Organizer, data: EventData) -> Event:
     """Create a draft event owned by `organizer`."""
     slug = data.slug or _unique_slug(data.title, data.starts_at, data.timezone)
+    if slug in reserved_slugs():
+        raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if slug_taken(slug):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     event = Event(
@@ -117,6 +135,8 @@ def create_event(organizer: Organizer, data: EventData) -> Event:
 def update_event(event: Event, data: EventData, expected_version: int | None) -> Event:
     """Change an event's details; its items must still fit in the new window."""
     _check_version(event.version, expected_version)
+    if data.slug and data.slug != event.slug and data.slug in reserved_slugs():
+        raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if data.slug and data.slug != event.slug and slug_taken(data.slug, event.id):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     window = schedule.Slot("event", data.starts_at, data.ends_at)

@@ -207,6 +207,8 @@ def test_people_who_said_they_cant_attend_are_expected_absent_one_click_each(cli
         expected = page.split('id="expected"', 1)[1].split("</section>", 1)[0]
         assert "Said they can't attend (1)" in page
         assert "藤田 結衣" in expected and said_yes.family_name + " " + said_yes.given_name not in expected
+        found = client.get(url(cafe, "?q=藤田&partial=results"), headers=EN).get_data(as_text=True)
+        assert "expected absent" in found  # the search says so too
         fragment = client.post(
             url(cafe, "/status"),
             data={"participant_id": said_no.id, "status": "absent", "q": ""},

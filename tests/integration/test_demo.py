@@ -26,6 +26,7 @@ def test_demo_loads_an_upcoming_and_a_finished_event_and_is_idempotent(runner: F
     first = runner.invoke(args=["demo", "--password", "demo-password-123"])
     assert first.exit_code == 0, first.output
     assert "demo@tsunagu.example / demo-password-123" in first.output
+    assert re.search(r"Loading the demo \(1/\d+\): programme…", first.output)  # progress while it loads
     counts = _counts()
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
@@ -141,3 +142,18 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
         )
     for person in db.session.scalars(select(Participant).where(Participant.event_id == finished.id)):
         assert person.created_at < start
+
+
+def test_a_demo_loaded_before_gets_the_year_free_address(runner: FlaskCliRunner) -> None:
+    from app.demo.programme import LEGACY_UPCOMING_SLUG, UPCOMING_SLUG
+
+    assert runner.invoke(args=["demo", "--password", "demo-password-123"]).exit_code == 0
+    upcoming = db.session.scalar(select(Event).where(Event.slug == UPCOMING_SLUG))
+    assert upcoming is not None
+    upcoming.slug = LEGACY_UPCOMING_SLUG  # as demos loaded before this change named it
+    db.session.commit()
+    counts = _counts()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert set(db.session.scalars(select(Event.slug))) >= {UPCOMING_SLUG}
+    assert db.session.scalar(select(Event).where(Event.slug == LEGACY_UPCOMING_SLUG)) is None
+    assert _counts() == counts  # renamed, nothing duplicated
