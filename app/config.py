@@ -84,6 +84,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Background jobs (docs/jobs.md): larger work than this goes to the worker, smaller is done at once.
         "PARTICIPANT_IMPORT_BACKGROUND_ROWS": int(env.get("PARTICIPANT_IMPORT_BACKGROUND_ROWS", 1000)),
         "CAFE_BACKGROUND_PEOPLE": int(env.get("CAFE_BACKGROUND_PEOPLE", 400)),
+        "REPORT_BACKGROUND_ROOMS": int(env.get("REPORT_BACKGROUND_ROOMS", 60)),
     }
     config.update(overrides)
     return config

@@ -11,6 +11,20 @@ logs in and fetches each organiser page. Per step: time to first byte, total tim
 --reuse keeps the summits built by an earlier run (building 2,000 people takes about a minute).
 Targets (issue 11): every page under 1 MB and every request under 2 s (1 s to first byte) at 2,000 people,
 and statement counts that do not grow with the number of people.
+
+At 2,000 people (PostgreSQL, gunicorn -w 2, a 2-core machine shared with other work, so times are noisy):
+
+    step                    before (main at 5c47364)      after (issue 11 §2–5)
+    participants list        0.71 s  2,067 KiB   9 SQL    0.20 s  112 KiB  10 SQL  (pages of 100)
+    links page               1.53 s  2,200 KiB   7 SQL    0.09 s   61 KiB   8 SQL  (pages of 50, search)
+    rooms & hosts            9.16 s 10,320 KiB  11 SQL    0.83 s   84 KiB  11 SQL  (person picker, pages of 50)
+    plan page                2.81 s  2,059 KiB  15 SQL    1.52 s  193 KiB  16 SQL  (grid and paths in pages)
+    who is missing           2.85 s      8 KiB  14 SQL    0.72 s    8 KiB  15 SQL
+    seating chart r2         1.33 s    358 KiB  10 SQL    0.46 s  361 KiB  10 SQL  (25 → 8 A4 pages)
+    mover sheet r2           0.93 s    286 KiB  10 SQL    0.30 s  362 KiB  10 SQL  (37 → 9 A4 pages)
+    zoom page                2.21 s    444 KiB  10 SQL    0.67 s  461 KiB  10 SQL
+    export roster r2 .xlsx   5.22 s     79 KiB  10 SQL    1.16 s   79 KiB  10 SQL
+    export movers r2 .xlsx   3.52 s     53 KiB  10 SQL    0.84 s   53 KiB  10 SQL
 """
 
 from __future__ import annotations

@@ -103,7 +103,9 @@ def register(app: Flask) -> None:
         try:
             organizer = programme.demo_organizer(password)
             events = None
-            for step in STEPS:
+            # Say what is being loaded as it goes (the whole demo takes half a minute or more).
+            for number, step in enumerate(STEPS, start=1):
+                click.echo(f"Loading the demo ({number}/{len(STEPS)}): {step.__module__.rsplit('.', 1)[-1]}…")
                 events = step(organizer, events)
             db.session.commit()
         finally:

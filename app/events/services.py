@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,7 +15,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.models import Organizer
 from app.domain import schedule
 from app.domain.slugs import readable_slug
-from app.events.models import CafeRound, Event, EventStatus, ItemKind, ProgrammeItem, Speaker, SpeakerRole
+from app.events.models import (
+    CafeRound,
+    Event,
+    EventStatus,
+    ItemKind,
+    OrganizerInvite,
+    ProgrammeItem,
+    Speaker,
+    SpeakerRole,
+)
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -84,8 +94,23 @@ def _unique_slug(title: str, event_start: datetime, tz: str) -> str:
     return readable_slug(title, event_start.astimezone(ZoneInfo(tz)).date(), slug_taken)
 
 
+def reserved_slugs() -> set[str]:
+    """Words the site's own addresses use where an event's slug goes (/manage/events/new …), read from the
+    URL map, so a route added later is protected too: an event with such a slug could not be opened."""
+    rules = [rule.rule.split("/") for rule in current_app.url_map.iter_rules()]
+    prefixes = {tuple(parts[:i]) for parts in rules for i, part in enumerate(parts) if part == "<slug>"}
+    return {
+        part
+        for parts in rules
+        for i, part in enumerate(parts)
+        if part and "<" not in part and tuple(parts[:i]) in prefixes
+    }
+
+
 def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
-    """Whether another event (not `exclude_id`) already uses this slug."""
+    """Whether another event (not `exclude_id`) already uses this slug, or the site itself does."""
+    if slug in reserved_slugs():
+        return True
     query = select(Event.id).where(Event.slug == slug)
     if exclude_id is not None:
         query = query.where(Event.id != exclude_id)
@@ -95,6 +120,8 @@ def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
 def create_event(organizer: Organizer, data: EventData) -> Event:
     """Create a draft event owned by `organizer`."""
     slug = data.slug or _unique_slug(data.title, data.starts_at, data.timezone)
+    if slug in reserved_slugs():
+        raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if slug_taken(slug):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     event = Event(
@@ -117,6 +144,8 @@ def create_event(organizer: Organizer, data: EventData) -> Event:
 def update_event(event: Event, data: EventData, expected_version: int | None) -> Event:
     """Change an event's details; its items must still fit in the new window."""
     _check_version(event.version, expected_version)
+    if data.slug and data.slug != event.slug and data.slug in reserved_slugs():
+        raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if data.slug and data.slug != event.slug and slug_taken(data.slug, event.id):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     window = schedule.Slot("event", data.starts_at, data.ends_at)
@@ -176,17 +205,31 @@ def set_status(event: Event, status: EventStatus) -> Event:
     return event
 
 
-def add_organizer(event: Event, email: str) -> Organizer:
-    """Give another existing organiser the right to change this event."""
-    other = db.session.scalar(select(Organizer).where(Organizer.email == email.strip().lower()))
-    if other is None:
-        raise ProgrammeError(_l("No organiser account has this email. Ask them to get an account first."), "email")
-    if event.is_organized_by(other):
-        raise ProgrammeError(_l("This person already organises the event."), "email")
-    event.organizers.append(other)
+def add_organizer(event: Event, email: str) -> OrganizerInvite:
+    """Add a colleague's email to the event's organisers: they organise it once they sign in with an
+    account of this email. The answer is the same whether such an account exists or not."""
+    email = email.strip().lower()
+    if any(o.email == email for o in event.organizers) or any(i.email == email for i in event.organizer_invites):
+        raise ProgrammeError(_l("This email is already on the event's list of organisers."), "email")
+    invite = OrganizerInvite(event_id=event.id, email=email)
+    event.organizer_invites.append(invite)
     db.session.commit()
-    log.info("organiser %s added to event %s", other.id, event.slug)
-    return other
+    log.info("organiser invite added to event %s", event.slug)
+    return invite
+
+
+def claim_organizer_invites(organizer: Organizer) -> int:
+    """Make the organiser an organiser of every event that added their email; returns how many."""
+    invites = db.session.scalars(select(OrganizerInvite).where(OrganizerInvite.email == organizer.email.lower())).all()
+    for invite in invites:
+        event = db.session.get(Event, invite.event_id)
+        if event is not None and not event.is_organized_by(organizer):
+            event.organizers.append(organizer)
+        db.session.delete(invite)
+    if invites:
+        db.session.commit()
+        log.info("organiser %s joined %d events they were added to", organizer.id, len(invites))
+    return len(invites)
 
 
 def _check_item_fits(event: Event, item_id: object, starts_at: datetime, ends_at: datetime) -> None:

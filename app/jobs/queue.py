@@ -122,7 +122,7 @@ class JobContext:
             raise LeaseLost(f"job {self.id}: lease lost")
         db.session.commit()
         self.done = done
-        if self.stopping:
+        if self.stopping and (not self.total or done < self.total):  # at the last step: let it finish
             raise Stopped
 
 

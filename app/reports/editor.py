@@ -17,6 +17,7 @@ from app.events import queries as event_queries
 from app.events.models import Event
 from app.extensions import db
 from app.forms import ConfirmForm, Form
+from app.reports import jobs as report_jobs
 from app.reports import queries, themes, versions
 from app.reports.building import cafe_rounds
 from app.reports.models import Report, ReportPoint, ReportTheme
@@ -117,6 +118,12 @@ def regroup(slug: str) -> Page:
     if round_id not in {r.id for r in cafe_rounds(event)}:
         abort(404)
     if ConfirmForm().validate_on_submit():
+        if report_jobs.in_background(event):
+            _job, created = report_jobs.start_regroup(report, round_id, current_organizer())
+            if not created:
+                flash(_("This round is already being grouped; nothing is done twice."), "info")
+            # the editor's page shows the progress (a plain form: this answer is a redirect)
+            return redirect(url_for("reports.edit", slug=event.slug, round=round_id) + "#rounds")
         found = themes.regroup(report, [round_id])
         flash(_("%(count)s themes found.", count=found), "success")
     return _answer(event, report, round_id)

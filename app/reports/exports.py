@@ -126,10 +126,21 @@ def pdf_bytes(html: str) -> bytes:
     )
 
 
+def _pdf_path(data: str, lang: str) -> Path:
+    key = hashlib.sha256(f"{LAYOUT}|{lang}|{data}".encode()).hexdigest()
+    return _cache_dir() / f"{key}.pdf"
+
+
+def stored_pdf(data: str, lang: str) -> bytes | None:
+    """The PDF laid out from this content in this language, if it is on disk already."""
+    path = _pdf_path(data, lang)
+    return path.read_bytes() if path.is_file() else None
+
+
 def cached_pdf(data: str, lang: str, make_html: Callable[[], str]) -> bytes:
     """Versions never change, so each (content, language) is laid out once and kept on disk."""
-    key = hashlib.sha256(f"{LAYOUT}|{lang}|{data}".encode()).hexdigest()
-    path = _cache_dir() / f"{key}.pdf"
+    path = _pdf_path(data, lang)
+    key = path.stem
     if path.is_file():
         return path.read_bytes()
     data = pdf_bytes(make_html())

@@ -129,8 +129,9 @@ def _add_pending(report: Report, found: Pending) -> None:
         report.images.append(ReportImage(image_id=image.id, position=start + offset))
 
 
-def create_report(event: Event, actor: Organizer) -> Report:
-    """Start the event's draft report from its programme and the facilitators' publishable notes."""
+def create_report(event: Event, actor: Organizer | None, *, group: bool = True) -> Report:
+    """Start the event's draft report from its programme and the facilitators' publishable notes, and group
+    its points into themes (group=False: the background job groups them a round at a time)."""
     existing = db.session.scalar(select(Report).where(Report.event_id == event.id))
     if existing is not None:
         return existing
@@ -138,9 +139,15 @@ def create_report(event: Event, actor: Organizer) -> Report:
     db.session.add(report)
     _add_pending(report, pending(report))
     db.session.flush()
-    themes.regroup(report, commit=False)
+    if group:
+        themes.regroup(report, commit=False)
     db.session.commit()
-    log.info("report created for event %s by organiser %s (%d points)", event.slug, actor.id, len(report.points))
+    log.info(
+        "report created for event %s by organiser %s (%d points)",
+        event.slug,
+        actor.id if actor else None,
+        len(report.points),
+    )
     return report
 
 

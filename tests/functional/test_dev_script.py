@@ -38,3 +38,25 @@ def test_a_port_that_is_no_port_is_refused(tmp_path: Path, port: str) -> None:
     done = _start(port, tmp_path)
     assert done.returncode == 2 and "PORT must be a port number" in done.stderr
     assert not (tmp_path / "untouched.sqlite").exists()
+
+
+def test_with_chromium_fonts_and_node_present_the_test_command_installs_nothing(tmp_path: Path) -> None:
+    """The font check is reliable (it once failed at random under pipefail and reinstalled with apt-get or
+    asked for sudo): with everything present, `./dev.sh test` never calls apt-get or sudo, run after run."""
+    calls = tmp_path / "calls.log"
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    for name in ("apt-get", "sudo"):
+        fake = fake_bin / name
+        fake.write_text(f'#!/bin/sh\necho "{name} $*" >> {calls}\nexit 1\n')
+        fake.chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake_bin}:{os.environ['PATH']}", VIRTUAL_ENV="")
+    for _ in range(5):
+        done = subprocess.run(
+            ["bash", str(ROOT / "dev.sh"), "test", "--version"],
+            env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "pytest" in done.stdout + done.stderr
+        assert not calls.exists(), calls.read_text()
+        assert "Installing" not in done.stdout and "missing" not in done.stdout

@@ -76,7 +76,7 @@ def test_a_theme_shows_a_few_points_until_asked_for_all(client: FlaskClient, log
     assert f"open={theme.id}#theme-{theme.id}" in row and "Show the 3 other points" in row
     opened = client.get(f"/manage/events/folded/report?open={theme.id}").get_data(as_text=True)
     row = opened.split(f'id="theme-{theme.id}"')[1].split('class="theme-row')[0]
-    assert row.count(f'name="point-{theme.id}"') == 5 and "<details class=\"theme-points\" open>" in row
+    assert row.count(f'name="point-{theme.id}"') == 5 and '<details class="theme-points" open>' in row
     assert "other points" not in row
 
 

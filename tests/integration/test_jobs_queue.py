@@ -212,3 +212,11 @@ def test_a_failed_round_is_waited_out_and_the_worker_loop_goes_on(db: object) ->
     stop = threading.Event()
     assert worker._survive(locked, stop, settings) is None  # logged, rolled back, not raised
     assert worker._survive(lambda: queue.run_due().total, stop, settings) == 0  # the session works again
+
+
+def test_a_stop_at_the_last_step_lets_the_job_finish(db: object) -> None:
+    job, _ = queue.enqueue("test.steps", "k-last", {"stop_at": 4})
+    assert queue.run_due(stop=threading.Event()).done == 1
+    _db.session.expire_all()
+    assert _db.session.get(Job, job.id).state == JobState.DONE
+    assert [step for _id, step in STEPS] == [0, 1, 2, 3, 4]
