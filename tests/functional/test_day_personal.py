@@ -128,6 +128,20 @@ def test_unseated_person_is_told_to_wait(client: FlaskClient) -> None:
     assert "Your room is not assigned yet" in html
 
 
+def test_a_latecomer_sees_which_round_they_join_in(client: FlaskClient) -> None:
+    day = make_day()
+    late = factories.make_participant(event=day.event, family_name="森田", given_name="健一")
+    late.joins_round = 2
+    _db.session.commit()
+    with freeze_time(BEFORE_SUMMIT):
+        html = page(client, late.token, **{"Accept-Language": "ja"})
+    rows = html.split('class="day-round-num"')[1:]
+    assert "第2ラウンドから参加" in rows[0]  # round 1: before they join
+    assert "第2ラウンドから参加" not in rows[1] and "未割り当て" in rows[1]  # round 2: their room is still to come
+    other = page(client, day.people[0].token, **{"Accept-Language": "ja"})
+    assert "ラウンドから参加" not in other  # the shared rows are not mixed up
+
+
 def test_unpublished_seats_are_not_shown(client: FlaskClient) -> None:
     day = make_day(publish=False)
     from tests.factories_day import seat
