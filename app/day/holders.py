@@ -63,6 +63,7 @@ class Holder:
     role: Role
     event: EventInfo
     rsvp: str = ""  # the holder's attendance answer (yes / no / maybe), shown on their page
+    joins_round: int | None = None  # a latecomer's first round (their earlier rounds say so)
 
 
 @dataclass(frozen=True)
@@ -227,9 +228,10 @@ def _load_roster(event_id: int) -> list[Holder]:
             Participant.department,
             Participant.role,
             Participant.rsvp,
+            Participant.joins_round,
         ).where(Participant.event_id == event_id)
     ).all()
-    return [Holder(*r[:-1], event=info, rsvp=r[-1].value if r[-1] else "") for r in rows]
+    return [Holder(*r[:-2], event=info, rsvp=r[-2].value if r[-2] else "", joins_round=r[-1]) for r in rows]
 
 
 def holder(token: str) -> tuple[Holder, LiveCheck] | None:

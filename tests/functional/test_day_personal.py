@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -127,6 +128,20 @@ def test_unseated_person_is_told_to_wait(client: FlaskClient) -> None:
     assert "Your room is not assigned yet" in html
 
 
+def test_a_latecomer_sees_which_round_they_join_in(client: FlaskClient) -> None:
+    day = make_day()
+    late = factories.make_participant(event=day.event, family_name="森田", given_name="健一")
+    late.joins_round = 2
+    _db.session.commit()
+    with freeze_time(BEFORE_SUMMIT):
+        html = page(client, late.token, **{"Accept-Language": "ja"})
+    rows = html.split('class="day-round-num"')[1:]
+    assert "第2ラウンドから参加" in rows[0]  # round 1: before they join
+    assert "第2ラウンドから参加" not in rows[1] and "未割り当て" in rows[1]  # round 2: their room is still to come
+    other = page(client, day.people[0].token, **{"Accept-Language": "ja"})
+    assert "ラウンドから参加" not in other  # the shared rows are not mixed up
+
+
 def test_unpublished_seats_are_not_shown(client: FlaskClient) -> None:
     day = make_day(publish=False)
     from tests.factories_day import seat
@@ -249,6 +264,21 @@ def test_broadcasts_show_on_every_personal_page(client: FlaskClient, db: object)
     db.session.commit()  # type: ignore[attr-defined]
     assert "14:20 から休憩です" in page(client, day.people[0].token)
     assert "14:20 から休憩です" in page(client, day.hosts[0].token)
+
+
+def test_a_message_sent_before_the_day_shows_its_date(client: FlaskClient, db: object) -> None:
+    """On the day a message shows its time; one sent days before shows its date too (not a bare 03:41)."""
+    from app.day.models import Broadcast
+
+    day = make_day()
+    db.session.add(Broadcast(event_id=day.event.id, body="当日は開始10分前から入室できます", created_at=BEFORE_SUMMIT))  # type: ignore[attr-defined]
+    db.session.add(Broadcast(event_id=day.event.id, body="14:20 から休憩です", created_at=DURING_TALK))  # type: ignore[attr-defined]
+    db.session.commit()  # type: ignore[attr-defined]
+    with freeze_time(DURING_TALK):
+        html = page(client, day.people[0].token, **{"Accept-Language": "ja"})
+    assert '<span class="day-broadcast-time">2026年7月20日(月) 12:00</span>' in html
+    talk_time = DURING_TALK.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    assert f'<span class="day-broadcast-time">{talk_time}</span>' in html
 
 
 def test_every_personal_page_shows_the_meeting_link_before_and_during(client: FlaskClient) -> None:
