@@ -69,7 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    _enable_sqlite_foreign_keys(app)
+    _make_sqlite_behave(app)
     sqlcount.init_app(app)
 
     for name in BLUEPRINTS:
@@ -79,8 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _enable_sqlite_foreign_keys(app: Flask) -> None:
-    """Make SQLite enforce foreign keys, as PostgreSQL does."""
+def _make_sqlite_behave(app: Flask) -> None:
+    """Make SQLite enforce foreign keys and keep savepoints inside the transaction, as PostgreSQL does."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -94,6 +94,13 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the sqlite3 module, starts transactions (below): otherwise sqlite3 begins one only
+        # before a write, and a SAVEPOINT opened outside it commits on release (SQLAlchemy's pysqlite notes).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -93,6 +93,7 @@ def _after_the_invitations(event: Event, organizer: Organizer, now: datetime) ->
             department=dept,
             email=email,
         )
+    db.session.commit()
     someone = db.session.scalars(
         select(Participant)
         .where(

@@ -59,6 +59,7 @@ def add(slug: str) -> Page:
         except services.ParticipantError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             flash(_("%(name)s was added.", name=person.family_name + " " + person.given_name), "success")
             return redirect(url_for("participants.index", slug=event.slug))
     return render_template("participants/form.html", event=event, form=form, person=None), 400 if form.errors else 200
@@ -89,6 +90,7 @@ def edit(slug: str, person_id: int) -> Page:
         except services.ParticipantError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("participants.index", slug=event.slug))
     return render_template("participants/form.html", event=event, form=form, person=person), (
@@ -105,6 +107,7 @@ def delete(slug: str, person_id: int) -> Page:
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_participant(person, by=current_organizer())
+        db.session.commit()
         flash(_("The person was removed from the event."), "success")
         return redirect(url_for("participants.index", slug=event.slug))
     return render_template("participants/delete.html", event=event, person=person, form=form)
@@ -118,6 +121,7 @@ def set_status(slug: str, person_id: int, status: str) -> Response:
     person = queries.owned_participant_or_404(event, person_id)
     if ConfirmForm().validate_on_submit() and status in Status._value2member_map_:
         services.set_status(person, status, by=current_organizer())
+        db.session.commit()
         flash(_("%(name)s is now: %(status)s.", name=person.family_name, status=labels.status_label(status)), "success")
     back = safe_next(request.form.get("next"))
     list_url = url_for("participants.index", slug=event.slug)
@@ -162,6 +166,7 @@ def registration(slug: str) -> Page:
         except services.ParticipantError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("participants.registration", slug=event.slug))
     return render_template("participants/registration_settings.html", event=event, form=form), (
@@ -242,6 +247,7 @@ def import_preview(slug: str, key: str) -> Page:
         except services.ParticipantError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             uploads.discard(current_app.config["UPLOAD_FOLDER"], event.id, key)
             flash(_("Imported: %(new)s new, %(updated)s updated.", new=plan.new, updated=plan.updated), "success")
             return redirect(url_for("participants.index", slug=event.slug))
