@@ -94,13 +94,13 @@ def _make_sqlite_behave(app: Flask) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # SQLAlchemy, not the sqlite3 module, starts transactions (below): otherwise sqlite3 begins one only
-        # before a write, and a SAVEPOINT opened outside it commits on release (SQLAlchemy's pysqlite notes).
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+    @event.listens_for(engine, "savepoint")
+    def _on_savepoint(connection: Any, _name: str) -> None:
+        # The sqlite3 module begins a transaction only before a write: a SAVEPOINT opened outside one would
+        # start its own and commit on release. Begin first, so the savepoint nests as on PostgreSQL.
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN")
