@@ -19,13 +19,14 @@ AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" /
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 _TOKEN = re.compile(r"/[A-Za-z0-9_-]{16,}(?=/|$)")
+_SLUG = re.compile(r"/(events|reports)/[^/]+")
 _NUMBER = re.compile(r"/\d+(?=/|$)")
 
 
 def page_kind(url: str) -> str:
-    """A page's path with ids and personal tokens folded: /p/<token>/people and /p/<other>/people are one kind."""
+    """A page's path with slugs, ids and tokens folded: /p/<token>/people and /p/<other>/people are one kind."""
     path = re.sub(r"^https?://[^/]+", "", url).split("?")[0].split("#")[0]
-    return _NUMBER.sub("/<n>", _TOKEN.sub("/<token>", path))
+    return _NUMBER.sub("/<n>", _TOKEN.sub("/<token>", _SLUG.sub(r"/\1/<slug>", path)))
 
 
 @dataclass
@@ -46,6 +47,9 @@ class Audit:
                 and request.method == "GET"
                 and response.status == 200
                 and response.headers.get("content-type", "").startswith("text/html")
+                # An email's HTML shown in a script-less sandbox (the invitation preview) is mail, not a page
+                # of ours, and no script (axe included) may run in it.
+                and "sandbox" not in response.headers.get("content-security-policy", "")
             ):
                 visited.setdefault(page_kind(response.url), response.url)
 
