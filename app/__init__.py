@@ -42,6 +42,7 @@ CLI_MODULES = (
     "app.demo.cli",
     "app.cafe.cli",
     "app.invites.cli",
+    "app.jobs.cli",
 )
 
 
@@ -58,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import errors, i18n, models, security, sqlcount, templating  # noqa: F401  (models: the whole schema)
+    from app import errors, i18n, models, pagination, security, sqlcount, templating  # noqa: F401  (models: the whole schema)
     from app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     _make_sqlite_behave(app)
     sqlcount.init_app(app)
+    pagination.init_app(app)
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)

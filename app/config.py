@@ -66,6 +66,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "") == "1",
         # A CA bundle for webhook receivers whose certificate comes from an in-house CA (closed networks).
         "WEBHOOK_CA_BUNDLE": env.get("WEBHOOK_CA_BUNDLE", ""),
+        # An organiser's session ends at logout (everywhere) and at the latest this long after login.
+        "SESSION_MAX_AGE_SECONDS": int(env.get("SESSION_MAX_AGE_SECONDS", 12 * 3600)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
@@ -79,6 +81,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Benchmarks only (bench/scale.py): an X-SQL-Statements header on every response.
         "SQL_COUNT_HEADER": env.get("SQL_COUNT_HEADER", "") == "1",
         "DAY_FRAGMENT_CACHE_SECONDS": float(env.get("DAY_FRAGMENT_CACHE_SECONDS", 600.0)),
+        # Background jobs (docs/jobs.md): larger work than this goes to the worker, smaller is done at once.
+        "PARTICIPANT_IMPORT_BACKGROUND_ROWS": int(env.get("PARTICIPANT_IMPORT_BACKGROUND_ROWS", 1000)),
+        "CAFE_BACKGROUND_PEOPLE": int(env.get("CAFE_BACKGROUND_PEOPLE", 400)),
+        "REPORT_BACKGROUND_ROOMS": int(env.get("REPORT_BACKGROUND_ROOMS", 60)),
     }
     config.update(overrides)
     return config

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.api.http import error as api_error
 
 log = logging.getLogger(__name__)
+
+# What SQLAlchemy raises when the database cannot be reached (refused, restarting, pool exhausted).
+DATABASE_UNREACHABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
 
 
 def _messages() -> dict[int, str]:
@@ -24,6 +29,9 @@ def _messages() -> dict[int, str]:
         413: _("The upload is too large."),
         429: _("Too many attempts. Please wait a few minutes and try again."),
         500: _("Something went wrong on our side. Nothing you entered was lost; please try again."),
+        503: _(
+            "The service is unavailable for a moment (its database cannot be reached). Please try again in a minute."
+        ),
     }
 
 
@@ -35,6 +43,8 @@ def _render(code: int, message: str | None = None) -> tuple[Response | str, int]
 
 
 def init_app(app: Flask) -> None:
+    """Render HTTP errors and expired CSRF tokens as the site's own error page in the visitor's language."""
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[Response | str, int]:
         return _render(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
@@ -54,8 +64,16 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> tuple[Response | str, int]:
         if isinstance(error, HTTPException):
             return _http(error)  # type: ignore[return-value]
-        log.exception("unhandled error on %s", request.path)
         from app.extensions import db
 
+        if isinstance(error, DATABASE_UNREACHABLE):
+            # The database is down or restarting: a 503 page that says so (and when to retry), not a 500.
+            log.error("database unreachable on %s: %s", request.path, error)
+            with contextlib.suppress(*DATABASE_UNREACHABLE):
+                db.session.rollback()
+            response = make_response(_render(503))
+            response.headers["Retry-After"] = "30"
+            return response  # type: ignore[return-value]
+        log.exception("unhandled error on %s", request.path)
         db.session.rollback()
         return _render(InternalServerError.code)

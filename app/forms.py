@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +25,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import URL, Length, Optional, ValidationError
 
 # Bounds every form applies to its fields (see Form): numbers fit PostgreSQL's INTEGER, dates lie
@@ -30,10 +34,26 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
+def _in_range(number: Any) -> bool:
+    try:
+        return bool(math.isfinite(number) and INT_MIN <= number <= INT_MAX)
+    except (TypeError, ValueError, ArithmeticError):  # Decimal('NaN') refuses comparisons
+        return False
+
+
 def _number_in_range(field: Field) -> str | None:
-    if field.data is not None and not INT_MIN <= field.data <= INT_MAX:
+    if field.data is not None and not _in_range(field.data):
         field.data = None
         return str(_l("Please give a smaller number."))
+    return None
+
+
+def _choices_in_range(field: Field) -> str | None:
+    """A choice coerced to int (ids of rooms, people…) that no INTEGER column can hold matches nothing."""
+    values = field.data if isinstance(field.data, list) else [field.data]
+    if any(isinstance(v, int | float | Decimal) and not _in_range(v) for v in values):
+        field.data = [] if isinstance(field.data, list) else None
+        return str(_l("Please choose one of the options offered."))
     return None
 
 
@@ -54,6 +74,8 @@ def _check_for(field: Field) -> Callable[[Field], str | None] | None:
     """The bound a field of this kind gets, if any."""
     if isinstance(field, IntegerField | DecimalField | FloatField):
         return _number_in_range
+    if isinstance(field, SelectFieldBase):
+        return _choices_in_range
     if isinstance(field, DateTimeField | DateField):  # DateTimeLocalField and LocalDateTimeField included
         return _date_in_range
     if isinstance(field, StringField) and not isinstance(field, TextAreaField | HiddenField):
@@ -149,6 +171,11 @@ class VersionField(HiddenField):
             self.data = None
         if self.data is not None and not 0 <= self.data <= INT_MAX:
             self.data = None
+
+
+def new_request_key() -> str:
+    """A fresh key for one rendering of a form whose double submission must do nothing more (idempotency)."""
+    return secrets.token_urlsafe(16)
 
 
 class ConfirmForm(Form):

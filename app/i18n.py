@@ -24,6 +24,7 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
+    """The two-letter code of the language this request is shown in."""
     return str(get_locale() or "ja")[:2]
 
 
@@ -46,6 +47,7 @@ def switch_language(code: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """Set up Flask-Babel, choosing the language per request, and the /lang/<code> switch."""
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel caches the locale on the app context, which outlives a request when one is already
     # pushed (CLI commands, tests): choose afresh for every request.

@@ -88,18 +88,22 @@ STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "finished":
 
 
 def manage_tabs() -> list[tuple[str, Any, str]]:
+    """The organiser's event tabs whose features are installed in this app."""
     return [tab for tab in MANAGE_TABS if tab[0] in current_app.view_functions]
 
 
 def kind_label(kind: str) -> str:
+    """A programme item kind's label in the current language (the raw value if unknown)."""
     return str(KIND_LABELS.get(kind, kind))
 
 
 def status_label(status: str) -> str:
+    """A participant status's label in the current language (the raw value if unknown)."""
     return str(STATUS_LABELS.get(status, status))
 
 
 def init_app(app: Flask) -> None:
+    """Register the template filters and globals shared by every page."""
     app.jinja_env.filters.update(
         person_name=person_name, affiliation=affiliation, local=local_datetime, zone_label=zone_label
     )

@@ -32,7 +32,10 @@ from app.domain.rotation import (  # noqa: E402
 from app.domain.rotation.generate import summit_instance  # noqa: E402
 from app.domain.rotation.sizing import balanced_sizes, open_room_count  # noqa: E402
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "rotation" / "instances"
+# The shared FORMAT.md set beside the repository when there is one (it has the 2,000-person instance), else
+# the small instances kept with the tests.
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "rotation" / "instances"
+DEFAULT_DIR = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parents[1] / "tests" / "data" / "rotation"
 COLUMNS = (
     "people",
     "rooms",

@@ -11,6 +11,20 @@ logs in and fetches each organiser page. Per step: time to first byte, total tim
 --reuse keeps the summits built by an earlier run (building 2,000 people takes about a minute).
 Targets (issue 11): every page under 1 MB and every request under 2 s (1 s to first byte) at 2,000 people,
 and statement counts that do not grow with the number of people.
+
+At 2,000 people (PostgreSQL, gunicorn -w 2, a 2-core machine shared with other work, so times are noisy):
+
+    step                    before (main at 5c47364)      after (issue 11 §2–5)
+    participants list        0.71 s  2,067 KiB   9 SQL    0.20 s  112 KiB  10 SQL  (pages of 100)
+    links page               1.53 s  2,200 KiB   7 SQL    0.09 s   61 KiB   8 SQL  (pages of 50, search)
+    rooms & hosts            9.16 s 10,320 KiB  11 SQL    0.83 s   84 KiB  11 SQL  (person picker, pages of 50)
+    plan page                2.81 s  2,059 KiB  15 SQL    1.52 s  193 KiB  16 SQL  (grid and paths in pages)
+    who is missing           2.85 s      8 KiB  14 SQL    0.72 s    8 KiB  15 SQL
+    seating chart r2         1.33 s    358 KiB  10 SQL    0.46 s  361 KiB  10 SQL  (25 → 8 A4 pages)
+    mover sheet r2           0.93 s    286 KiB  10 SQL    0.30 s  362 KiB  10 SQL  (37 → 9 A4 pages)
+    zoom page                2.21 s    444 KiB  10 SQL    0.67 s  461 KiB  10 SQL
+    export roster r2 .xlsx   5.22 s     79 KiB  10 SQL    1.16 s   79 KiB  10 SQL
+    export movers r2 .xlsx   3.52 s     53 KiB  10 SQL    0.84 s   53 KiB  10 SQL
 """
 
 from __future__ import annotations
@@ -244,6 +258,34 @@ def drive(app, port: int, people: int, repeat: int) -> list[Result]:  # type: ig
     return results
 
 
+def printed_pages(app, port: int, people: int) -> str:  # type: ignore[no-untyped-def]
+    """A4 pages of the seating chart and mover sheet of round 2, printed by Chromium (whole, and for 8 co-hosts)."""
+    try:
+        from playwright.sync_api import sync_playwright
+        from pypdf import PdfReader
+    except ImportError:
+        return "(printed pages: needs playwright and pypdf, from requirements-dev.txt)"
+    import io
+
+    paths = dict(steps(app, people))
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+        page = browser.new_page(locale="ja-JP")
+        page.goto(f"http://127.0.0.1:{port}/login")
+        page.fill("input[name=email]", organiser_email(people))
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        for name in ("seating chart r2", "mover sheet r2"):
+            for query in ("", "?cohosts=8"):
+                page.goto(f"http://127.0.0.1:{port}{paths[name]}{query}")
+                count = len(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages)
+                out.append(f"{name}{' (8 co-hosts)' if query else ''}: {count}")
+        browser.close()
+    return f"{people:>6}  printed A4 pages — " + ", ".join(out)
+
+
 def line(r: Result) -> str:
     flag = ""
     if r.status != 200:
@@ -299,11 +341,17 @@ def main() -> None:
         "UPLOAD_FOLDER": folder,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
     }
+    from sqlalchemy import MetaData
+
     from app import create_app
     from app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-scale", "UPLOAD_FOLDER": folder})
     with app.app_context():
+        if not args.reuse:  # a fresh schema: the models may have changed since the last run
+            existing = MetaData()
+            existing.reflect(bind=db.engine)
+            existing.drop_all(bind=db.engine)
         db.create_all()
     if not args.reuse:
         for people in sizes:
@@ -338,6 +386,9 @@ def main() -> None:
             results += drive(app, args.port, people, args.repeat)
         print()
         print(table(results))
+        print()
+        for people in sizes:
+            print(printed_pages(app, args.port, people), flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -39,6 +39,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SERVER_NAME": "tsunagu.test",
             "MAIL_FROM": "summit@city.kobe.lg.jp",  # a real-looking sender: placeholders are refused
             "UPLOAD_FOLDER": str(instance / "uploads"),
+            # Tests move the clock by years (freezegun) within one login; test_sessions_end.py sets a real bound.
+            "SESSION_MAX_AGE_SECONDS": 200 * 365 * 24 * 3600,
+            "DEMO_PASSWORD_FILE": str(instance / "demo_password"),
         }
     )
     with application.app_context():

@@ -20,8 +20,6 @@ csrf.exempt(bp)
 bp.record_once(lambda state: http.init_app(state.app))
 
 
-
-
 def _speaker(speaker: Speaker) -> dict[str, Any]:
     return {
         "id": speaker.id,

@@ -30,6 +30,7 @@ _DEVICE_SALT = "tsunagu-login-device"
 
 
 def account_policy() -> Policy:
+    """The brake for one email address, from the LOGIN_* settings (a guessed password slows only that account)."""
     config = current_app.config
     return Policy(
         free_failures=config["LOGIN_MAX_FAILURES"],
@@ -40,6 +41,7 @@ def account_policy() -> Policy:
 
 
 def address_policy() -> Policy:
+    """The brake for one client address: more free failures than an account, since offices share addresses."""
     config = current_app.config
     return Policy(
         free_failures=config["LOGIN_ADDRESS_MAX_FAILURES"],
@@ -54,14 +56,17 @@ def _key(kind: str, value: str) -> str:
 
 
 def account_key(email: str) -> str:
+    """The counter key of an email address (hashed: the table keeps no addresses)."""
     return _key("account", email)
 
 
 def address_key(address: str) -> str:
+    """The counter key of a client IP address (hashed)."""
     return _key("address", address)
 
 
 def device_key(nonce: str) -> str:
+    """The counter key of a known browser's device id (hashed)."""
     return _key("device", nonce)
 
 
@@ -127,6 +132,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def new_device_cookie(organizer_id: int) -> str:
+    """A signed cookie marking this browser as one the organiser signed in from (a fresh random device id)."""
     return _serializer().dumps({"o": organizer_id, "n": secrets.token_urlsafe(16)})
 
 

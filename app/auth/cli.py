@@ -11,6 +11,8 @@ from app.auth import services
 
 
 def register(app: Flask) -> None:
+    """Add the `flask create-organizer` command."""
+
     @app.cli.command("create-organizer")
     @click.argument("email")
     @click.option("--name", default="", help="Display name.")

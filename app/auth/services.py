@@ -27,10 +27,12 @@ class AuthError(ValueError):
 
 
 def normalise_email(email: str) -> str:
+    """Emails are stored and compared trimmed and lower-cased, so one person has one account."""
     return email.strip().lower()
 
 
 def find_by_email(email: str) -> Organizer | None:
+    """The organiser with this email (any case or surrounding spaces), or None."""
     return db.session.scalar(select(Organizer).where(Organizer.email == normalise_email(email)))
 
 
@@ -51,9 +53,11 @@ def create_organizer(email: str, password: str, display_name: str = "") -> Organ
 
 
 def set_password(organizer: Organizer, password: str) -> None:
+    """Store a new password's hash after checking its minimum length (raises AuthError). Commits."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     organizer.password_hash = generate_password_hash(password)
+    organizer.session_generation = organizer.session_generation + 1  # every session with the old password ends
     db.session.commit()
 
 
@@ -124,6 +128,7 @@ def issue_api_token(organizer: Organizer) -> str:
 
 
 def organizer_for_api_token(token: str) -> Organizer | None:
+    """The organiser whose API token this is (compared by hash), or None for an empty or unknown token."""
     if not token:
         return None
     return db.session.scalar(select(Organizer).where(Organizer.api_token_hash == _hash_token(token)))

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth import brake, services
+from app.auth import brake, services, sessions
 from app.auth.forms import LoginForm
 from app.auth.models import Organizer
 from app.db import utcnow
@@ -22,7 +33,22 @@ login_manager.login_message = None
 
 @login_manager.user_loader
 def _load(user_id: str) -> Organizer | None:
-    return db.session.get(Organizer, int(user_id)) if user_id.isdigit() else None
+    """The session's organiser, unless the session has ended (logout elsewhere, password change, too old)."""
+    organizer = db.session.get(Organizer, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+    if organizer is None or not sessions.valid(organizer):
+        session.clear()
+        return None
+    return organizer
+
+
+@bp.before_app_request
+def _end_stale_session() -> None:
+    """Every request: a session that has ended (see app/auth/sessions.py) is logged out before any view runs."""
+    if "_user_id" not in session:  # no organiser session (the organiser comes from nowhere else)
+        return
+    if current_user.is_authenticated and not sessions.valid(current_user._get_current_object()):
+        logout_user()
+        session.clear()
 
 
 def current_organizer() -> Organizer:
@@ -54,7 +80,9 @@ def login() -> Response:
             flash(_("The email or password is not right."), "error")
             status = 401
         else:
+            session.clear()  # nothing of the anonymous session carries over (no fixation)
             login_user(result.organizer)
+            sessions.start(result.organizer)
             response = redirect(
                 safe_next(request.args.get("next")) if request.args.get("next") else url_for("events.dashboard")
             )
@@ -79,8 +107,12 @@ def login() -> Response:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Sign out (POST, so a link on another site cannot log people out)."""
+    """Sign out (POST, so a link on another site cannot log people out): every session of the organiser
+    ends, here and in other browsers, on every server."""
+    if current_user.is_authenticated:
+        sessions.end_everywhere(current_user.id)
     logout_user()
+    session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("events.index"))
 

@@ -48,4 +48,5 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def register(app: Flask) -> None:
+    """Add the `flask rotation` command group."""
     app.cli.add_command(rotation_cli)

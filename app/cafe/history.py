@@ -23,6 +23,7 @@ def person(someone: Participant) -> dict[str, object]:
 
 
 def people(someone: Iterable[Participant]) -> list[dict[str, object]]:
+    """Several people as the history keeps them (see `person`)."""
     return [person(p) for p in someone]
 
 

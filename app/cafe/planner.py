@@ -91,9 +91,19 @@ def load(item: ProgrammeItem) -> CafeData:
         flag: [{rid: [] for rid in room_order} for _ in rounds] for flag in (False, True)
     }
     host_ids = {r.host_id for r in rooms}
-    seats = db.session.scalars(select(Seat).where(Seat.round_id.in_(index.keys())).order_by(Seat.id)) if index else []
-    for seat in seats:
-        plans[seat.published][index[seat.round_id]][str(seat.room_id)].append(str(seat.participant_id))
+    # Plain rows, not Seat objects: 2,000 people × 4 rounds × draft and published are 16,000 seats, and building
+    # ORM objects for them cost over a second per page at that size.
+    seats = (
+        db.session.execute(
+            select(Seat.published, Seat.round_id, Seat.room_id, Seat.participant_id)
+            .where(Seat.round_id.in_(index.keys()))
+            .order_by(Seat.id)
+        )
+        if index
+        else []
+    )
+    for published, round_id, room_id, participant_id in seats:
+        plans[published][index[round_id]][str(room_id)].append(str(participant_id))
     for flag, target in ((False, data.draft), (True, data.published)):
         for plan in plans[flag]:
             # Host first, then by id: a stable order for grids and comparisons.

@@ -54,6 +54,7 @@ def _snapshot(data: CafeData) -> dict[str, dict[str, list[int]]]:
 
 
 def latest_version(item: ProgrammeItem) -> PlanVersion | None:
+    """The café's most recent published plan version, or None before the first publication."""
     return db.session.scalar(
         select(PlanVersion).where(PlanVersion.item_id == item.id).order_by(PlanVersion.number.desc()).limit(1)
     )

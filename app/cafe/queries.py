@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.cafe.models import CafePlan, PlanChange, PlanVersion, Room
 from app.cafe.planner import (
+    SEATED_ROLES,
     CafeData,
     frozen_draft,
     load,
@@ -20,17 +21,31 @@ from app.cafe.planner import (
     started_upto,
 )
 from app.domain import rotation, seating, zoom
+from app.domain.participant_import import normalise_kana
 from app.domain.rotation import RoundPlan
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
-from app.participants.models import Participant
+from app.participants.models import Participant, Rsvp, Status
+
+
+def said_cant_attend(data: CafeData) -> tuple[list[Participant], list[Participant]]:
+    """People who answered "can't attend" on their page and still count as coming: (guests, hosts of a room)."""
+    hosts = {r.host_id for r in data.rooms}
+    people = [
+        p
+        for p in data.people
+        if p.rsvp == Rsvp.NO and p.status not in (Status.ABSENT, Status.CANCELLED) and p.role in SEATED_ROLES
+    ]
+    return [p for p in people if p.id not in hosts], [p for p in people if p.id in hosts]
 
 
 def cafe_items(event: Event) -> list[ProgrammeItem]:
+    """The event's World Café items, in programme order."""
     return [i for i in event.items if i.kind == ItemKind.CAFE]
 
 
 def cafe_item_or_404(event: Event, item_id: int) -> ProgrammeItem:
+    """The event's café item with this id; 404 for any other item (or another event's)."""
     item = next((i for i in cafe_items(event) if i.id == item_id), None)
     if item is None:
         abort(404)
@@ -38,6 +53,7 @@ def cafe_item_or_404(event: Event, item_id: int) -> ProgrammeItem:
 
 
 def plan_record(item: ProgrammeItem) -> CafePlan | None:
+    """The café's stored draft plan, or None before it was first generated."""
     return db.session.scalar(select(CafePlan).where(CafePlan.item_id == item.id))
 
 
@@ -121,10 +137,12 @@ def verdict_for(stats: rotation.Stats) -> Verdict:
 
 
 def measure(data: CafeData, plans: list[RoundPlan]) -> rotation.Stats:
+    """Repeat pairs and the other quality figures of these plans as seated (lower bound included)."""
     return rotation.evaluate(review_instance(data, plans), plans)
 
 
 def grid(data: CafeData, plans: list[RoundPlan]) -> list[tuple[Room, list[Cell]]]:
+    """The rooms × rounds table of the review page: each room with the people seated in it per round."""
     by_id = data.by_id
     return [
         (
@@ -133,6 +151,24 @@ def grid(data: CafeData, plans: list[RoundPlan]) -> list[tuple[Room, list[Cell]]
         )
         for room in data.rooms
     ]
+
+
+def person_matches(person: Participant, text: str) -> bool:
+    """Whether every word of a search is in the person's name, reading, organisation or email."""
+    if not text:
+        return True
+    haystack = " ".join(
+        (
+            person.family_name + person.given_name,
+            person.family_kana + person.given_kana,
+            person.organization,
+            person.email,
+        )
+    ).lower()
+    return all(
+        word.lower() in haystack or normalise_kana(word).lower() in haystack
+        for word in text.replace("\u3000", " ").split()
+    )
 
 
 def review(item: ProgrammeItem, now: datetime, *, published: bool = False) -> Review:

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Publishing lives in app/cafe/publishing.py; these names stay here for the callers that knew them here.
 __all__ = ["NeedsConfirmation", "PlanError", "publish"]
 
+# A guard against typing 40000 for 400, not a limit of the planner: 2,000 people in rooms of 4 is 500 rooms.
+MAX_ROOMS = 2000
+
 
 @dataclass(frozen=True)
 class PlanResult:
@@ -55,8 +58,8 @@ def proposed_room_count(data: CafeData) -> int | None:
 def create_rooms(item: ProgrammeItem, count: int, name_pattern: str, actor: Organizer | None = None) -> int:
     """Add rooms until the café has `count`, named by `name_pattern` ("Room %(number)s"); returns how many."""
     rooms = list(db.session.scalars(select(Room).where(Room.item_id == item.id)))
-    if count > 200:
-        raise PlanError(_l("At most 200 rooms."))
+    if count > MAX_ROOMS:
+        raise PlanError(_l("At most %(count)s rooms.", count=MAX_ROOMS))
     taken = {r.name for r in rooms}
     added, number = 0, 0
     position = max((r.position for r in rooms), default=0)
@@ -238,7 +241,7 @@ def generate(
     write_draft(data, schedule.rounds, from_round=upto + 1)
     record = _plan_record(item)
     record.seed, record.planned_from, record.stats = seed, upto + 1, schedule.stats.as_dict()
-    record.generated_at, record.edited_at = _now(), None
+    record.generated_at, record.edited_at = now, None
     item.rotation_seed = seed
     history.record(
         item, actor, "generate", at=now, seed=seed, from_round=upto + 1, repeat_pairs=schedule.stats.repeat_pairs
@@ -275,7 +278,7 @@ def replan(
     left_out, newly_seated = was - now_seated, now_seated - was
     record = _plan_record(item)
     record.seed, record.planned_from, record.stats = seed, from_round, schedule.stats.as_dict()
-    record.generated_at, record.edited_at = _now(), None
+    record.generated_at, record.edited_at = now, None
     history.record(
         item,
         actor,

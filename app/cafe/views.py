@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth.views import current_organizer
-from app.cafe import planner, publishing, queries, services
+from app.cafe import plan_jobs, planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,
     CreateRoomsForm,
@@ -19,19 +22,25 @@ from app.cafe.forms import (
     ReplanForm,
     RoomForm,
     SwapForm,
-    people_choices,
 )
 from app.cafe.models import KeepApart, Room
 from app.db import utcnow
+from app.domain import zoom
 from app.events import queries as event_queries
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.forms import ConfirmForm, Form
+from app.forms import ConfirmForm, Form, new_request_key
+from app.jobs import queue as jobs
+from app.pagination import page_arg, pager
+from app.participants import picker
 from app.participants.models import Role
 
 bp = Blueprint("cafe", __name__, url_prefix="/manage/events/<slug>/cafe")
 
 Page = str | tuple[str, int] | Response
+GRID_ROOMS_PER_PAGE = 40
+ROOMS_PER_PAGE = 50
+PATHS_PER_PAGE = 100
 
 
 def _owned(slug: str, item_id: int) -> tuple[Event, ProgrammeItem]:
@@ -51,13 +60,29 @@ def _back(event: Event, item: ProgrammeItem, page: str = "index", anchor: str = 
     return redirect(url_for("cafe.index", slug=event.slug, item=item.id) + anchor)
 
 
-def _room_form(room: Room, data: planner.CafeData) -> RoomForm:
+def _back_to_room(event: Event, item: ProgrammeItem, room_id: int) -> Response:
+    """The rooms table again, at the page that holds the room (or where it was)."""
+    ids = list(db.session.scalars(select(Room.id).where(Room.item_id == item.id).order_by(Room.position, Room.id)))
+    index = next((i for i, rid in enumerate(ids) if rid >= room_id), len(ids) - 1) if ids else 0
+    number = index // ROOMS_PER_PAGE + 1
+    url = url_for("cafe.index", slug=event.slug, item=item.id, rooms=number if number > 1 else None)
+    return redirect(url + (f"#row-{room_id}" if room_id in ids else "#rooms"))
+
+
+def _room_form(room: Room, hosts: dict[int, str]) -> RoomForm:
     form = RoomForm(prefix=f"room{room.id}", obj=room if request.method == "GET" else None)
-    facilitators = [p for p in data.people if p.role == Role.FACILITATOR and p.attends]
-    form.host.choices = people_choices(facilitators, empty=_("— no host —"))
     if request.method == "GET":
-        form.host.data = room.host_id
+        form.host.data = hosts.get(room.host_id or 0, "")
     return form
+
+
+def _picked(event: Event, text: str | None, group: str) -> int | None:
+    """The id of the person a picker names (None: empty); PlanError with the picker's message otherwise."""
+    try:
+        person = picker.resolve(event, text or "", group)
+    except picker.PickError as error:
+        raise services.PlanError(str(error)) from error
+    return person.id if person else None
 
 
 @bp.route("")
@@ -71,10 +96,9 @@ def index(slug: str) -> Page:
         return render_template("cafe/index.html", event=event, items=items, item=None)
     data = planner.load(item)
     proposal = services.proposed_room_count(data)
-    keep = KeepApartForm()
-    keep.first.choices = keep.second.choices = people_choices(
-        [p for p in data.people if p.role in planner.SEATED_ROLES], empty=_("— pick —")
-    )
+    hosts = {p.id: picker.label(p) for p in data.people if p.role == Role.FACILITATOR}
+    # 400 rooms are pages of 50 rows: a 400-form table took seconds to build and to lay out in the browser.
+    room_pages = pager(len(data.rooms), ROOMS_PER_PAGE, page_arg("rooms"))
     return render_template(
         "cafe/index.html",
         event=event,
@@ -85,8 +109,10 @@ def index(slug: str) -> Page:
         proposal=proposal,
         facilitators=[p for p in data.people if p.role == Role.FACILITATOR and p.attends],
         rooms_form=CreateRoomsForm(count=proposal or len(data.rooms) or 1),
-        room_forms=[(room, _room_form(room, data)) for room in data.rooms],
-        keep_form=keep,
+        max_rooms=services.MAX_ROOMS,
+        room_forms=[(room, _room_form(room, hosts)) for room in room_pages.slice(data.rooms)],
+        room_pages=room_pages,
+        keep_form=KeepApartForm(),
         generate_form=GenerateForm(),
         confirm=ConfirmForm(),
         record=queries.plan_record(item),
@@ -122,38 +148,40 @@ def save_room(slug: str, item_id: int, room_id: int) -> Response:
     room = db.get_or_404(Room, room_id)
     if room.item_id != item.id:
         return _back(event, item)
-    form = _room_form(room, planner.load(item))
+    form = _room_form(room, {})
     if not form.validate_on_submit():
         _form_errors(form)
-        return _back(event, item, anchor="#rooms")
+        return _back_to_room(event, item, room.id)
     try:
         services.update_room(
             item,
             room,
             name=form.name.data or "",
             breakout_url=(form.breakout_url.data or "").strip(),
-            host_id=form.host.data,
+            host_id=_picked(event, form.host.data, "facilitators"),
             actor=current_organizer(),
         )
     except services.PlanError as error:
         flash(str(error), "error")
     else:
         flash(_("%(room)s was saved.", room=room.name), "success")
-    return _back(event, item, anchor="#rooms")
+    return _back_to_room(event, item, room.id)
 
 
 @bp.post("/<int:item_id>/rooms/<int:room_id>/delete")
 @login_required
 def delete_room(slug: str, item_id: int, room_id: int) -> Response:
+    """Delete one room of the café after confirmation (the plan must then be regenerated or re-planned)."""
     event, item = _owned(slug, item_id)
     room = db.get_or_404(Room, room_id)
-    if room.item_id == item.id and ConfirmForm().validate_on_submit():
+    # The Delete button submits the room's own form (one form per row): its CSRF token carries the row's prefix.
+    if room.item_id == item.id and ConfirmForm(prefix=f"room{room.id}").validate_on_submit():
         try:
             services.delete_room(item, room, current_organizer())
             flash(_("The room was deleted. Generate or re-plan so that nobody is left without a room."), "success")
         except services.PlanError as error:
             flash(str(error), "error")
-    return _back(event, item, anchor="#rooms")
+    return _back_to_room(event, item, room_id)
 
 
 @bp.post("/<int:item_id>/hosts")
@@ -170,13 +198,17 @@ def assign_hosts(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart")
 @login_required
 def add_keep_apart(slug: str, item_id: int) -> Response:
+    """Record two people the planner must never seat in the same room."""
     event, item = _owned(slug, item_id)
     form = KeepApartForm()
-    if not form.validate_on_submit() or form.first.data is None or form.second.data is None:
+    if not form.validate_on_submit():
         flash(_("Please pick two people."), "error")
     else:
         try:
-            services.add_keep_apart(item, form.first.data, form.second.data, current_organizer())
+            first, second = _picked(event, form.first.data, "seated"), _picked(event, form.second.data, "seated")
+            if first is None or second is None:
+                raise services.PlanError(_("Please pick two people."))
+            services.add_keep_apart(item, first, second, current_organizer())
             flash(_("These two will be kept in different rooms."), "success")
         except services.PlanError as error:
             flash(str(error), "error")
@@ -186,6 +218,7 @@ def add_keep_apart(slug: str, item_id: int) -> Response:
 @bp.post("/<int:item_id>/keep-apart/<int:pair_id>/delete")
 @login_required
 def delete_keep_apart(slug: str, item_id: int, pair_id: int) -> Response:
+    """Remove a keep-apart pair after confirmation."""
     event, item = _owned(slug, item_id)
     pair = db.get_or_404(KeepApart, pair_id)
     if pair.item_id == item.id and ConfirmForm().validate_on_submit():
@@ -203,6 +236,17 @@ def generate(slug: str, item_id: int) -> Response:
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(event, item)
+    if plan_jobs.in_background(event):
+        _job, created = plan_jobs.start(
+            plan_jobs.GENERATE,
+            item,
+            current_organizer(),
+            form.request_key.data or new_request_key(),
+            seed=form.seed.data,
+        )
+        if created:
+            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.generate(item, form.seed.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
@@ -212,6 +256,26 @@ def generate(slug: str, item_id: int) -> Response:
     return _back(event, item, "plan")
 
 
+def _plan_job(item: ProgrammeItem) -> dict[str, object] | None:
+    """A large café's plan job as the plan page shows it (waiting, running, or just finished)."""
+    job = plan_jobs.shown(item)
+    if job is None:
+        return None
+    payload = json.loads(job.payload or "{}")
+    return jobs.as_json(job) | {"kind": job.kind, "created_at": job.created_at, "from_round": payload.get("from_round")}
+
+
+@bp.get("/<int:item_id>/plan-job.json")
+@login_required
+def plan_job(slug: str, item_id: int) -> Response:
+    """The plan job's state and progress for the plan page's script."""
+    _event, item = _owned(slug, item_id)
+    job = plan_jobs.shown(item)
+    response = jsonify({"job": jobs.as_json(job) if job is not None else None})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/<int:item_id>/plan")
 @login_required
 def plan(slug: str, item_id: int) -> Page:
@@ -219,11 +283,8 @@ def plan(slug: str, item_id: int) -> Page:
     event, item = _owned(slug, item_id)
     review = queries.review(item, utcnow(), published=request.args.get("view") == "published")
     rounds = [(r.number, _("Round %(number)s", number=r.number)) for r in review.data.rounds]
-    seated = [p for p in review.data.people if p.role in planner.SEATED_ROLES]
-    movable = [p for p in seated if p.id not in {r.host_id for r in review.data.rooms}]
     move, swap = MoveForm(prefix="move"), SwapForm(prefix="swap")
     move.round.choices = swap.round.choices = rounds
-    move.person.choices = swap.first.choices = swap.second.choices = people_choices(movable)
     move.room.choices = [(r.id, r.name) for r in review.data.rooms]
     publish = PublishForm()
     publish.upto.choices = [(n, _("rounds 1–%(number)s", number=n)) for n, _label in rounds]
@@ -233,13 +294,30 @@ def plan(slug: str, item_id: int) -> Page:
     replan.from_round.choices = rounds[review.started :]
     if replan.from_round.choices:
         replan.from_round.data = replan.from_round.choices[0][0]
+    # 400 rooms and 2,000 paths are pages of the grid and of the paths (searchable), not one 2 MB page.
+    grid_pages = pager(len(review.grid), GRID_ROOMS_PER_PAGE, page_arg("rooms"))
+    text = request.args.get("q", "").strip()[:100]
+    paths = [row for row in review.paths if queries.person_matches(row[0], text)]
+    path_pages = pager(len(paths), PATHS_PER_PAGE, page_arg("people"))
     open_numbers = {r.number for r in review.open_rounds}
     move.round.choices = swap.round.choices = [(n, label) for n, label in rounds if n in open_numbers]
+    # Before the café: people who said they can't attend, offered to be taken out of the plan.
+    cant_attend, hosts_cant_attend = queries.said_cant_attend(review.data) if review.started == 0 else ([], [])
     return render_template(
         "cafe/plan.html",
         event=event,
         item=item,
+        plan_job=_plan_job(item),
         review=review,
+        zoom_limits=(zoom.ROOM_LIMIT, zoom.PEOPLE_LIMIT, zoom.LARGE_ROOM_LIMIT, zoom.LARGE_PEOPLE_LIMIT),
+        seated=len({pid for plan in review.plans for members in plan.values() for pid in members}),
+        grid_rows=grid_pages.slice(review.grid),
+        grid_pages=grid_pages,
+        path_rows=path_pages.slice(paths),
+        path_pages=path_pages,
+        q=text,
+        cant_attend=cant_attend,
+        hosts_cant_attend=hosts_cant_attend,
         record=queries.plan_record(item),
         log=queries.recent_changes(item),
         versions=queries.versions(item),
@@ -261,13 +339,14 @@ def move(slug: str, item_id: int) -> Response:
     """Move one person to another room for one round."""
     event, item = _owned(slug, item_id)
     form = MoveForm(prefix="move")
-    if not form.validate_on_submit() or form.person.data is None or form.room.data is None:
+    if not form.validate_on_submit() or form.room.data is None:
         flash(_("Please pick a round, a person and a room."), "error")
         return _back(event, item, "plan", "#adjust")
     try:
-        notes = services.move_person(
-            item, form.round.data, form.person.data, form.room.data, current_organizer(), now=utcnow()
-        )
+        person = _picked(event, form.person.data, "seated")
+        if person is None:
+            raise services.PlanError(_("Please pick a round, a person and a room."))
+        notes = services.move_person(item, form.round.data, person, form.room.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -283,13 +362,14 @@ def swap(slug: str, item_id: int) -> Response:
     """Exchange the rooms of two people in one round."""
     event, item = _owned(slug, item_id)
     form = SwapForm(prefix="swap")
-    if not form.validate_on_submit() or form.first.data is None or form.second.data is None:
+    if not form.validate_on_submit():
         flash(_("Please pick a round and two people."), "error")
         return _back(event, item, "plan", "#adjust")
     try:
-        services.swap_people(
-            item, form.round.data, form.first.data, form.second.data, current_organizer(), now=utcnow()
-        )
+        first, second = _picked(event, form.first.data, "seated"), _picked(event, form.second.data, "seated")
+        if first is None or second is None:
+            raise services.PlanError(_("Please pick a round and two people."))
+        services.swap_people(item, form.round.data, first, second, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
@@ -330,6 +410,17 @@ def replan(slug: str, item_id: int) -> Response:
     form = ReplanForm()
     if not form.validate_on_submit():
         return _back(event, item, "plan")
+    if plan_jobs.in_background(event):
+        _job, created = plan_jobs.start(
+            plan_jobs.REPLAN,
+            item,
+            current_organizer(),
+            form.request_key.data or new_request_key(),
+            from_round=form.from_round.data,
+        )
+        if created:
+            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+        return _back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, form.from_round.data, actor=current_organizer(), now=utcnow())
     except services.PlanError as error:
@@ -358,6 +449,45 @@ def absent(slug: str, item_id: int) -> Response:
         count = services.mark_absent(item, form.people.data, current_organizer())
         flash(_("%(count)s people were marked absent. Now re-plan the coming rounds.", count=count), "success")
     return _back(event, item, "plan", "#on-the-day")
+
+
+@bp.post("/<int:item_id>/rsvp-absent")
+@login_required
+def take_out_cant_attend(slug: str, item_id: int) -> Response:
+    """Before the café: the people who said they can't attend are marked absent and the plan is re-planned."""
+    event, item = _owned(slug, item_id)
+    if not ConfirmForm().validate_on_submit():
+        return _back(event, item, "plan")
+    now = utcnow()
+    data = planner.load(item)
+    started = planner.started_upto(data, now)
+    people, _hosts = queries.said_cant_attend(data)
+    if started or not people:
+        flash(_("Nobody to take out: the answers have changed or the café has started. Please look again."), "info")
+        return _back(event, item, "plan")
+    count = services.mark_absent(item, [p.id for p in people], current_organizer(), now=now)
+    if not data.has_draft():
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan")
+    if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
+        return _back(event, item, "plan", "#plan-job")
+    try:
+        result = services.replan(item, 1, actor=current_organizer(), now=now)
+    except services.PlanError as error:
+        flash(str(error), "error")
+        return _back(event, item, "plan")
+    flash(
+        _(
+            "%(count)s people who can't attend were taken out of the plan: %(changed)s seats changed. "
+            "Review the changes, then publish.",
+            count=count,
+            changed=result.changed,
+        ),
+        "success",
+    )
+    return _back(event, item, "plan", "#changes")
 
 
 @bp.post("/<int:item_id>/discard")

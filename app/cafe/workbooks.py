@@ -8,7 +8,9 @@ words in Excel (the .xlsx way of the CSV exports' formula guard).
 from __future__ import annotations
 
 import io
+import weakref
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,15 +31,32 @@ HOST_FILL = PatternFill("solid", fgColor="FFF4DC")
 LINE = Side(style="thin", color="B8C4C9")
 
 
-def _text(sheet: Worksheet, row: int, column: int, value: object, **style: Any) -> None:
-    """Write a cell as literal text (a leading '=' is not a formula), with optional font/fill."""
-    cell = sheet.cell(row=row, column=column, value="" if value is None else str(value))
-    cell.data_type = "s"
+# Per sheet, the style of body cells by (fill, wrap), copied as one array: setting font, fill, alignment and border
+# on each of 14,000 cells (2,000 people × 7 columns) took seconds in openpyxl.
+_BODY_STYLES: weakref.WeakKeyDictionary[Worksheet, dict[tuple[int, bool], Any]] = weakref.WeakKeyDictionary()
+
+
+def _style(cell: Any, **style: Any) -> None:
     cell.font = style.get("font", Font(name=FONT))
     if "fill" in style:
         cell.fill = style["fill"]
     cell.alignment = Alignment(vertical="top", wrap_text=style.get("wrap", False))
     cell.border = Border(bottom=LINE)
+
+
+def _text(sheet: Worksheet, row: int, column: int, value: object, **style: Any) -> None:
+    """Write a cell as literal text (a leading '=' is not a formula), with optional font/fill."""
+    cell = sheet.cell(row=row, column=column, value="" if value is None else str(value))
+    cell.data_type = "s"
+    if "font" in style:  # headings: a few cells
+        _style(cell, **style)
+        return
+    known = _BODY_STYLES.setdefault(sheet, {})
+    key = (id(style.get("fill")), bool(style.get("wrap", False)))
+    if key not in known:
+        _style(cell, **style)
+        known[key] = cell._style
+    cell._style = copy(known[key])
 
 
 def _heading(sheet: Worksheet, lines: Sequence[str], header: Sequence[str], widths: Sequence[int]) -> int:

@@ -35,6 +35,12 @@ def page(slug: str, item_id: int) -> str:
         if p.role in planner.SEATED_ROLES and p.attends and (p.joins_round or 1) <= round_.number
     ]
     check = zoom.preassignment(queries.zoom_seated(data, plan), expected)
+    # Beyond one pre-assignment: the meetings the round could be cut into, and how many rooms have their own link.
+    sizes = [len(plan.get(str(room.id), ())) for room in data.rooms]
+    meetings = [
+        (number, data.rooms[run.start], data.rooms[run.stop - 1], len(run), sum(sizes[i] for i in run))
+        for number, run in enumerate(zoom.meetings(sizes), start=1)
+    ]
     return render_template(
         "cafe/zoom.html",
         event=event,
@@ -44,6 +50,10 @@ def page(slug: str, item_id: int) -> str:
         draft=draft,
         check=check,
         people={p.id: p for p in data.people},
+        meetings=meetings,
+        rooms_with_links=sum(1 for room in data.rooms if room.breakout_url),
+        room_count=len(data.rooms),
+        meeting_limit=zoom.MEETING_LIMIT,
         limits={"rooms": zoom.ROOM_LIMIT, "people": zoom.PEOPLE_LIMIT, "large_rooms": zoom.LARGE_ROOM_LIMIT,
                 "large_people": zoom.LARGE_PEOPLE_LIMIT},
     )  # fmt: skip

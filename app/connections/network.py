@@ -54,28 +54,30 @@ def _members(event_id: int) -> list[domain.Member]:
     return [domain.Member(pid, org or "", pref or "") for pid, org, pref in rows]
 
 
-def event_network(event: Event, now: datetime) -> tuple[domain.Network, dict[int, set[int]]]:
-    """The café's network as counts, and each present person's set of people met (for the sharing counts)."""
+def event_network(event: Event, now: datetime) -> tuple[domain.Network, domain.Meetings]:
+    """The café's network as counts, and who met whom (for the sharing counts)."""
     rounds = queries.held_rounds(event.id, now)
     present = queries.present_ids(event.id)
     by_table = domain.tables(queries.event_sittings(rounds), present)
-    met: dict[int, set[int]] = {}
-    for a, b in domain.met_pairs(by_table):
-        met.setdefault(a, set()).add(b)
-        met.setdefault(b, set()).add(a)
-    return domain.network(_members(event.id), by_table), met
+    met = domain.Meetings(by_table, domain.met_pairs(by_table))
+    return domain.network(_members(event.id), by_table, met.pairs), met
 
 
-def sharing(event: Event, met: dict[int, set[int]]) -> Sharing:
+def sharing(event: Event, met: domain.Meetings) -> Sharing:
     """Counts of the exchange, computed with the same rule the personal pages use."""
-    consents = queries.consents(list(met))
-    reached = {owner: domain.reach(consents.get(owner), others) for owner, others in met.items()}
-    people = list(met)
+    consents = queries.consents((), event_id=event.id)
+    counts = met.counts()
+    picked = met.sets([o for o, c in consents.items() if c.audience == domain.Audience.PICKED and o in counts])
+    reached = {
+        owner: domain.reach_count(consent, counts[owner], picked.get(owner, ()))
+        for owner, consent in consents.items()
+        if owner in counts
+    }
     noting = 0
-    if people:
+    if counts:
         noting = db.session.scalar(
             select(func.count(func.distinct(PersonNote.author_id))).where(
-                PersonNote.author_id.in_(people), PersonNote.text != ""
+                PersonNote.author_id.in_(list(counts)), PersonNote.text != ""
             )
         )
     mutual = db.session.scalar(select(func.count(TalkAgainMatch.id)).where(TalkAgainMatch.event_id == event.id))
@@ -156,25 +158,27 @@ def _chord(kind: str, title: str, flows: list[domain.Flow]) -> Markup:
     return Markup(chord.chord_svg(title, folded, labels, unit=_(" pairs")))
 
 
-def pictures(data: dict[str, Any]) -> list[Picture]:
+def pictures(data: dict[str, Any], *, draw: bool = True) -> list[Picture]:
     """The pictures of a network section (a report version's, or the organiser's live one), in the UI's language.
 
     Prefectures are drawn one by one when there are few; beyond that, grouped into the eight regions, so
     the picture stays readable in print (the table still names the prefectures). Organisations get a table only.
+    `draw=False`: the titles and tables only (the Markdown export), no SVG.
     """
     found = []
     by_pref = _flows(data.get("by_prefecture") or [])
     if by_pref:
         if len(domain.group_totals(by_pref)) <= PICTURE_GROUPS + 1:
-            title, svg = _("Which prefectures met"), _chord("prefecture", _("Which prefectures met"), by_pref)
+            title = _("Which prefectures met")
+            svg = _chord("prefecture", title, by_pref) if draw else None
         else:
             title = _("Which regions met")
-            svg = _chord("region", title, domain.regroup(by_pref, domain.region_of))
+            svg = _chord("region", title, domain.regroup(by_pref, domain.region_of)) if draw else None
         found.append(Picture("prefecture", title, svg, _rows("prefecture", by_pref)))
     by_type = _flows(data.get("by_type") or [])
     if by_type:
         title = _("Which kinds of organisation met")
-        found.append(Picture("type", title, _chord("type", title, by_type), _rows("type", by_type)))
+        found.append(Picture("type", title, _chord("type", title, by_type) if draw else None, _rows("type", by_type)))
     by_org = _flows(data.get("by_organisation") or [])
     if by_org:
         found.append(

@@ -27,10 +27,13 @@ from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
 from app.domain.attendance import ReportError, ReportProblem, match, parse_report
 from app.events.queries import owned_event_or_404
 from app.forms import ConfirmForm, Form
+from app.pagination import page_arg, paginate
 from app.participants.models import Status
 from app.templating import local_datetime
 
 Page = str | tuple[str, int] | Response
+
+LINKS_PER_PAGE = 50
 
 
 def _console_url(slug: str, anchor: str = "") -> str:
@@ -156,6 +159,7 @@ def post_broadcast(slug: str) -> Page:
 @bp.post("/manage/events/<slug>/live/broadcasts/<int:broadcast_id>/delete")
 @login_required
 def delete_broadcast(slug: str, broadcast_id: int) -> Response:
+    """Take back a message broadcast to the event's participants, after confirmation."""
     event = owned_event_or_404(slug, current_organizer())
     if ConfirmForm().validate_on_submit():
         try:
@@ -281,9 +285,9 @@ def zoom_apply(slug: str) -> Response:
 def links(slug: str) -> str:
     """Everyone's personal link, with a QR code and re-issue."""
     event = owned_event_or_404(slug, current_organizer())
-    return render_template(
-        "day/links.html", event=event, people=console_queries.people_of(event), confirm=ConfirmForm()
-    )
+    text = request.args.get("q", "").strip()[:100]
+    people, pages = paginate(console_queries.people_of(event, text), LINKS_PER_PAGE, page_arg())
+    return render_template("day/links.html", event=event, people=people, pages=pages, q=text, confirm=ConfirmForm())
 
 
 @bp.get("/manage/events/<slug>/links/<int:participant_id>/qr.svg")

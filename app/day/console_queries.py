@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
@@ -17,6 +17,7 @@ from app.domain.schedule import Slot
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notes import queries as notes_queries
+from app.participants import queries as participant_queries
 from app.participants.models import Participant, Role, Status
 
 CHECKIN_LIMIT = 300
@@ -207,18 +208,17 @@ def roster(event: Event) -> tuple[list[RosterEntry], dict[int, Participant]]:
     return entries, {p.id: p for p in people}
 
 
-def people_of(event: Event) -> list[Participant]:
-    """Everyone of the event, for the links page."""
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(Participant.event_id == event.id)
-            .order_by(Participant.role, Participant.family_kana, Participant.family_name, Participant.id)
-        )
+def people_of(event: Event, text: str = "") -> Select[tuple[Participant]]:
+    """The event's people for the links page (those matching the search), by role then reading."""
+    return (
+        participant_queries.search_query(event, text)
+        .order_by(None)
+        .order_by(Participant.role, Participant.family_kana, Participant.family_name, Participant.id)
     )
 
 
 def person_or_none(event: Event, participant_id: int) -> Participant | None:
+    """The participant with this id if they belong to this event, else None (ids from a form are not trusted)."""
     return db.session.scalar(
         select(Participant).where(Participant.id == participant_id, Participant.event_id == event.id)
     )

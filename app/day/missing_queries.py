@@ -13,7 +13,7 @@ from app.domain import clock, rotation
 from app.domain.attendance import Matching
 from app.events.models import CafeRound, Event, ItemKind, ProgrammeItem
 from app.extensions import db
-from app.participants.models import Participant, Status
+from app.participants.models import Participant, Rsvp, Status
 
 SEARCH_LIMIT = 20
 LIST_LIMIT = 60
@@ -47,6 +47,7 @@ class MissingFlow:
     total: int = 0
     absent: list[Participant] = field(default_factory=list)
     absent_total: int = 0
+    expected: list[Participant] = field(default_factory=list)  # said "can't attend", not marked absent yet
     late: list[Participant] = field(default_factory=list)
     preview: Preview | None = None
     zoom: Matching | None = None
@@ -145,6 +146,16 @@ def flow(event: Event, now: datetime, q: str = "") -> MissingFlow:
                 .limit(LIST_LIMIT)
             )
         )
+    expected = db.session.scalars(
+        select(Participant)
+        .where(
+            Participant.event_id == event.id,
+            Participant.rsvp == Rsvp.NO,
+            Participant.status.not_in((Status.ABSENT, Status.CANCELLED)),
+        )
+        .order_by(Participant.family_kana, Participant.family_name, Participant.id)
+        .limit(LIST_LIMIT)
+    ).all()
     return MissingFlow(
         item=item,
         coming=coming,
@@ -155,6 +166,7 @@ def flow(event: Event, now: datetime, q: str = "") -> MissingFlow:
         total=total,
         absent=list(absent),
         absent_total=absent_total,
+        expected=list(expected),
         late=late,
         preview=preview(item, now) if item is not None and coming is not None else None,
     )

@@ -60,9 +60,7 @@ class ClockEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("cafe_round.id", ondelete="CASCADE"))
-    action: Mapped[ClockAction] = mapped_column(
-        enum_type(ClockAction)
-    )
+    action: Mapped[ClockAction] = mapped_column(enum_type(ClockAction))
     minutes: Mapped[int] = mapped_column(default=0)
     # The round's end as it stood after the move (what every countdown then showed).
     ends_at: Mapped[datetime]

@@ -38,6 +38,7 @@ def key(with_path: bool, *parts: Hashable) -> tuple[Hashable, ...]:
 
 
 def get(cache_key: Hashable) -> str | None:
+    """The cached page body for this key, or None if it is missing or older than DAY_PAGE_CACHE_SECONDS."""
     hit = _pages.get(cache_key)
     if hit is None or hit[0] <= time.monotonic():
         return None
@@ -45,6 +46,7 @@ def get(cache_key: Hashable) -> str | None:
 
 
 def put(cache_key: Hashable, body: str) -> None:
+    """Keep a rendered page for DAY_PAGE_CACHE_SECONDS, dropping the oldest entries beyond MAX_ENTRIES."""
     with _lock:
         _pages[cache_key] = (time.monotonic() + _ttl(), body)
         while len(_pages) > MAX_ENTRIES:

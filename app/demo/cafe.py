@@ -27,8 +27,8 @@ SEEDS = {"upcoming": 2027, "finished": 725}
 # The finished summit's day: people who left after round 1, and two who joined for round 2.
 LEFT_AFTER_ROUND_1 = 3
 LATECOMERS = (
-    ("遅刻", "一郎", "チコク", "イチロウ", "i.chikoku@city.kobe.example.lg.jp", "神戸市", "兵庫県", "市民協働課"),
-    ("途中", "花子", "トチュウ", "ハナコ", "h.tochu@pref.nagano.example.lg.jp", "長野県", "長野県", "企画課"),
+    ("森田", "健一", "モリタ", "ケンイチ", "k.morita@city.kobe.example.lg.jp", "神戸市", "兵庫県", "市民協働課"),
+    ("小島", "由美", "コジマ", "ユミ", "y.kojima@pref.nagano.example.lg.jp", "長野県", "長野県", "企画課"),
 )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import Organizer
 from app.db import utcnow
@@ -15,18 +15,31 @@ from app.extensions import db
 
 DEMO_EMAIL = "demo@tsunagu.example"
 TOKYO = ZoneInfo("Asia/Tokyo")
-UPCOMING_SLUG = "network-summit-2027"
+UPCOMING_SLUG = "network-summit"  # no year: the upcoming summit's date (and so its year) moves with the day
+LEGACY_UPCOMING_SLUG = "network-summit-2027"  # what demos loaded before were given; renamed on the next run
 FINISHED_SLUG = "network-summit-spinoff-2020"
 
 Events = tuple[Event, Event]
 
 
-def demo_organizer(password: str) -> Organizer:
-    organizer = db.session.scalar(select(Organizer).where(Organizer.email == DEMO_EMAIL))
+def existing_demo_organizer() -> Organizer | None:
+    """The demo organiser if the demo was loaded before."""
+    return db.session.scalar(select(Organizer).where(Organizer.email == DEMO_EMAIL))
+
+
+def opens_with(organizer: Organizer, password: str) -> bool:
+    """Whether `password` is the organiser's current password."""
+    return bool(password) and check_password_hash(organizer.password_hash, password)
+
+
+def demo_organizer(password: str | None) -> Organizer:
+    """The demo organiser, created when missing; `password` replaces theirs (None keeps it)."""
+    organizer = existing_demo_organizer()
     if organizer is None:
-        organizer = Organizer(email=DEMO_EMAIL, display_name="デモ 運営者", password_hash="")
+        organizer = Organizer(email=DEMO_EMAIL, display_name="佐藤 美穂", password_hash="")
         db.session.add(organizer)
-    organizer.password_hash = generate_password_hash(password)
+    if password is not None:
+        organizer.password_hash = generate_password_hash(password)
     db.session.flush()
     return organizer
 
@@ -113,7 +126,8 @@ def _programme(day: datetime, cafe_rounds: int) -> list[ProgrammeItem]:
     cafe = ProgrammeItem(
         kind=ItemKind.CAFE,
         title="ブレイクアウトルームを活用したワールドカフェ",
-        description="4〜6人の部屋で3ラウンド。各部屋にファシリテーター（テーブルホスト）が1人残り、他の人は毎ラウンド移動します。",
+        description=f"4〜6人の部屋で{cafe_rounds}ラウンド。各部屋にファシリテーター（テーブルホスト）が1人残り、"
+        "他の人は毎ラウンド移動します。",
         starts_at=_at(day, "15:10"),
         ends_at=_at(day, "16:25"),
     )
@@ -196,10 +210,14 @@ def seed_events(organizer: Organizer, _events: Events | None) -> Events:
     )
     today = utcnow().astimezone(TOKYO)
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 21)
+    legacy = db.session.scalar(select(Event).where(Event.slug == LEGACY_UPCOMING_SLUG))
+    if legacy is not None and db.session.scalar(select(Event.id).where(Event.slug == UPCOMING_SLUG)) is None:
+        legacy.slug = UPCOMING_SLUG
+    # The title names the year the summit takes place in (the date moves with the day the demo is loaded).
     upcoming = _upsert_event(
         organizer,
         UPCOMING_SLUG,
-        "全国自治体職員ネットワークサミット2027",
+        f"全国自治体職員ネットワークサミット{saturday.year}",
         "組織の壁を越えて、全国の自治体職員がオンラインでつながる半日。事例紹介、パネル対談、"
         "4ラウンドのワールドカフェ、そしてオンライン懇親会。",
         datetime(saturday.year, saturday.month, saturday.day, tzinfo=TOKYO),

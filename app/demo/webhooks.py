@@ -23,11 +23,18 @@ from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 log = logging.getLogger(__name__)
 
 Events = tuple[Event, Event]
-SLACK_HOOK = "https://hooks.slack.com/services/T0DEMO000/B0DEMO000/tsunagu-demo"
+# Shaped like real addresses (the page shows their ends); the demo never calls them.
+SLACK_HOOK = "https://hooks.slack.com/services/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"
 TEAMS_HOOK = (
-    "https://prod-27.japaneast.logic.azure.com:443/workflows/0d3e5f1tsunagudemo/triggers/manual/paths/invoke"
-    "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=demo-signature-not-real"
+    "https://prod-27.japaneast.logic.azure.com:443/workflows/8f2c41d07b3e4a9c9e51b6d2a7c0f3e1/triggers/manual/paths/"
+    "invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Xk3vQ9pL2mZ7rT5wY8bN1cF4hJ6dS0aG"
 )
+# What demos loaded before used; renamed to the above on the next run.
+LEGACY_HOOKS = {
+    "https://hooks.slack.com/services/T0DEMO000/B0DEMO000/tsunagu-demo": SLACK_HOOK,
+    "https://prod-27.japaneast.logic.azure.com:443/workflows/0d3e5f1tsunagudemo/triggers/manual/paths/invoke"
+    "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=demo-signature-not-real": TEAMS_HOOK,
+}
 
 
 def _delivery(
@@ -55,11 +62,13 @@ def _delivery(
 
 def _endpoint(event: Event, url: str, fmt: str, topics: str, secret: str) -> WebhookEndpoint | None:
     """A new demo endpoint, or None when it is already there."""
+    legacy = [old for old, new in LEGACY_HOOKS.items() if new == url]
     found = db.session.scalar(
-        select(WebhookEndpoint).where(WebhookEndpoint.event_id == event.id, WebhookEndpoint.url == url)
+        select(WebhookEndpoint).where(WebhookEndpoint.event_id == event.id, WebhookEndpoint.url.in_([url, *legacy]))
     )
     if found is not None:
         found.format = fmt  # demos loaded before endpoints had a format
+        found.url = url
         return None
     endpoint = WebhookEndpoint(event=event, url=url, topics=topics, secret=secret, format=fmt)
     db.session.add(endpoint)

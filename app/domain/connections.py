@@ -8,14 +8,17 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from itertools import combinations
+from itertools import chain, combinations
+from typing import NamedTuple
 
 # ---- who met whom -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sitting:
-    """One person at one table: a published seat of a round that took place, or the table's host."""
+class Sitting(NamedTuple):
+    """One person at one table: a published seat of a round that took place, or the table's host.
+
+    A named tuple, not a dataclass: an event of 2,000 people has some 10,000 of them per organiser page.
+    """
 
     round_key: Hashable
     room_key: Hashable
@@ -46,6 +49,29 @@ def met_by(person: int, by_table: Mapping[tuple[Hashable, Hashable], set[int]]) 
             others |= members
     others.discard(person)
     return others
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """Who met whom at an event: its tables and the pairs who met (people's own sets only when asked for)."""
+
+    by_table: Mapping[tuple[Hashable, Hashable], set[int]]
+    pairs: set[tuple[int, int]]
+
+    def counts(self) -> Counter[int]:
+        """How many people each person met."""
+        return Counter(chain.from_iterable(self.pairs))
+
+    def sets(self, people: Collection[int]) -> dict[int, set[int]]:
+        """person → everyone they met, for the given people (one pass over the tables)."""
+        wanted = set(people)
+        found: dict[int, set[int]] = {p: set() for p in wanted}
+        for members in self.by_table.values():
+            for person in members & wanted:
+                found[person] |= members
+        for person, others in found.items():
+            others.discard(person)
+        return {p: others for p, others in found.items() if others}
 
 
 def met_pairs(by_table: Mapping[tuple[Hashable, Hashable], set[int]]) -> set[tuple[int, int]]:
@@ -91,8 +117,19 @@ def may_see_contact(consent: Consent | None, viewer: int, met: bool) -> bool:
 
 
 def reach(consent: Consent | None, met: Collection[int]) -> int:
-    """How many of the people met can see the contact."""
-    return sum(1 for other in met if may_see_contact(consent, other, True))
+    """How many of the people met can see the contact (may_see_contact for each of them, counted at once)."""
+    return reach_count(consent, len(met), met)
+
+
+def reach_count(consent: Consent | None, met_count: int, met: Collection[int] = ()) -> int:
+    """reach() when the number of people met is known: the people themselves are needed for picked audiences only."""
+    if consent is None or not consent.shares_something:
+        return 0
+    if consent.audience == Audience.EVERYONE:
+        return met_count
+    if consent.audience == Audience.PICKED:
+        return len(consent.picked.intersection(met))
+    return 0
 
 
 # ---- organisation types ---------------------------------------------------------------------------
@@ -230,37 +267,65 @@ def _flows(counter: Counter[tuple[str, str]]) -> list[Flow]:
     return [Flow(a, b, n) for (a, b), n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def network(members: Iterable[Member], by_table: Mapping[tuple[Hashable, Hashable], set[int]]) -> Network:
+def network(
+    members: Iterable[Member],
+    by_table: Mapping[tuple[Hashable, Hashable], set[int]],
+    pairs_met: set[tuple[int, int]] | None = None,
+) -> Network:
     """Aggregate who met whom into counts by prefecture, organisation type and organisation.
 
     Only pairs from different organisations count as connections: the café exists to cross those walls.
-    People without an organisation are never counted as crossing one.
+    People without an organisation are never counted as crossing one. `pairs_met`: met_pairs(by_table), when
+    the caller has it already.
+
+    At 2,000 people there are some 30,000 pairs but only a few hundred kinds of person (organisation,
+    prefecture): the pairs are counted by kind first (one pass), and the groups are summed from those counts.
     """
     people = {m.id: m for m in members}
-    seated = {p for group in by_table.values() for p in group if p in people}
-    known = {pid: normalise_organisation(people[pid].organisation) for pid in seated}
-    kinds = {pid: organisation_type(people[pid].organisation).value for pid in seated}
-    pairs = {p for p in met_pairs(by_table) if p[0] in people and p[1] in people}
-    cross = [(a, b) for a, b in pairs if known[a] and known[b] and known[a] != known[b]]
-    per_person: Counter[int] = Counter()
+    at_tables = {p for group in by_table.values() for p in group}
+    seated = at_tables & people.keys()
+    pairs_met = met_pairs(by_table) if pairs_met is None else pairs_met
+    # When everyone at the tables is a member, no pair is left out.
+    everyone = len(seated) == len(at_tables)
+    pairs = pairs_met if everyone else {p for p in pairs_met if p[0] in people and p[1] in people}
+    kinds: list[tuple[str, str, str, str]] = []  # (organisation as compared, prefecture, type, organisation as given)
+    kind_index: dict[tuple[str, str, str, str], int] = {}
+    kind_of: dict[int, int] = {}
+    for pid in seated:
+        m = people[pid]
+        key = (
+            normalise_organisation(m.organisation),
+            m.prefecture or "",
+            organisation_type(m.organisation).value,
+            m.organisation.strip(),
+        )
+        index = kind_index.get(key)
+        if index is None:
+            index = kind_index[key] = len(kinds)
+            kinds.append(key)
+        kind_of[pid] = index
+    by_kinds = Counter((kind_of[a], kind_of[b]) for a, b in pairs)
+    cross = 0
     by_pref: Counter[tuple[str, str]] = Counter()
     by_type: Counter[tuple[str, str]] = Counter()
     by_org: Counter[tuple[str, str]] = Counter()
-    for a, b in cross:
-        per_person[a] += 1
-        per_person[b] += 1
-        pa, pb = people[a], people[b]
-        by_pref[_ordered(pa.prefecture or "", pb.prefecture or "")] += 1
-        by_type[_ordered(kinds[a], kinds[b])] += 1
-        by_org[_ordered(pa.organisation.strip(), pb.organisation.strip())] += 1
-    average = round(sum(per_person[p] for p in seated) / len(seated), 1) if seated else 0.0
+    for (ka, kb), n in by_kinds.items():
+        a, b = kinds[ka], kinds[kb]
+        if not a[0] or not b[0] or a[0] == b[0]:
+            continue
+        cross += n
+        by_pref[_ordered(a[1], b[1])] += n
+        by_type[_ordered(a[2], b[2])] += n
+        by_org[_ordered(a[3], b[3])] += n
+    # Each cross pair is two people's new acquaintance from another organisation.
+    average = round(2 * cross / len(seated), 1) if seated else 0.0
     linked = {key for key in by_pref if key[0] != key[1] and key[0] and key[1]}
     return Network(
         people=len(seated),
         pairs=len(pairs),
-        cross_pairs=len(cross),
+        cross_pairs=cross,
         avg_cross_people=average,
-        organisations=len({o for o in known.values() if o}),
+        organisations=len({k[0] for k in kinds if k[0]}),
         prefectures_linked=len(linked),
         by_prefecture=_flows(by_pref),
         by_type=_flows(by_type),

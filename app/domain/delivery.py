@@ -19,6 +19,17 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY, cap: timedelta = MAX_DE
     return min(base * (1 << min(attempts - 1, 30)), cap)
 
 
+JITTER = 0.25
+
+
+def jittered(delay: timedelta, draw: float, spread: float = JITTER) -> timedelta:
+    """`delay` stretched by up to `spread` (a fraction), by `draw` in [0, 1): never shorter than `delay`.
+
+    Many messages that failed together (the relay was down) then come back spread out, not all at once.
+    """
+    return delay * (1 + spread * min(max(draw, 0.0), 1.0))
+
+
 def retry_after(header: str | None, now: datetime, cap: timedelta = MAX_DELAY) -> timedelta | None:
     """A Retry-After header (seconds or an HTTP date) as a delay from `now`, capped; None if absent or bad."""
     if not header:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.domain.report import Document
@@ -26,8 +27,31 @@ def _rooms(labels: Mapping[str, str], names: list[str]) -> str:
     return labels["rooms_count"] % {"num": len(names)} + "：" + "、".join(names)
 
 
-def to_markdown(doc: Document, labels: Mapping[str, str]) -> str:
-    """The report as Markdown; `labels` carries the headings in the reader's language."""
+@dataclass(frozen=True)
+class NetworkText:
+    """The report's network section as the reader's page words it: counts, then the largest flows per picture."""
+
+    heading: str
+    counts: list[tuple[str, object]]  # (label, number)
+    tables: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)  # (title, [(groups, pairs)])
+    unit: str = ""  # after a number of pairs ("組")
+
+
+def _network(section: NetworkText) -> list[str]:
+    out = [f"## {_md_escape_line(section.heading)}", ""]
+    out += [f"- {_md_escape_line(label)}: {value}" for label, value in section.counts]
+    out.append("")
+    for title, rows in section.tables:
+        if rows:
+            out += [f"### {_md_escape_line(title)}", ""]
+            out += [f"- {_md_escape_line(groups)}: {pairs}{section.unit}" for groups, pairs in rows]
+            out.append("")
+    return out
+
+
+def to_markdown(doc: Document, labels: Mapping[str, str], network: NetworkText | None = None) -> str:
+    """The report as Markdown; `labels` carries the headings in the reader's language; `network` the network
+    section when the version has one (worded by the caller, as on the reader's page)."""
     out = [f"# {_md_escape_line(doc.title)}", "", local_text(doc.starts_at, "%Y-%m-%d"), ""]
     if doc.tags:
         out += [" ".join(f"`{t}`" for t in doc.tags), ""]
@@ -38,6 +62,8 @@ def to_markdown(doc: Document, labels: Mapping[str, str]) -> str:
     for key in ("participants", "organisations", "prefectures", "rooms", "rounds", "avg_new_people"):
         out.append(f"- {labels[key]}: {getattr(s, key)}")
     out.append("")
+    if network is not None:
+        out += _network(network)
     if doc.programme:
         out += [f"## {labels['programme']}", ""]
         for item in doc.programme:

@@ -76,3 +76,20 @@ def paths(plans: Sequence[RoundSeats | None]) -> dict[str, list[str | None]]:
 def size_warnings(plan: RoundSeats, size_min: int, size_max: int) -> list[tuple[str, int]]:
     """Non-empty rooms whose size is outside the range, as (room id, size)."""
     return [(room, len(m)) for room, m in plan.items() if m and not size_min <= len(m) <= size_max]
+
+
+def split_evenly(count: int, parts: int) -> list[range]:
+    """Indexes 0..count-1 cut into `parts` runs in order, sizes differing by at most one (no empty run).
+
+    Co-hosts each take a run of rooms: 400 rooms for 8 co-hosts are rooms 1–50, 51–100, …
+    """
+    parts = max(1, min(parts, count))
+    if count <= 0:
+        return []
+    size, extra = divmod(count, parts)
+    runs, start = [], 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        runs.append(range(start, end))
+        start = end
+    return runs

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
+from app.domain.seating import split_evenly
+
 # What Zoom accepts in one pre-assignment (its help pages): 50 rooms and 200 people; with "large
 # breakout rooms" enabled on the account, 100 rooms and 1,000 people.
 ROOM_LIMIT, PEOPLE_LIMIT = 50, 200
 LARGE_ROOM_LIMIT, LARGE_PEOPLE_LIMIT = 100, 1000
+# One meeting holds about 1,000 people at most (the "Large Meetings" add-on; most licences hold 100–500).
+MEETING_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -68,3 +72,23 @@ def preassignment(seated: Sequence[Seated], expected: Sequence[Hashable] = ()) -
     keys = {s.key for s in seated}
     result.not_seated = [key for key in expected if key not in keys]
     return result
+
+
+def meetings(
+    sizes: Sequence[int], room_limit: int = LARGE_ROOM_LIMIT, people_limit: int = LARGE_PEOPLE_LIMIT
+) -> list[range]:
+    """Rooms (their sizes, in order) cut into the fewest runs of even length that Zoom pre-assigns each.
+
+    400 rooms of 5 are four meetings of 100 rooms and 500 people. A room larger than `people_limit` stays
+    alone in its run (nothing better exists).
+    """
+    count, total = len(sizes), sum(sizes)
+    if not count:
+        return []
+    parts = max(1, -(-count // room_limit), -(-total // people_limit))
+    while parts < count:
+        runs = split_evenly(count, parts)
+        if all(len(run) <= room_limit and sum(sizes[i] for i in run) <= people_limit for run in runs):
+            return runs
+        parts += 1
+    return split_evenly(count, count)

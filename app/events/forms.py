@@ -16,6 +16,7 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$"
 
 
 def kind_choices() -> list[tuple[str, Any]]:
+    """The programme item kinds for a select field, labelled in the current language."""
     return [
         (ItemKind.TALK.value, _l("Talk")),
         (ItemKind.PANEL.value, _l("Panel")),
@@ -47,7 +48,7 @@ class EventForm(ZonedForm):
             Optional(),
             Regexp(SLUG_PATTERN, message=_l("Use 3–80 lower-case letters, digits and hyphens.")),
         ],
-        description=_l("Used in the event's links. Leave empty to make one from the date."),
+        description=_l("Used in the event's links. Leave empty to make one from the title's Latin words or the date."),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     timezone = SelectField(_l("Time zone"), default="Asia/Tokyo")

@@ -100,9 +100,7 @@ class ProgrammeItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[ItemKind] = mapped_column(
-        enum_type(ItemKind)
-    )
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]

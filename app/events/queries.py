@@ -34,6 +34,7 @@ def public_event_or_404(slug: str) -> Event:
 
 
 def organizer_events(organizer: Organizer) -> list[Event]:
+    """The events this organiser helps run, newest first."""
     return list(
         db.session.scalars(
             select(Event)
@@ -53,6 +54,7 @@ def owned_event_or_404(slug: str, organizer: Organizer) -> Event:
 
 
 def owned_item_or_404(event: Event, item_id: int) -> ProgrammeItem:
+    """The event's programme item with this id; 404 for an item of another event."""
     item = next((i for i in event.items if i.id == item_id), None)
     if item is None:
         abort(404)

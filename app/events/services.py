@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Organizer
 from app.domain import schedule
+from app.domain.slugs import readable_slug
 from app.events.models import CafeRound, Event, EventStatus, ItemKind, ProgrammeItem, Speaker, SpeakerRole
 from app.extensions import db
 
@@ -79,12 +80,28 @@ def _raise_first(problems: list[schedule.Problem], items_by_id: dict[object, Pro
         raise ProgrammeError(_l("This overlaps with “%(title)s”.", title=title), "starts_at")
 
 
-def _unique_slug(event_start: datetime, tz: str) -> str:
-    day = event_start.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d")
-    return f"{day}-{secrets.token_hex(3)}"
+def _unique_slug(title: str, event_start: datetime, tz: str) -> str:
+    """A readable address nobody uses yet: the title's Latin words, or the event's date (-2, -3… if taken)."""
+    return readable_slug(title, event_start.astimezone(ZoneInfo(tz)).date(), slug_taken)
+
+
+def reserved_slugs() -> set[str]:
+    """Words the site's own addresses use where an event's slug goes (/manage/events/new …), read from the
+    URL map, so a route added later is protected too: an event with such a slug could not be opened."""
+    rules = [rule.rule.split("/") for rule in current_app.url_map.iter_rules()]
+    prefixes = {tuple(parts[:i]) for parts in rules for i, part in enumerate(parts) if part == "<slug>"}
+    return {
+        part
+        for parts in rules
+        for i, part in enumerate(parts)
+        if part and "<" not in part and tuple(parts[:i]) in prefixes
+    }
 
 
 def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
+    """Whether another event (not `exclude_id`) already uses this slug, or the site itself does."""
+    if slug in reserved_slugs():
+        return True
     query = select(Event.id).where(Event.slug == slug)
     if exclude_id is not None:
         query = query.where(Event.id != exclude_id)
@@ -93,7 +110,9 @@ def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
 
 def create_event(organizer: Organizer, data: EventData) -> Event:
     """Create a draft event owned by `organizer`."""
-    slug = data.slug or _unique_slug(data.starts_at, data.timezone)
+    slug = data.slug or _unique_slug(data.title, data.starts_at, data.timezone)
+    if slug in reserved_slugs():
+        raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if slug_taken(slug):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     event = Event(
@@ -116,6 +135,8 @@ def create_event(organizer: Organizer, data: EventData) -> Event:
 def update_event(event: Event, data: EventData, expected_version: int | None) -> Event:
     """Change an event's details; its items must still fit in the new window."""
     _check_version(event.version, expected_version)
+    if data.slug and data.slug != event.slug and data.slug in reserved_slugs():
+        raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if data.slug and data.slug != event.slug and slug_taken(data.slug, event.id):
         raise ProgrammeError(_l("This web address is already used by another event."), "slug")
     window = schedule.Slot("event", data.starts_at, data.ends_at)
@@ -150,6 +171,7 @@ def _commit_or_conflict() -> None:
 
 
 def delete_event(event: Event) -> None:
+    """Delete an event and everything that belongs to it (the relationships cascade). Commits."""
     log.info("event deleted: %s", event.slug)
     db.session.delete(event)
     db.session.commit()
@@ -314,6 +336,7 @@ def swap_with_neighbour(item: ProgrammeItem, direction: int) -> None:
 
 
 def delete_item(item: ProgrammeItem) -> None:
+    """Remove a programme item and renumber the remaining ones. Commits."""
     event = item.event
     event.items.remove(item)
     _renumber(event)
@@ -342,6 +365,7 @@ def save_speaker(item: ProgrammeItem, speaker: Speaker | None, **fields: str) ->
 
 
 def delete_speaker(speaker: Speaker) -> None:
+    """Remove a speaker from an item, bumping its SEQUENCE so calendar feeds send the change. Commits."""
     item = speaker.item
     item.speakers.remove(speaker)
     item.sequence += 1
@@ -385,6 +409,7 @@ def add_round(item: ProgrammeItem) -> CafeRound:
 
 
 def delete_last_round(item: ProgrammeItem) -> None:
+    """Remove a café's last round; a café keeps at least one (raises ProgrammeError). Commits."""
     if len(item.rounds) <= 1:
         raise ProgrammeError(_l("A café needs at least one round."))
     item.rounds.pop()

@@ -240,6 +240,7 @@ def edit_item(slug: str, item_id: int) -> Page:
 @bp.route("/manage/events/<slug>/items/<int:item_id>/delete", methods=["POST"])
 @login_required
 def delete_item(slug: str, item_id: int) -> Response:
+    """Remove a programme item after confirmation."""
     event = queries.owned_event_or_404(slug, current_organizer())
     item = queries.owned_item_or_404(event, item_id)
     if ConfirmForm().validate_on_submit():
@@ -319,6 +320,7 @@ def save_speaker(slug: str, item_id: int, speaker_id: int | None = None) -> Page
 @bp.route("/manage/events/<slug>/items/<int:item_id>/speakers/<int:speaker_id>/delete", methods=["POST"])
 @login_required
 def delete_speaker(slug: str, item_id: int, speaker_id: int) -> Response:
+    """Remove a speaker from a programme item after confirmation."""
     event = queries.owned_event_or_404(slug, current_organizer())
     item = queries.owned_item_or_404(event, item_id)
     speaker = next((s for s in item.speakers if s.id == speaker_id), None)

@@ -174,10 +174,12 @@ def external(endpoint: str, **values: Any) -> str:
 
 
 def public_calendar_url(event: Event) -> str:
+    """Absolute URL of the event's public .ics (the programme, no personal data)."""
     return external("invites.public_ics", slug=event.slug)
 
 
 def personal_calendar_url(person: Participant) -> str:
+    """Absolute URL of this person's own .ics feed (carries their personal token)."""
     return external("invites.personal_ics", token=person.token)
 
 

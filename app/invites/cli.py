@@ -1,9 +1,8 @@
-"""`flask worker` drains the outbox in a loop; `flask outbox send-now` and `flask outbox status`."""
+"""`flask outbox send-now` and `flask outbox status` (the worker itself is in app.jobs.cli)."""
 
 from __future__ import annotations
 
 import logging
-import time
 
 import click
 from flask import Flask
@@ -15,24 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    @app.cli.command("worker")
-    @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
-    @click.option("--batch", default=20, show_default=True, help="Messages claimed at a time.")
-    @click.option("--once", is_flag=True, help="Drain what is due now, then stop.")
-    def worker(interval: float, batch: int, once: bool) -> None:
-        """Send the outbox's emails and webhook calls, with retries, until stopped (Ctrl-C)."""
-        log.info("outbox worker started")
-        try:
-            while True:
-                result = outbox.drain(limit=batch)
-                if result.total:
-                    click.echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")
-                elif once:
-                    break
-                else:
-                    time.sleep(interval)
-        except KeyboardInterrupt:
-            log.info("outbox worker stopped")
+    """Add the `flask outbox` commands."""
 
     @app.cli.group("outbox")
     def outbox_group() -> None:

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 
-from app.forms import Form
+from app.forms import Form, new_request_key
 from app.participants.models import Rsvp
-
-
-def new_request_key() -> str:
-    """A fresh key for one rendering of the confirmation."""
-    return secrets.token_urlsafe(16)
 
 
 class SendInvitesForm(Form):

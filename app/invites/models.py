@@ -31,7 +31,6 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
-
 class OutboxMessage(db.Model):
     """One email or webhook call to make, written in the same transaction as the change behind it."""
 

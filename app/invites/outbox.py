@@ -8,7 +8,9 @@ same Message-ID (emails) or X-Tsunagu-Delivery id (webhooks), so duplicates are 
 from __future__ import annotations
 
 import logging
+import random
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -184,7 +186,7 @@ def _record(
         row_max = db.session.scalar(select(OutboxMessage.max_attempts).where(OutboxMessage.id == envelope.id))
         retry = error.retry and attempts < (row_max or MAX_ATTEMPTS)
         status = MessageStatus.PENDING if retry else MessageStatus.FAILED
-        wait = max(delivery.backoff(attempts), error.retry_after or timedelta(0))
+        wait = max(delivery.jittered(delivery.backoff(attempts), random.random()), error.retry_after or timedelta(0))
         values.update(
             status=status,
             next_attempt_at=now + wait,
@@ -203,23 +205,51 @@ def _record(
     return status
 
 
+def release(token: str, ids: list[int]) -> int:
+    """Give claimed messages back untried, as due as they were (the worker is stopping). Commits."""
+    if not ids:
+        return 0
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.lock_token == token,
+            OutboxMessage.status == MessageStatus.SENDING,
+        )
+        .values(status=MessageStatus.PENDING, lock_token=None, locked_until=None)
+    )
+    db.session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass
 class DrainResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    handed_back: int = 0
 
     @property
     def total(self) -> int:
         return self.sent + self.retrying + self.failed
 
 
-def drain(now: datetime | None = None, *, limit: int = 20, force: bool = False) -> DrainResult:
-    """Claim one batch of due messages and deliver them; `force` includes those waiting for a retry."""
+def drain(
+    now: datetime | None = None, *, limit: int = 20, force: bool = False, stop: threading.Event | None = None
+) -> DrainResult:
+    """Claim one batch of due messages and deliver them; `force` includes those waiting for a retry.
+
+    When `stop` is set (SIGTERM), the message being sent is finished and the rest of the batch is
+    handed back at once, so nothing waits out the lease.
+    """
     now = now or utcnow()
     token, ids = claim(now, limit, force=force)
     result = DrainResult()
-    for message_id in ids:
+    for position, message_id in enumerate(ids):
+        if stop is not None and stop.is_set():
+            result.handed_back = release(token, ids[position:])
+            log.info("outbox: %s claimed messages handed back, the worker is stopping", result.handed_back)
+            break
         status = deliver(message_id, token, now)
         if status == MessageStatus.SENT:
             result.sent += 1

@@ -30,6 +30,7 @@ class RowState:
 
 
 def state_of(row: Recipient) -> str:
+    """Where a recipient's invitation stands (not invited, up to date, changed, cancellation due, withdrawn)."""
     if row.withdrawn:
         return RowState.CANCEL_DUE if row.holds_invitation else RowState.WITHDRAWN
     if row.invitation is None or not row.invitation.sends or row.invitation.cancelled:
@@ -161,4 +162,5 @@ def answer_counts(event: Event) -> dict[Rsvp, int]:
 
 
 def failed_emails(event: Event) -> int:
+    """How many of the event's emails the outbox gave up on."""
     return outbox.status_counts(event.id).get(("email", MessageStatus.FAILED.value), 0)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
@@ -22,12 +25,17 @@ from app.extensions import csrf, db
 from app.forms import ConfirmForm
 from app.i18n import current_language
 from app.invites import feeds, outbox, queries, rsvp, services
+from app.invites import jobs as invite_jobs
 from app.invites.feeds import Feed
-from app.invites.forms import AttendanceForm, SendInvitesForm
-from app.invites.models import OutboxMessage
+from app.invites.forms import AttendanceForm, SendInvitesForm, new_request_key
+from app.invites.models import MessageStatus, OutboxMessage
+from app.jobs import queue
+from app.jobs.models import Job, JobState
 from app.participants.models import Participant, Rsvp
 
 bp = Blueprint("invites", __name__)
+
+WORKER_HINT_AFTER = timedelta(seconds=20)
 
 
 def _calendar_response(feed: Feed, filename: str, *, private: bool) -> Response:
@@ -121,8 +129,30 @@ def index(slug: str) -> str:
         page=page,
     )
     return render_template(
-        "invites/index.html", event=event, view=view, form=SendInvitesForm(formdata=None), retry_form=ConfirmForm()
+        "invites/index.html",
+        event=event,
+        view=view,
+        form=SendInvitesForm(formdata=None),
+        retry_form=ConfirmForm(),
+        sending=_sending(event),
     )
+
+
+@dataclass(frozen=True)
+class Sending:
+    """The latest background send as the page shows it."""
+
+    job: Job
+    progress: dict[str, Any]
+    waiting_for_worker: bool  # queued for a while and never started: is the worker running?
+
+
+def _sending(event: Event) -> Sending | None:
+    job = invite_jobs.latest(event)
+    if job is None:
+        return None
+    waiting = job.state == JobState.QUEUED and job.started_at is None and utcnow() - job.created_at > WORKER_HINT_AFTER
+    return Sending(job, queue.as_json(job), waiting)
 
 
 def _preview_person(event: Event, plan: services.Plan, wanted: int | None) -> Participant | None:
@@ -216,12 +246,24 @@ def _participant_of(event: Event, participant_id: int) -> Participant:
 @bp.post("/manage/events/<slug>/invites/send")
 @login_required
 def send(slug: str) -> Response:
-    """Step 3: queue what the preview showed."""
+    """Step 3: queue what the preview showed. One person: at once. Everyone: one background job, keyed by the
+    confirmation (a double click finds the same job), whose progress the invites page shows."""
     event = _owned(slug)
     form = SendInvitesForm()
     if not form.validate_on_submit():
         flash(_("Please choose who to send to."), "error")
         return redirect(url_for("invites.index", slug=event.slug))
+    request_key = form.request_key.data or new_request_key()
+    if form.audience.data != services.Audience.ONE:
+        if found := services.problems(event):
+            flash(" ".join(found), "error")
+            return redirect(url_for("invites.index", slug=event.slug))
+        _job, created = invite_jobs.start(event, current_organizer(), form.audience.data, request_key)
+        if created:
+            flash(_("The invitations are being prepared in the background. This page shows how far it got."), "success")
+        else:
+            flash(_("These invitations were already queued; nothing was sent twice."), "info")
+        return redirect(url_for("invites.index", slug=event.slug, _anchor="sending"))
     try:
         result = services.queue_invites(
             event,
@@ -229,14 +271,14 @@ def send(slug: str) -> Response:
             form.audience.data,
             utcnow(),
             participant_id=form.participant_id.data,
-            request_key=form.request_key.data or None,
+            request_key=request_key,
         )
         db.session.commit()
     except services.InviteError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("invites.index", slug=event.slug))
-    except IntegrityError:  # the same confirmation again (a double click): its emails are already queued
+    except IntegrityError:  # the same confirmation again (a double click): its email is already queued
         db.session.rollback()
         flash(_("These invitations were already queued; nothing was sent twice."), "info")
         return redirect(url_for("invites.index", slug=event.slug))
@@ -246,6 +288,20 @@ def send(slug: str) -> Response:
         "success",
     )
     return redirect(url_for("invites.index", slug=event.slug))
+
+
+@bp.get("/manage/events/<slug>/invites/progress.json")
+@login_required
+def progress(slug: str) -> Response:
+    """The latest send's state and progress and the email queue's counts, for the page's scripts (nothing private)."""
+    event = _owned(slug)
+    job = invite_jobs.latest(event)
+    body = queue.as_json(job) if job is not None else None
+    counts = outbox.status_counts(event.id)
+    emails = {state.value: counts.get(("email", state.value), 0) for state in MessageStatus}
+    response = jsonify({"job": body, "emails": emails})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/manage/events/<slug>/invites/<int:participant_id>.ics")

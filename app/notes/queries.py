@@ -88,6 +88,7 @@ def round_and_room_or_404(event: Event, round_id: int, room_id: int) -> tuple[Ca
 
 
 def revision_or_404(note: RoundNote | None, version: int) -> NoteRevision:
+    """This version of a note from its history; 404 if the note or version does not exist."""
     revision = next((r for r in note.revisions if r.version == version), None) if note else None
     if revision is None:
         abort(404)

@@ -18,6 +18,7 @@ _EMAIL_HELP = _l("Used for the personal link. Only organisers see it.")
 
 
 def prefecture_choices() -> list[tuple[str, Any]]:
+    """The 47 prefectures for a select field, with "not set" first."""
     return [("", _l("— not set —")), *((p, p) for p in PREFECTURES)]
 
 

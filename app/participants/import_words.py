@@ -27,6 +27,7 @@ FIELD_LABELS: dict[str, Any] = {
 
 
 def field_choices() -> list[tuple[str, str]]:
+    """The choices for mapping an imported column: each participant field by its label, or ignore the column."""
     return [("", _("— ignore this column —")), *((k, str(v)) for k, v in FIELD_LABELS.items())]
 
 

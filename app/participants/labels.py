@@ -33,8 +33,10 @@ def status_label(status: str | Status) -> str:
 
 
 def role_choices() -> list[tuple[str, Any]]:
+    """The participant roles for a select field, labelled in the current language."""
     return list(ROLE_LABELS.items())
 
 
 def status_choices() -> list[tuple[str, Any]]:
+    """The participant statuses for a select field, labelled in the current language."""
     return list(STATUS_LABELS.items())

@@ -71,9 +71,7 @@ class Participant(db.Model):
         default=Status.REGISTERED,
     )
     # Attendance as the person answered it on their personal page (the organiser's Status is separate).
-    rsvp: Mapped[Rsvp | None] = mapped_column(
-        enum_type(Rsvp, 10)
-    )
+    rsvp: Mapped[Rsvp | None] = mapped_column(enum_type(Rsvp, 10))
     rsvp_at: Mapped[datetime | None]
     # First café round the person attends (late arrivals); None means from the start.
     joins_round: Mapped[int | None]

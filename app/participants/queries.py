@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain import participant_import as pi
@@ -42,6 +42,11 @@ def participants_of(
 
 def search(event: Event, text: str = "", role: str = "", status: str = "") -> list[Participant]:
     """The organiser's list: free text over names, readings, email, organisation and department."""
+    return list(db.session.scalars(search_query(event, text, role, status)))
+
+
+def search_query(event: Event, text: str = "", role: str = "", status: str = "") -> Select[tuple[Participant]]:
+    """The statement behind `search`, ordered, for callers that page or limit it."""
     query = select(Participant).where(Participant.event_id == event.id)
     if role in Role._value2member_map_:
         query = query.where(Participant.role == Role(role))
@@ -67,7 +72,7 @@ def search(event: Event, text: str = "", role: str = "", status: str = "") -> li
                 *(func.lower(c).contains(word.lower(), autoescape=True) for c in columns),
             )
         )
-    return list(db.session.scalars(query.order_by(*_ordering())))
+    return query.order_by(*_ordering())
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,33 @@ def plan_import(event: Event, parsed: pi.Parsed) -> ImportPlan:
     return ImportPlan(new=len(emails) - updated, updated=updated)
 
 
+def import_rows(event: Event, parsed: pi.Parsed, rows: list[pi.ParsedRow]) -> None:
+    """Add or update the people of some rows of a validated file (flushes; the caller commits).
+
+    Reads only the people of these rows' emails: a background import calls it batch by batch, and doing a
+    batch twice changes nothing more (the email decides who is updated)."""
+    emails = [row.values.get("email", "").lower() for row in rows]
+    existing = {
+        p.email.lower(): p
+        for p in db.session.scalars(
+            select(Participant).where(Participant.event_id == event.id, Participant.email.in_(emails))
+        )
+    }
+    for row in rows:
+        values = {k: v for k, v in row.values.items() if k in EDITABLE and k in parsed.fields | {"email"}}
+        for name in ("role", "status"):
+            if not values.get(name):
+                values.pop(name, None)
+        person = existing.get(values["email"].lower())
+        if person is None:
+            person = Participant(event_id=event.id)
+            db.session.add(person)
+            existing[values["email"].lower()] = person
+        for name, value in _clean(values).items():
+            setattr(person, name, value)
+    db.session.flush()
+
+
 def import_participants(event: Event, parsed: pi.Parsed, *, by: Organizer | None = None) -> ImportPlan:
     """Apply a validated file in one transaction: new emails are added, known ones updated, nothing half-done."""
     if not parsed.valid:
@@ -310,6 +337,7 @@ def registration_available(event: Event) -> bool:
 
 
 def seats_left(event: Event) -> int | None:
+    """Places still free at the event, or None when registration has no limit."""
     return reg.seats_left(event.registration_capacity, queries.taken_places(event))
 
 

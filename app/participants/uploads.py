@@ -51,6 +51,7 @@ def load(upload_root: str, event_id: int, key: str) -> bytes | None:
 
 
 def discard(upload_root: str, event_id: int, key: str) -> None:
+    """Delete an event's stored upload once it was imported or cancelled (unknown keys are ignored)."""
     path = _path(upload_root, event_id, key)
     if path is not None:
         path.unlink(missing_ok=True)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.views import current_organizer
 from app.domain import participant_import as pi
+from app.events.models import Event
 from app.events.queries import owned_event_or_404
 from app.extensions import db
 from app.forms import ConfirmForm, show_service_error
 from app.i18n import safe_next
-from app.participants import import_words, labels, queries, services, uploads
+from app.jobs import queue as jobs
+from app.pagination import page_arg, paginate
+from app.participants import import_job, import_words, labels, picker, queries, services, uploads
 from app.participants.forms import ImportUploadForm, ParticipantForm, RegistrationSettingsForm
 from app.participants.models import Role, Status
 
@@ -22,6 +25,7 @@ bp.add_app_template_global(labels.status_label, "participant_status_label")
 
 Page = str | tuple[str, int] | Response
 PREVIEW_ROWS = 300
+PER_PAGE = 100  # rows of the list: 2,000 people are 20 pages, each well under 1 MB
 
 
 def _values(form: ParticipantForm) -> dict[str, str]:
@@ -34,17 +38,40 @@ def index(slug: str) -> str:
     """The list, searchable and filtered by role and status, with head-counts."""
     event = owned_event_or_404(slug, current_organizer())
     text, role, status = (request.args.get(k, "").strip()[:100] for k in ("q", "role", "status"))
-    people = queries.search(event, text, role, status)
+    people, pages = paginate(queries.search_query(event, text, role, status), PER_PAGE, page_arg())
     return render_template(
         "participants/index.html",
         event=event,
         people=people,
+        pages=pages,
         counts=queries.counts(event),
         filters={"q": text, "role": role, "status": status},
         roles=list(Role),
         statuses=list(Status),
         seats_left=services.seats_left(event),
     )
+
+
+@bp.app_template_global("person_attrs")
+def person_attrs(event: Event, group: str = "everyone") -> dict[str, str]:
+    """The attributes that make a text field a person picker (static/js/person-picker.js enhances it)."""
+    return {
+        "data_person_source": url_for("participants.people_json", slug=event.slug, group=group),
+        "autocomplete": "off",
+        "spellcheck": "false",
+        "placeholder": _("Name, reading or email"),
+    }
+
+
+@bp.route("/people.json")
+@login_required
+def people_json(slug: str) -> Response:
+    """The person picker's suggestions: a few people of a group matching ?q= (organisers of the event only)."""
+    event = owned_event_or_404(slug, current_organizer())
+    found, more = picker.options(event, request.args.get("q", ""), request.args.get("group", "everyone"))
+    response = jsonify(people=found, more=more)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -242,6 +269,11 @@ def import_preview(slug: str, key: str) -> Page:
     except pi.ImportFileError as error:
         mapping_error = import_words.file_message(error)
     if request.form.get("action") == "apply" and form.validate_on_submit() and parsed is not None:
+        if parsed.valid and len(parsed.rows) > import_job.background_rows():
+            _job, created = import_job.start(event, key, list(mapping), current_organizer(), len(parsed.rows))
+            if not created:
+                flash(_("This file is already being imported; nothing is imported twice."), "info")
+            return redirect(url_for("participants.import_status", slug=event.slug, key=key))
         try:
             plan = services.import_participants(event, parsed, by=current_organizer())
         except services.ParticipantError as error:
@@ -266,3 +298,27 @@ def import_preview(slug: str, key: str) -> Page:
         cell_message=import_words.cell_message,
         preview_rows=PREVIEW_ROWS,
     ), (422 if request.form.get("action") == "apply" else 200)
+
+
+@bp.route("/import/<key>/status")
+@login_required
+def import_status(slug: str, key: str) -> Page:
+    """A large import running in the background: its progress, then its outcome."""
+    event = owned_event_or_404(slug, current_organizer())
+    job = import_job.find(event, key)
+    if job is None:
+        return redirect(url_for("participants.import_preview", slug=event.slug, key=key))
+    return render_template(
+        "participants/import_status.html", event=event, key=key, job=jobs.as_json(job), when=job.created_at
+    )
+
+
+@bp.route("/import/<key>/progress.json")
+@login_required
+def import_progress(slug: str, key: str) -> Response:
+    """The import's state and progress for the status page's script."""
+    event = owned_event_or_404(slug, current_organizer())
+    job = import_job.find(event, key)
+    response = jsonify({"job": jobs.as_json(job) if job is not None else None})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
 from app.connections import network
+from app.connections import queries as connection_queries
 from app.db import utcnow
 from app.domain import report as domain
 from app.domain import report_digest as digest
@@ -24,6 +25,7 @@ from app.reports.models import Report, ReportPoint
 
 
 def iso(value: Any, tz: str) -> str:
+    """An aware datetime as ISO 8601 in the event's time zone, as the report document stores times."""
     return str(value.astimezone(ZoneInfo(tz)).isoformat())
 
 
@@ -47,6 +49,7 @@ def publishable_notes(event: Event) -> list[RoundNote]:
 
 
 def attendees(event: Event) -> list[Participant]:
+    """The event's participants who took part: everyone not cancelled or absent."""
     return list(
         db.session.scalars(
             select(Participant).where(
@@ -270,8 +273,12 @@ def draft_fingerprint(report: Report) -> str:
         if round_ids
         else 0
     )
+    # The organiser's choices about the network section count; the numbers people make later by sharing contacts or
+    # asking to talk again do not (they are refreshed whenever the organiser publishes for a real change).
+    links = connection_queries.settings_for(event.id)
     state = {
         "event": [event.title, str(event.starts_at), event.timezone],
+        "connections": [bool(links.in_report), bool(links.talk_again)],
         "settings": [report.overview, report.summary, report.tags, report.show_names],
         "items": [
             [i.id, i.kind.value, i.title, str(i.starts_at), str(i.ends_at), i.description, i.summary]
@@ -280,9 +287,23 @@ def draft_fingerprint(report: Report) -> str:
             if i.kind in (ItemKind.TALK, ItemKind.PANEL)
         ],
         "rounds": [[r.id, r.number, r.question] for r in rounds],
-        "points": [
-            [p.id, p.kind, p.text, p.hidden, p.highlight, p.redacted, p.theme_id, p.position, p.note_id]
-            for p in report.points
+        "points": [  # plain rows, not the report's point objects: the editor's page loads only a few of those
+            list(row)
+            for row in db.session.execute(
+                select(
+                    ReportPoint.id,
+                    ReportPoint.kind,
+                    ReportPoint.text,
+                    ReportPoint.hidden,
+                    ReportPoint.highlight,
+                    ReportPoint.redacted,
+                    ReportPoint.theme_id,
+                    ReportPoint.position,
+                    ReportPoint.note_id,
+                )
+                .where(ReportPoint.report_id == report.id)
+                .order_by(ReportPoint.position, ReportPoint.id)
+            )
         ],
         "themes": [[t.id, t.title, t.named, t.hidden, t.highlight, t.position, t.kind.value] for t in report.themes],
         "images": [[i.image_id, i.included, i.image.publishable, i.image.caption] for i in report.images],

@@ -15,7 +15,9 @@ from werkzeug.wrappers import Response
 from app.auth.views import current_organizer
 from app.events import queries as event_queries
 from app.events.models import Event
+from app.extensions import db
 from app.forms import ConfirmForm, Form
+from app.reports import jobs as report_jobs
 from app.reports import queries, themes, versions
 from app.reports.building import cafe_rounds
 from app.reports.models import Report, ReportPoint, ReportTheme
@@ -28,7 +30,10 @@ Page = str | tuple[str, int] | Response
 
 def _owned(slug: str) -> tuple[Event, Report]:
     event = event_queries.owned_event_or_404(slug, current_organizer())
-    return event, queries.report_or_404(event)
+    report = queries.report_for(event, points=False)  # the actions read the points they change
+    if report is None:
+        abort(404)
+    return event, report
 
 
 def _ids(name: str) -> set[int]:
@@ -38,12 +43,18 @@ def _ids(name: str) -> set[int]:
 def _answer(event: Event, report: Report, round_id: int, status: int = 200) -> Page:
     """The themes section alone for a script, or back to the editor at the themes for a plain form."""
     if request.headers.get("X-Requested-With") == "fetch":
-        view = queries.editor_view(report, round_id, theme_page=request.args.get("tpage", type=int))
+        view = queries.editor_view(
+            report,
+            round_id,
+            theme_page=request.args.get("tpage", type=int),
+            open_theme=request.args.get("open", type=int),
+        )
         return render_template(
             "reports/_themes.html", event=event, report=report, point_kinds=point_kind_labels(), inline=True, **view
         ), status
     page = request.args.get("tpage", type=int)
-    return redirect(url_for("reports.edit", slug=event.slug, round=round_id, tpage=page) + "#themes")
+    opened = request.args.get("open", type=int)
+    return redirect(url_for("reports.edit", slug=event.slug, round=round_id, tpage=page, open=opened) + "#themes")
 
 
 @bp.route("/themes", methods=["POST"])
@@ -77,8 +88,8 @@ def _one(report: Report, of_round: dict[int, ReportTheme], one: str) -> None:
         abort(400)
     actor = current_organizer()
     if action == "out":
-        point = next((p for p in report.points if p.id == int(raw_id) and p.theme_id in of_round), None)
-        if point is None:
+        point = db.session.get(ReportPoint, int(raw_id))
+        if point is None or point.report_id != report.id or point.theme_id not in of_round:
             abort(404)
         themes.remove_point(report, point, actor)
         flash(_("The point was taken out of the theme."), "success")
@@ -90,7 +101,7 @@ def _one(report: Report, of_round: dict[int, ReportTheme], one: str) -> None:
         themes.rename(report, theme, request.form.get(f"title-{theme.id}", ""), actor)
         flash(_("The theme was renamed."), "success")
     elif action == "split":
-        chosen = [p for p in report.points if p.id in _ids(f"point-{theme.id}")]
+        chosen = [p for p in themes.members(theme) if p.id in _ids(f"point-{theme.id}")]
         themes.split(report, theme, chosen, actor)
         flash(_("The ticked points are now a theme of their own."), "success")
     else:
@@ -107,14 +118,20 @@ def regroup(slug: str) -> Page:
     if round_id not in {r.id for r in cafe_rounds(event)}:
         abort(404)
     if ConfirmForm().validate_on_submit():
+        if report_jobs.in_background(event):
+            _job, created = report_jobs.start_regroup(report, round_id, current_organizer())
+            if not created:
+                flash(_("This round is already being grouped; nothing is done twice."), "info")
+            # the editor's page shows the progress (a plain form: this answer is a redirect)
+            return redirect(url_for("reports.edit", slug=event.slug, round=round_id) + "#rounds")
         found = themes.regroup(report, [round_id])
         flash(_("%(count)s themes found.", count=found), "success")
     return _answer(event, report, round_id)
 
 
 def _point(report: Report, point_id: int) -> ReportPoint:
-    point = next((p for p in report.points if p.id == point_id), None)
-    if point is None:
+    point = db.session.get(ReportPoint, point_id)
+    if point is None or point.report_id != report.id:
         abort(404)
     return point
 

@@ -14,7 +14,9 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.connections import network
 from app.domain import report as domain
+from app.domain.report_markdown import NetworkText
 from app.domain.report_markdown import to_markdown as document_markdown
 from app.extensions import db
 from app.notes.models import NoteImage
@@ -26,6 +28,7 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def markdown_labels() -> dict[str, str]:
+    """The headings and labels of the Markdown export, in the current language."""
     return {
         "overview": _("Overview"),
         "statistics": _("In numbers"),
@@ -49,11 +52,29 @@ def markdown_labels() -> dict[str, str]:
     }
 
 
+def network_text(net: dict[str, Any] | None) -> NetworkText | None:
+    """The network section of a version (connections/_report_network.html), worded for the Markdown export."""
+    if not net:
+        return None
+    counts: list[tuple[str, object]] = [
+        (_("New cross-organisation connections (pairs who shared a table)"), net.get("cross_pairs", 0)),
+        (_("People from other organisations met, per person (average)"), net.get("avg_cross_people", 0)),
+        (_("Pairs of prefectures that met"), net.get("prefectures_linked", 0)),
+        (_("People who shared their contact with people they met"), net.get("sharing", 0)),
+    ]
+    if net.get("mutual") is not None:
+        counts.append((_("Mutual “talk again” pairs"), net["mutual"]))
+    tables = [(picture.title, picture.rows) for picture in network.pictures(net, draw=False)]
+    return NetworkText(_("Connections across organisations"), counts, tables, unit=_(" pairs"))
+
+
 def to_markdown(data: dict[str, Any]) -> str:
-    return document_markdown(domain.document_from_dict(data), markdown_labels())
+    """A stored report document (JSON data) as a Markdown file."""
+    return document_markdown(domain.document_from_dict(data), markdown_labels(), network_text(data.get("network")))
 
 
 def version_data(raw: str) -> dict[str, Any]:
+    """The report document stored with a published version, parsed from its JSON."""
     return json.loads(raw)  # type: ignore[no-any-return]
 
 
@@ -86,7 +107,7 @@ def standalone_html(context: dict[str, Any]) -> str:
 
 
 # Bump when the PDF layout changes, so that cached files are laid out again.
-LAYOUT = "4"
+LAYOUT = "5"
 
 
 def _cache_dir() -> Path:
@@ -105,10 +126,21 @@ def pdf_bytes(html: str) -> bytes:
     )
 
 
+def _pdf_path(data: str, lang: str) -> Path:
+    key = hashlib.sha256(f"{LAYOUT}|{lang}|{data}".encode()).hexdigest()
+    return _cache_dir() / f"{key}.pdf"
+
+
+def stored_pdf(data: str, lang: str) -> bytes | None:
+    """The PDF laid out from this content in this language, if it is on disk already."""
+    path = _pdf_path(data, lang)
+    return path.read_bytes() if path.is_file() else None
+
+
 def cached_pdf(data: str, lang: str, make_html: Callable[[], str]) -> bytes:
     """Versions never change, so each (content, language) is laid out once and kept on disk."""
-    key = hashlib.sha256(f"{LAYOUT}|{lang}|{data}".encode()).hexdigest()
-    path = _cache_dir() / f"{key}.pdf"
+    path = _pdf_path(data, lang)
+    key = path.stem
     if path.is_file():
         return path.read_bytes()
     data = pdf_bytes(make_html())

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import current_language
+from app.jobs import queue as jobs_queue
 from app.notes.models import NoteImage
 from app.reports import exports, queries, search, versions
+from app.reports import jobs as report_jobs
 from app.reports.adapters import image_response, public_image_path
 from app.reports.models import Report, ReportVersion
 from app.reports.rendering import COMPACT_PDF_POINTS, point_count, reader_context
@@ -71,11 +73,17 @@ def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
     elif fmt == "html":
         body = html()
     else:
-        body = exports.cached_pdf(
-            json.dumps(doc, ensure_ascii=False, sort_keys=True),
-            current_language(),
-            lambda: html(compact=point_count(doc) > COMPACT_PDF_POINTS),
-        )
+        lang, data = current_language(), report_jobs.pdf_data(doc)
+        stored = exports.stored_pdf(data, lang)
+        if stored is None and report_jobs.pdf_in_background(doc):
+            # A large report's PDF is laid out by the worker (queued when it was published): say so and
+            # come back (the page reloads by itself, without script), never a request that runs for minutes.
+            job, _created = report_jobs.start_pdf(report, version, lang, doc)
+            page = render_template(
+                "reports/pdf_wait.html", event=report.event, version=version, job=jobs_queue.as_json(job)
+            )
+            return Response(page, status=202, content_type="text/html; charset=utf-8", headers={"Retry-After": "10"})
+        body = stored or exports.cached_pdf(data, lang, lambda: html(compact=point_count(doc) > COMPACT_PDF_POINTS))
     response = Response(body, content_type=EXPORTS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     if fmt == "html":

@@ -35,6 +35,7 @@ def charts(doc: dict[str, Any]) -> list[str]:
 
 
 def point_kind_labels() -> dict[str, str]:
+    """Labels of the kinds of report points, in the current language."""
     return {
         "summary": _("Summary"),
         "point": _("Point"),
@@ -45,6 +46,7 @@ def point_kind_labels() -> dict[str, str]:
 
 
 def when(iso: str, tz: str, fmt: str = "medium") -> str:
+    """A report's stored ISO time shown in the event's time zone and the current locale."""
     return local_datetime(datetime.fromisoformat(iso), tz, fmt)
 
 
@@ -87,4 +89,5 @@ COMPACT_PDF_POINTS = 1500
 
 
 def point_count(doc: dict[str, Any]) -> int:
+    """How many points all the rooms of all rounds hold in a report document."""
     return sum(len(room["points"]) for rnd in doc["rounds"] for room in rnd["rooms"])

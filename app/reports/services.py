@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Organizer
 from app.db import utcnow
@@ -17,7 +18,7 @@ from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.notes.models import NoteImage, RoundNote
 from app.reports import themes, versions
-from app.reports.building import build_document, draft_fingerprint, publishable_notes
+from app.reports.building import build_document, cafe_rounds, draft_fingerprint, publishable_notes
 from app.reports.models import Report, ReportImage, ReportPoint, ReportState, ReportVersion
 from app.signals import report_published
 
@@ -57,6 +58,56 @@ def pending(report: Report) -> Pending:
     return Pending(points=new_points, images=images, changed=changed)
 
 
+@dataclass(frozen=True)
+class PendingCounts:
+    """How much pending() would find, counted from plain rows (no objects): for the editor's banner."""
+
+    points: int
+    images: int
+    changed: int
+
+
+def pending_counts(report: Report) -> PendingCounts:
+    """The sizes of pending(report), read as plain rows: three statements whatever the event's size."""
+    round_ids = [r.id for r in cafe_rounds(report.event)]
+    if not round_ids:
+        return PendingCounts(0, 0, 0)
+    publishable = (RoundNote.round_id.in_(round_ids), RoundNote.publishable.is_(True))
+    notes = db.session.execute(
+        select(
+            RoundNote.id, RoundNote.summary, RoundNote.key_points, RoundNote.ideas, RoundNote.quotes, RoundNote.body_md
+        ).where(*publishable)
+    ).all()
+    current = {
+        (row.id, pt.kind, pt.text)
+        for row in notes
+        for pt in domain.harvest(row.summary, row.key_points, row.ideas, row.quotes, row.body_md)
+    }
+    have = [
+        (note_id, kind, original)
+        for note_id, kind, original in db.session.execute(
+            select(ReportPoint.note_id, ReportPoint.kind, ReportPoint.original).where(
+                ReportPoint.report_id == report.id
+            )
+        )
+    ]
+    images = db.session.scalar(
+        select(func.count())
+        .select_from(NoteImage)
+        .join(RoundNote, NoteImage.note_id == RoundNote.id)
+        .where(
+            *publishable,
+            NoteImage.publishable.is_(True),
+            NoteImage.id.not_in(select(ReportImage.image_id).where(ReportImage.report_id == report.id)),
+        )
+    )
+    return PendingCounts(
+        points=len(current - set(have)),
+        images=images or 0,
+        changed=sum(1 for key in have if key[0] is not None and key not in current),
+    )
+
+
 def _add_pending(report: Report, found: Pending) -> None:
     position = max((p.position for p in report.points), default=0)
     notes_order = sorted(found.points, key=lambda np: (np[0].round.number, np[0].room.position, np[0].room_id))
@@ -78,8 +129,9 @@ def _add_pending(report: Report, found: Pending) -> None:
         report.images.append(ReportImage(image_id=image.id, position=start + offset))
 
 
-def create_report(event: Event, actor: Organizer) -> Report:
-    """Start the event's draft report from its programme and the facilitators' publishable notes."""
+def create_report(event: Event, actor: Organizer | None, *, group: bool = True) -> Report:
+    """Start the event's draft report from its programme and the facilitators' publishable notes, and group
+    its points into themes (group=False: the background job groups them a round at a time)."""
     existing = db.session.scalar(select(Report).where(Report.event_id == event.id))
     if existing is not None:
         return existing
@@ -87,9 +139,15 @@ def create_report(event: Event, actor: Organizer) -> Report:
     db.session.add(report)
     _add_pending(report, pending(report))
     db.session.flush()
-    themes.regroup(report, commit=False)
+    if group:
+        themes.regroup(report, commit=False)
     db.session.commit()
-    log.info("report created for event %s by organiser %s (%d points)", event.slug, actor.id, len(report.points))
+    log.info(
+        "report created for event %s by organiser %s (%d points)",
+        event.slug,
+        actor.id if actor else None,
+        len(report.points),
+    )
     return report
 
 
@@ -112,6 +170,7 @@ def refresh_from_notes(report: Report, actor: Organizer) -> int:
 
 
 def update_settings(report: Report, *, overview: str, summary: str, tags: list[str], show_names: bool) -> None:
+    """Save the report's texts, tags (cleaned, duplicates dropped) and whether names are shown. Commits."""
     report.overview = overview.strip()
     report.summary = summary.strip()
     report.tags = ",".join(dict.fromkeys(t.strip().replace(",", " ").replace("|", " ") for t in tags if t.strip()))
@@ -159,6 +218,7 @@ def edit_point(report: Report, point: ReportPoint, text: str) -> None:
 
 
 def set_image(report: Report, entry: ReportImage, included: bool) -> None:
+    """Include or leave out one note image in the report. Commits."""
     entry.included = included
     db.session.commit()
     log.info("report %s image %s included=%s", report.id, entry.image_id, included)
@@ -181,7 +241,19 @@ def has_unpublished_changes(report: Report) -> bool:
     if latest.fingerprint:
         return latest.fingerprint != draft_fingerprint(report)
     draft = json.loads(json.dumps(build_document(report).to_dict(), ensure_ascii=False))
-    return draft != json.loads(latest.data)
+    return _without_live_counts(draft) != _without_live_counts(json.loads(latest.data))
+
+
+# Numbers of the network section that participants move after the event (sharing contacts, "talk again"):
+# never a reason on their own to tell the organiser there is something to publish.
+LIVE_NETWORK_COUNTS = ("sharing", "mutual")
+
+
+def _without_live_counts(data: dict[str, Any]) -> dict[str, Any]:
+    section = data.get("network")
+    if isinstance(section, dict):
+        data = {**data, "network": {k: v for k, v in section.items() if k not in LIVE_NETWORK_COUNTS}}
+    return data
 
 
 def publish(report: Report, actor: Organizer) -> ReportVersion:

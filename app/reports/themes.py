@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.auth.models import Organizer
 from app.domain import themes as domain
@@ -75,8 +76,17 @@ def regroup(report: Report, round_ids: Iterable[int] | None = None, *, commit: b
     return found
 
 
-def _members(report: Report, theme: ReportTheme) -> list[ReportPoint]:
-    return [p for p in report.points if p.theme_id == theme.id]
+def members(theme: ReportTheme) -> list[ReportPoint]:
+    """A theme's points, read from the database (not from every point of the report)."""
+    return list(
+        db.session.scalars(
+            select(ReportPoint).where(ReportPoint.theme_id == theme.id).order_by(ReportPoint.position, ReportPoint.id)
+        )
+    )
+
+
+def _members(_report: Report, theme: ReportTheme) -> list[ReportPoint]:
+    return members(theme)
 
 
 def _drop_if_empty(report: Report, theme: ReportTheme) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -14,7 +14,9 @@ from app.domain.report_digest import quoted
 from app.events import queries as event_queries
 from app.events.models import Event
 from app.forms import ConfirmForm
+from app.jobs import queue
 from app.reports import building, queries, services
+from app.reports import jobs as report_jobs
 from app.reports.adapters import image_response
 from app.reports.forms import ItemSummaryForm, PointForm, SettingsForm
 from app.reports.models import Report, ReportPoint
@@ -56,9 +58,12 @@ def _back(event: Event, point: ReportPoint | None = None) -> Response:
 def edit(slug: str) -> str:
     """The report editor: settings, talk summaries, one café round's points at a time, gallery, versions."""
     event = event_queries.owned_event_or_404(slug, current_organizer())
-    report = queries.report_for(event)
-    if report is None:
-        return render_template("reports/start.html", event=event, confirm=ConfirmForm())
+    report = queries.report_for(event, points=False)
+    job = report_jobs.shown(event)
+    if report is None or (job is not None and job.kind == report_jobs.CREATE and report_jobs.running(job)):
+        return render_template(
+            "reports/start.html", event=event, confirm=ConfirmForm(), job=queue.as_json(job) if job else None
+        )
     settings = SettingsForm(obj=report, tags=", ".join(report.tag_list))
     return render_template(
         "reports/edit.html",
@@ -66,11 +71,13 @@ def edit(slug: str) -> str:
         report=report,
         settings=settings,
         confirm=ConfirmForm(),
+        job=queue.as_json(job) if job else None,
         **queries.editor_view(
             report,
             request.args.get("round", type=int),
             page=request.args.get("page", type=int),
             theme_page=request.args.get("tpage", type=int),
+            open_theme=request.args.get("open", type=int),
         ),
     )
 
@@ -81,9 +88,27 @@ def create(slug: str) -> Response:
     """Start the draft report from the event and its publishable notes."""
     event = event_queries.owned_event_or_404(slug, current_organizer())
     if ConfirmForm().validate_on_submit():
-        services.create_report(event, current_organizer())
-        flash(_("The draft report was created from the programme and the facilitators' notes."), "success")
+        if queries.report_for(event, points=False) is not None:
+            pass  # created already (a second click): the editor shows it
+        elif report_jobs.in_background(event):
+            _job, created = report_jobs.start_create(event, current_organizer())
+            if not created:
+                flash(_("The draft report is already being created; nothing is done twice."), "info")
+        else:
+            services.create_report(event, current_organizer())
+            flash(_("The draft report was created from the programme and the facilitators' notes."), "success")
     return redirect(url_for("reports.edit", slug=event.slug))
+
+
+@bp.route("/job.json")
+@login_required
+def job_progress(slug: str) -> Response:
+    """The report job the editor shows (creating, grouping, a PDF), for its progress script."""
+    event = event_queries.owned_event_or_404(slug, current_organizer())
+    job = report_jobs.shown(event)
+    response = jsonify({"job": queue.as_json(job) if job is not None else None})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/settings", methods=["POST"])
@@ -218,6 +243,7 @@ def publish(slug: str) -> Response:
         except services.ReportError as error:
             flash(str(error), "error")
         else:
+            report_jobs.start_pdfs(report, version)  # large reports: the worker lays the PDFs out now
             flash(_("The report is public (version %(number)s).", number=version.number), "success")
     return _back(event)
 

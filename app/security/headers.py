@@ -61,4 +61,5 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """Add the security headers (CSP and others) to every response."""
     app.after_request(add_security_headers)

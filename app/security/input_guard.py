@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
@@ -86,7 +87,35 @@ def refuse_control_characters() -> None:
         raise ForbiddenCharacters()
 
 
+class BoundedMultiDict(ImmutableMultiDict[str, str]):
+    """Query and form values whose `get(…, type=int)` / `getlist(…, type=int)` never give a number no
+    INTEGER column holds: such a number is treated like any other value that does not convert (the default,
+    or left out of the list), so `request.args.get("person", type=int)` is safe to hand to the database."""
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
+        value = super().get(key, default, type)
+        if (
+            type is int
+            and isinstance(value, int)
+            and value is not default
+            and not -MAX_URL_INT - 1 <= value <= MAX_URL_INT
+        ):
+            return default
+        return value
+
+    def getlist(self, key: Any, type: Any = None) -> list[Any]:
+        values = super().getlist(key, type)
+        if type is int:
+            return [v for v in values if -MAX_URL_INT - 1 <= v <= MAX_URL_INT]
+        return values
+
+
+class GuardedRequest(Request):
+    parameter_storage_class = BoundedMultiDict
+
+
 def init_app(app: Flask) -> None:
     """Bound `<int:…>` in every route (must run before the blueprints are registered) and check every request."""
     app.url_map.converters["int"] = BoundedIntegerConverter
+    app.request_class = GuardedRequest
     app.before_request(refuse_control_characters)

@@ -75,6 +75,7 @@ class TrustedProxies:
 
 
 def init_app(app: Flask) -> None:
+    """Trust X-Forwarded-* headers only from the proxies listed in TRUSTED_PROXIES (none by default)."""
     networks = parse_networks(app.config.get("TRUSTED_PROXIES") or "")
     if networks:
         app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]

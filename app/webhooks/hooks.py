@@ -42,6 +42,7 @@ def _queue(event: Event, build: Callable[[], Notice]) -> None:
 
 
 def on_rounds_published(event: Event, **kwargs: Any) -> None:
+    """Queue a "rounds.published" delivery when a café's seating is published."""
     item = kwargs.get("item")
     numbers = list(kwargs.get("rounds") or [])
     title = getattr(item, "title", "")
@@ -64,6 +65,7 @@ def on_rounds_published(event: Event, **kwargs: Any) -> None:
 
 
 def on_round_started(event: Event, **kwargs: Any) -> None:
+    """Queue a "round.started" delivery when a café round starts."""
     round_ = kwargs.get("round")
     number = getattr(round_, "number", None)
     question = getattr(round_, "question", "")
@@ -87,6 +89,7 @@ def on_round_started(event: Event, **kwargs: Any) -> None:
 
 
 def on_notes_submitted(note: Any, **kwargs: Any) -> None:
+    """Queue a "notes.submitted" delivery when a room's facilitator submits notes."""
     round_, room = note.round, note.room
     event = round_.item.event
 
@@ -107,6 +110,7 @@ def on_notes_submitted(note: Any, **kwargs: Any) -> None:
 
 
 def on_report_published(event: Event, **kwargs: Any) -> None:
+    """Queue a "report.published" delivery with the public report's link."""
     version = kwargs.get("version")
     number = getattr(version, "number", None)
     url = _link("public_reports.show", slug=event.slug)

@@ -105,6 +105,7 @@ def delete_endpoint(endpoint: WebhookEndpoint) -> None:
 
 
 def endpoints_of(event: Event) -> list[WebhookEndpoint]:
+    """The event's webhook endpoints, oldest first."""
     return list(
         db.session.scalars(
             select(WebhookEndpoint).where(WebhookEndpoint.event_id == event.id).order_by(WebhookEndpoint.id)

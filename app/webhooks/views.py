@@ -67,6 +67,7 @@ def index(slug: str) -> tuple[str, int]:
 @bp.route("/manage/events/<slug>/webhooks/<int:endpoint_id>/delete", methods=["POST"])
 @login_required
 def delete(slug: str, endpoint_id: int) -> Response:
+    """Remove a webhook endpoint after confirmation."""
     event = queries.owned_event_or_404(slug, current_organizer())
     endpoint = _endpoint_or_404(event, endpoint_id)
     if ConfirmForm().validate_on_submit():

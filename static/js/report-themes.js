@@ -7,6 +7,35 @@
 
   function section() { return document.querySelector("[data-themes]"); }
 
+  // "Show the other points" of a theme: the editor's page with that theme open; its themes section
+  // replaces this one. Without JavaScript (or if this fails) the link simply opens that page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-theme-more]") : null;
+    if (!link || !window.fetch || busy) return;
+    event.preventDefault();
+    busy = true;
+    var old = section();
+    old.setAttribute("aria-busy", "true");
+    var target = link.hash;
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected) throw new Error("unexpected answer");
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-themes]");
+      if (!fresh) throw new Error("no themes section");
+      old.replaceWith(document.adoptNode(fresh));
+      var row = target && document.getElementById(target.slice(1));
+      var fold = row && row.querySelector("details > summary");
+      if (fold) fold.focus();
+    }).catch(function () {
+      window.location.href = link.href;
+    }).then(function () {
+      busy = false;
+      var current = section();
+      if (current) current.removeAttribute("aria-busy");
+    });
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-themes-form]") || !window.fetch || !window.FormData) return;

@@ -18,6 +18,7 @@ from tests.factories_invites import make_room, seat
 from tests.http_receiver import start_receiver
 from tests.instants import EVENT_START
 from tests.invites_helpers import events, parse, utc
+from tests.jobs_helpers import work_off
 from tests.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.browser
@@ -68,10 +69,18 @@ def test_organiser_sends_invites_and_visitor_downloads_the_calendar(
         screenshot(page, "invites-preview")
         page.click(".confirm-box button[type=submit]")
         expect(page.locator(".flash-success")).to_be_visible()
+        # The request only queued a job: the page shows it waiting, then (the worker ran it) reloads by itself.
+        expect(page.locator("#sending .job-state")).to_have_text("ワーカーの開始待ち")
+        screenshot(page, "invites-job-waiting")
+        assert work_off() == 1
+        expect(page.locator("#sending .job-state")).to_have_text("完了")
         expect(page.locator(".invites-table .msg-pending")).to_have_count(4)
         screenshot(page, "invites-queued")
         assert outbox.drain().sent == 4
         assert len(smtp.received) == 4
+        # The email queue's counts follow the worker without a reload.
+        expect(page.locator("[data-email-count=sent]")).to_have_text("4")
+        expect(page.locator("[data-email-count=pending]")).to_have_text("0")
         page.reload()
         expect(page.locator(".invites-table .msg-sent")).to_have_count(4)
         screenshot(page, "invites-sent")

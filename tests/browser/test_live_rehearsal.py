@@ -4,11 +4,13 @@ The demo's programme is moved so that round 1 starts a few seconds after the pag
 time control: the round times themselves, no sleeps, no frozen clocks): round 1 starts by the timetable,
 round 2 by hand; five people missing from a Zoom report and two latecomers are handled in one flow and
 round 3 re-planned and published; round 3 is extended by 5 minutes and every open personal page shows the
-new end; a publish is undone; and all along the seats of every started round stay byte for byte.
+new end within the bound; a facilitator's two tabs edit the same field and both texts survive; a publish is
+undone; and all along the seats of every started round stay byte for byte.
 
 The app is served as the running site serves it (DAY_LIVE_CHECK_SECONDS = 1), so the times printed at the
-end (clicks, seconds) are the ones an organiser would see. They are printed, not asserted: tests check
-behaviour; bench/ measures.
+end (clicks, seconds) are the ones an organiser would see. They are printed, not asserted (bench/ measures),
+except the one the issue states: the extension reaches every page within the staleness bound (with an
+allowance for a shared machine).
 """
 
 from __future__ import annotations
@@ -32,12 +34,18 @@ from app.demo import programme as demo_programme
 from app.demo.cli import STEPS
 from app.events.models import CafeRound, Event, ItemKind
 from app.extensions import db
+from app.notes import queries as notes
 from app.participants.models import Participant, Role, Status
 from tests.browser.conftest import new_context, screenshot
+from tests.browser.test_notes_journey import wait_state
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "rehearsal-password-2027"
+# docs/day-caching.md: a change reaches every open personal page within 6 s (1 s live check + a 5 s poll while
+# the event runs). The rehearsal allows as much again for a shared, busy machine; the measured time is printed.
+BOUND_S = 6
+BUSY_MACHINE_ALLOWANCE_S = 6
 ZOOM_HEADER = "名前(元の名前),ユーザーメール,参加時間,退出時間,期間(分),ゲスト\r\n"
 
 
@@ -253,11 +261,39 @@ def test_rehearsal_of_the_live_cafe(browser: Browser, site: str, db: object, tmp
     expect(console.locator(".flash-success")).to_contain_text("全員のカウントダウン")
     new_end = (before + timedelta(minutes=5)).isoformat()
     for _person, tab in watching:
-        expect(tab.locator(f'.day-focus [data-countdown-to="{new_end}"]')).to_have_count(1)
+        left_ms = (BOUND_S + BUSY_MACHINE_ALLOWANCE_S - (time.monotonic() - started)) * 1000
+        expect(tab.locator(f'.day-focus [data-countdown-to="{new_end}"]')).to_have_count(1, timeout=max(left_ms, 1))
     measured["round 3 extended → every countdown (s)"] = round(time.monotonic() - started, 1)
+    assert {n: published(rounds[n - 1].id) for n in held} == held, "started rounds never change"
     expect(console.locator(".day-clock-log")).to_contain_text("第3ラウンドを5分延長")
     screenshot(console, "rehearsal-console-timeline")
     screenshot(pages[-1], "rehearsal-phone-round-3")
+
+    # A facilitator's two tabs edit the same field: the conflict page shows both texts, and both are kept.
+    host_room = db.session.scalar(select(Room).where(Room.item_id == cafe.id, Room.host_id == host.id))  # type: ignore[union-attr]
+    ours, theirs = host_context.new_page(), host_context.new_page()
+    for tab in (ours, theirs):
+        tab.goto(f"{site}/p/{host.token}/notes/3")  # type: ignore[union-attr]
+    first = "窓口のオンライン化は、まず予約から小さく始めるのがよい。"
+    second = "他の自治体の担当者に気軽に聞ける場がほしい、という声が多かった。"
+    theirs.fill("#summary", first)
+    wait_state(theirs, "saved")
+    ours.fill("#summary", second)
+    wait_state(ours, "conflict")
+    ours.click("[data-conflict-resolve]")
+    summary = ours.locator("[data-merge-field=summary]")
+    expect(summary.locator("[data-merge-theirs]")).to_contain_text(first)
+    expect(summary.locator("[data-merge-yours]")).to_contain_text(second)
+    expect(summary.locator("textarea")).to_have_value(f"{first}\n\n{second}")
+    screenshot(ours, "rehearsal-notes-both-kept")
+    ours.get_by_role("button", name="統合した記録を保存").click()
+    expect(ours.locator(".flash-success")).to_be_visible()
+    db.session.expire_all()
+    kept = notes.note_for(rounds[2].id, host_room.id)  # type: ignore[union-attr]
+    assert first in kept.summary and second in kept.summary, "both texts survive"  # type: ignore[union-attr]
+    theirs.reload()
+    expect(theirs.locator("#summary")).to_have_value(kept.summary)  # type: ignore[union-attr]
+    assert {n: published(rounds[n - 1].id) for n in held} == held, "started rounds never change"
 
     # A publish is undone: one more person leaves, round 4 is re-planned and published, then undone.
     round_4_before = published(rounds[3].id)

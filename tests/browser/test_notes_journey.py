@@ -110,7 +110,8 @@ def test_script_and_javascript_links_render_harmlessly(page: Page, live_server: 
         == 1
     )
     preview.get_by_text("ここを押す").click()
-    page.wait_for_timeout(300)
+    # Whatever the click queued has run once the page has painted twice more (an alert would block it).
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     screenshot(page, "notes-04-hostile-markdown")
     assert dialogs == []
 
@@ -130,8 +131,8 @@ def test_autosave_survives_reload_and_network_loss(browser: Browser, live_server
     wait_state(page, "offline")
     assert stored(cafe).ideas == ""
     later = context.new_page()
-    page.close(run_before_unload=True)  # the tab is closed while offline: the text lives on this device
-    later.wait_for_timeout(300)
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)  # the tab is closed while offline: the text lives on this device
 
     context.set_offline(False)
     page = later

@@ -1,4 +1,4 @@
-"""`flask rotation solve`: the engine on the shared FORMAT.md instances, and clear errors."""
+"""`flask rotation solve`: the engine on the FORMAT.md instances kept in tests/data/rotation, and clear errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from flask.testing import FlaskCliRunner
 
 from app.domain.rotation import instance_from_json, rounds_from_json, validate
 
-SHARED = Path("/work/shared/rotation/instances")
+# Small instances of the shared FORMAT.md set, kept with the tests (tests/data/rotation/README.md).
+INSTANCES = Path(__file__).resolve().parents[1] / "data" / "rotation"
 SMALL = [
     "kirkman15_5x3_r7.json",
     "sgp32_8x4_r8.json",
@@ -25,10 +26,9 @@ def cli(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared instances not available")
 @pytest.mark.parametrize("name", SMALL)
 def test_solves_shared_instances_into_valid_schedules(cli: FlaskCliRunner, name: str) -> None:
-    path = SHARED / name
+    path = INSTANCES / name
     result = cli.invoke(args=["rotation", "solve", str(path), "--seed", "3"])
     assert result.exit_code == 0, result.output
     schedule = json.loads(result.stdout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -100,3 +101,29 @@ def test_mover_sheet_needs_both_rounds_published_and_a_next_round(client: FlaskC
     assert client.get(_url(cafe, 1, "movers?draft=1")).status_code == 200
     assert client.get(_url(cafe, 3, "movers?draft=1")).status_code == 404
     assert client.get(_url(cafe, 9, "roster?draft=1")).status_code == 404
+
+
+def test_printouts_split_among_co_hosts(client: FlaskClient, logged_in: Organizer) -> None:
+    """Each co-host gets a run of rooms: 10 rooms for 3 co-hosts are 1–4, 5–7, 8–10; one part can print alone."""
+    cafe = make_cafe_event(organizer=logged_in, people=40, facilitators=10, rooms=10, rounds=2)
+    services.generate(cafe.item, seed=5)
+    services.publish(cafe.item, 2, confirm=False)
+    names = [room.name for room in cafe.rooms]
+    roster = client.get(_url(cafe, 1, "roster?cohosts=3")).get_data(as_text=True)
+    heads = re.findall(r'<h2 class="cohost-head">([^<]+)</h2>', roster)
+    assert heads == [
+        f"Co-host 1 of 3: {names[0]} – {names[3]}",
+        f"Co-host 2 of 3: {names[4]} – {names[6]}",
+        f"Co-host 3 of 3: {names[7]} – {names[9]}",
+    ]
+    assert roster.count('class="roster-room') == 10
+    second = client.get(_url(cafe, 1, "roster?cohosts=3&cohost=2")).get_data(as_text=True)
+    assert re.findall(r"<h3>(Room \d+) <span", second) == names[4:7]
+    movers = client.get(_url(cafe, 1, "movers?cohosts=3&cohost=3")).get_data(as_text=True)
+    targets = re.findall(r"<h3>→ (Room \d+)", movers)
+    assert targets and set(targets) <= set(names[7:])
+    whole = client.get(_url(cafe, 1, "movers")).get_data(as_text=True)  # one part: no co-host headings
+    assert "cohost-head" not in whole and sorted(re.findall(r"<h3>→ (Room \d+)", whole)) == sorted(names)
+    # Nonsense in the query string: the whole printout, never an error.
+    assert client.get(_url(cafe, 1, "roster?cohosts=abc&cohost=-1")).status_code == 200
+    assert client.get(_url(cafe, 1, "roster?cohosts=999&cohost=7")).get_data(as_text=True).count("roster-room") == 1

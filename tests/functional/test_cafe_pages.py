@@ -14,7 +14,7 @@ from app.cafe import planner, services
 from app.cafe.models import KeepApart, Room, Seat
 from app.events.models import CafeRound
 from app.extensions import db
-from app.participants.models import Status
+from app.participants.models import Rsvp, Status
 from app.signals import rounds_published
 from tests import factories
 from tests.factories_cafe import Cafe, make_cafe_event
@@ -79,7 +79,18 @@ def test_other_organisers_get_404_everywhere(client: FlaskClient, logged_in: Org
     assert client.get(base).status_code == 404
     for tail in ("/plan", "/rounds/1/zoom.csv", "/rounds/1/roster", "/rounds/1/movers"):
         assert client.get(f"{base}/{other.item.id}{tail}").status_code == 404, tail
-    for tail in ("/rooms", "/generate", "/move", "/swap", "/publish", "/replan", "/absent", "/hosts", "/keep-apart"):
+    for tail in (
+        "/rooms",
+        "/generate",
+        "/move",
+        "/swap",
+        "/publish",
+        "/replan",
+        "/absent",
+        "/rsvp-absent",
+        "/hosts",
+        "/keep-apart",
+    ):
         assert client.post(f"{base}/{other.item.id}{tail}", data={}).status_code == 404, tail
     assert client.post(f"{base}/{other.item.id}/rooms/{other.rooms[0].id}", data={}).status_code == 404
 
@@ -329,6 +340,51 @@ def test_mark_absent_and_replan_from_round_2(client: FlaskClient, cafe: Cafe) ->
     data = planner.load(cafe.item)
     assert data.draft[0] == data.published[0]
     assert not any(str(p.id) in m for p in gone for plan in data.draft[1:] for m in plan.values())
+
+
+def test_before_the_cafe_people_who_cant_attend_are_counted_and_taken_out_of_the_plan(
+    client: FlaskClient, cafe: Cafe
+) -> None:
+    for r in cafe.item.rounds:  # the café is still ahead
+        r.starts_at, r.ends_at = r.starts_at.replace(year=2099), r.ends_at.replace(year=2099)
+    services.generate(cafe.item, seed=5)
+    services.publish(cafe.item, 3, confirm=False)
+    said_no = cafe.people[:3]
+    host = cafe.facilitators[0]
+    for person in (*said_no, host):
+        person.rsvp = Rsvp.NO
+    cafe.people[3].rsvp = Rsvp.MAYBE
+    db.session.commit()
+    text = client.get(_url(cafe, "/plan"), headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "3 people said they can't attend" in text
+    assert f"{host.family_name} {host.given_name}" in text.split('id="cant-attend"')[1].split("</section>")[0]
+    assert "Take these 3 out of the plan" in text
+
+    response = client.post(_url(cafe, "/rsvp-absent"), headers={"Accept-Language": "en"}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "3 people who can&#39;t attend were taken out of the plan" in text
+    assert 'id="cant-attend-title">Hosts who can' in text  # only the host is left to deal with
+    db.session.expire_all()
+    assert all(p.status == Status.ABSENT for p in said_no) and host.status != Status.ABSENT
+    assert cafe.people[3].status != Status.ABSENT  # "not sure" is not "can't attend"
+    data = planner.load(cafe.item)
+    seated = {m for plan in data.draft for members in plan.values() for m in members}
+    assert not {str(p.id) for p in said_no} & seated
+    assert data.published != data.draft  # nothing reaches the participants until the organiser publishes
+
+
+def test_once_the_cafe_has_started_cant_attend_answers_change_nothing_on_the_plan_page(
+    client: FlaskClient, cafe: Cafe
+) -> None:
+    services.generate(cafe.item, seed=5)
+    cafe.people[0].rsvp = Rsvp.NO
+    for r in cafe.item.rounds:
+        r.starts_at, r.ends_at = r.starts_at.replace(year=2020), r.ends_at.replace(year=2020)
+    db.session.commit()
+    assert 'id="cant-attend"' not in client.get(_url(cafe, "/plan")).get_data(as_text=True)
+    client.post(_url(cafe, "/rsvp-absent"))
+    db.session.refresh(cafe.people[0])
+    assert cafe.people[0].status != Status.ABSENT
 
 
 def test_replan_form_offers_only_rounds_not_started(client: FlaskClient, cafe: Cafe) -> None:

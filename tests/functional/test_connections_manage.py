@@ -13,6 +13,7 @@ from app.connections import network, queries, services
 from app.connections.models import ConnectionSettings
 from app.domain.connections import Audience
 from app.extensions import db
+from app.participants.models import Status
 from app.reports import services as report_services
 from tests import factories
 from tests.factories_day import make_day
@@ -82,7 +83,13 @@ def test_the_report_keeps_the_network_in_its_version_unless_the_organiser_leaves
     assert 'id="network"' in page and page.count('class="chord"') == 2  # prefectures and kinds of organisation
     assert "Which kinds of organisation met" in page
     assert "<table" in page.split('id="network"')[1]  # the largest flows also as a table, for print
-    assert markdown  # the export still works with the new section
+    network_md = markdown.split("## Connections across organisations", 1)[1].split("\n## ", 1)[0]
+    net = json.loads(version.data)["network"]
+    assert f"{net['cross_pairs']}" in network_md and "### " in network_md  # the counts, then the largest flows
+    assert " pairs\n" in network_md  # "- 東京都 × 石川県: 4 pairs"
+    assert "<svg" not in markdown
+    for person in summit.people:  # counts and groups, never a name
+        assert person.family_name + " " + person.given_name not in network_md
     db.session.add(ConnectionSettings(event_id=summit.event.id, in_report=False))
     db.session.commit()
     with freeze_time(AFTER_SUMMIT):
@@ -111,3 +118,56 @@ def test_people_not_at_the_tables_are_not_counted(organizer: Organizer) -> None:
         net, _met = network.event_network(day.event, AFTER_SUMMIT)
         rounds = queries.held_rounds(day.event.id, AFTER_SUMMIT)
     assert net.people == 8 and len(rounds) == 3
+
+
+def test_met_means_both_there_and_the_people_pages_and_the_network_agree(organizer: Organizer) -> None:
+    """One rule everywhere: two people met when both sat at the same table of a round that took place and neither
+    is marked absent (or cancelled). Someone marked absent met nobody — on their page, on everyone else's page and
+    in the organiser's counts — even though their published seats of the held rounds stay as they were."""
+    day = make_day(organizer=organizer, people=6)
+    absent = day.people[4]
+    absent.status = Status.ABSENT
+    db.session.commit()
+    everyone = [*day.people, *day.hosts]
+    with freeze_time(AFTER_SUMMIT):
+        net, met = network.event_network(day.event, AFTER_SUMMIT)
+        pages = {p.id: queries.met_ids(p, AFTER_SUMMIT) for p in everyone}
+    network_sets = met.sets(pages)
+    assert pages[absent.id] == set() and absent.id not in network_sets
+    assert all(absent.id not in others for others in pages.values())
+    assert {pid: others for pid, others in pages.items() if others} == network_sets  # the same, person by person
+    assert dict(met.counts()) == {pid: len(others) for pid, others in pages.items() if others}
+    assert sum(len(others) for others in pages.values()) == 2 * net.pairs
+    assert net.people == len(everyone) - 1
+
+
+def test_the_editor_says_unpublished_changes_only_for_a_real_change_never_for_the_networks_live_counts(
+    client: FlaskClient, logged_in: Organizer
+) -> None:
+    summit = make_summit(organizer=logged_in, slug="cx-changes", with_notes=False)
+    editor = f"/manage/events/{summit.event.slug}/report"
+    banner = "You have changes that readers do not see yet."
+    with freeze_time(AFTER_SUMMIT):
+        report = report_services.create_report(summit.event, logged_in)
+        version = report_services.publish(report, logged_in)
+        assert json.loads(version.data)["network"]["sharing"] == 0
+        assert banner not in client.get(editor, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        # Days later, people share contacts: the network's counts move, the organiser has nothing to publish.
+        for person in summit.people[:4]:
+            services.save_card(person, services.CardData(Audience.EVERYONE, share_email=True, text="", version=0))
+        db.session.commit()
+        assert network.report_section(summit.event, AFTER_SUMMIT, show_names=False)["sharing"] > 0  # type: ignore[index]
+        assert not report_services.has_unpublished_changes(report)
+        assert banner not in client.get(editor, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        # The same without a stored fingerprint (versions published before fingerprints existed).
+        stored = version.fingerprint
+        version.fingerprint = ""
+        db.session.commit()
+        assert not report_services.has_unpublished_changes(report)
+        # The organiser leaves the network out of the report: a real change, seen both ways.
+        services.update_settings(summit.event, talk_again=False, in_report=False, actor=logged_in)
+        db.session.commit()
+        assert report_services.has_unpublished_changes(report)
+        version.fingerprint = stored
+        db.session.commit()
+        assert banner in client.get(editor, headers={"Accept-Language": "en"}).get_data(as_text=True)

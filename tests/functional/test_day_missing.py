@@ -14,7 +14,7 @@ from app.auth.models import Organizer
 from app.cafe import planner, publishing, services
 from app.cafe.models import Seat
 from app.extensions import db
-from app.participants.models import Participant, Status
+from app.participants.models import Participant, Rsvp, Status
 from tests import factories
 from tests.factories_cafe import Cafe, make_cafe_event, make_person
 from tests.instants import FUTURE_SUMMIT
@@ -196,3 +196,24 @@ def test_at_two_thousand_people_the_screen_stays_small(client: FlaskClient, logg
     assert len(page) < 60_000  # no list of everyone
     assert found.get_data(as_text=True).count('class="missing-person') == 20  # the first 20 of 1,111 matches
     assert "Showing 20 of 1111" in found.get_data(as_text=True)
+
+
+def test_people_who_said_they_cant_attend_are_expected_absent_one_click_each(client: FlaskClient, cafe: Cafe) -> None:
+    said_no, said_yes = cafe.people[0], cafe.people[1]
+    said_no.rsvp, said_yes.rsvp = Rsvp.NO, Rsvp.YES
+    db.session.commit()
+    with freeze_time(IN_ROUND_2):
+        page = client.get(url(cafe), headers=EN).get_data(as_text=True)
+        expected = page.split('id="expected"', 1)[1].split("</section>", 1)[0]
+        assert "Said they can't attend (1)" in page
+        assert "藤田 結衣" in expected and said_yes.family_name + " " + said_yes.given_name not in expected
+        found = client.get(url(cafe, "?q=藤田&partial=results"), headers=EN).get_data(as_text=True)
+        assert "expected absent" in found  # the search says so too
+        fragment = client.post(
+            url(cafe, "/status"),
+            data={"participant_id": said_no.id, "status": "absent", "q": ""},
+            headers={"X-Requested-With": "fetch", **EN},
+        ).get_data(as_text=True)
+    db.session.refresh(said_no)
+    assert said_no.status == Status.ABSENT
+    assert 'id="expected"' not in fragment and "Marked absent (1)" in fragment  # moved to the absent list

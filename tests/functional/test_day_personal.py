@@ -230,6 +230,15 @@ def test_facilitator_page_before_publication(client: FlaskClient) -> None:
         html = page(client, day.hosts[0].token, **{"Accept-Language": "en"})
     assert "Thank you for hosting a table" in html
     assert "not published yet" in html
+    assert "below once the organisers publish the seating" in html
+
+
+def test_facilitator_page_before_the_day_once_published_says_the_rooms_are_below(client: FlaskClient) -> None:
+    day = make_day(publish=True)
+    with freeze_time(BEFORE_SUMMIT):
+        html = page(client, day.hosts[0].token, **{"Accept-Language": "en"})
+    assert "Your room, questions and guests for each round are below. Open this page again" in html
+    assert "once the organisers publish the seating" not in html  # they have: the page must not say otherwise
 
 
 def test_broadcasts_show_on_every_personal_page(client: FlaskClient, db: object) -> None:

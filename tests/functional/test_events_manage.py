@@ -53,6 +53,16 @@ def test_garbage_dates_give_a_form_error_not_a_500(client: FlaskClient, logged_i
     assert response.status_code == 400
 
 
+def test_an_empty_address_becomes_a_readable_one(client: FlaskClient, logged_in: Organizer) -> None:
+    """A Japanese title gets its date (then -2, -3…); a title with Latin words gets them. No random hex."""
+    for _ in range(2):
+        assert client.post("/manage/events/new", data={**EVENT_FORM, "slug": ""}).status_code == 302
+    latin = {**EVENT_FORM, "slug": "", "title": "Code for Japan Summit ＜自治体編＞"}
+    assert client.post("/manage/events/new", data=latin).status_code == 302
+    slugs = sorted(db.session.scalars(select(Event.slug)))
+    assert slugs == ["2026-07-25", "2026-07-25-2", "code-for-japan-summit-2026"]
+
+
 def test_slug_must_be_unique(client: FlaskClient, logged_in: Organizer) -> None:
     make_event(slug="summit-2026")
     response = client.post("/manage/events/new", data=EVENT_FORM)

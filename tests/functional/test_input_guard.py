@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app.auth.models import Organizer
@@ -109,3 +110,41 @@ def test_a_meeting_link_longer_than_its_column_is_a_form_error(client: FlaskClie
     response = client.post("/manage/events/new", data={**EVENT_FORM, "meeting_url": long_url})
     assert response.status_code == 400
     assert "too long" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999", "2147483648"])
+def test_numbers_read_from_the_query_are_bounded(client: FlaskClient, logged_in: Organizer, value: str) -> None:
+    """`request.args.get(…, type=int)` gives no number an INTEGER column cannot hold (it was a 500 on both DBs)."""
+    event = factories.make_event(organizer=logged_in)
+    assert client.get("/reports", query_string={"year": value}).status_code == 200
+    assert client.get(f"/manage/events/{event.slug}/invites/preview", query_string={"person": value}).status_code < 500
+
+
+def test_choices_coerced_to_int_are_bounded(app: Flask) -> None:
+    from werkzeug.datastructures import MultiDict
+    from wtforms import SelectMultipleField
+
+    from app.forms import Form
+
+    class PickForm(Form):
+        class Meta:
+            csrf = False
+
+        people = SelectMultipleField(coerce=int, validate_choice=False)
+
+    with app.test_request_context():
+        form = PickForm(formdata=MultiDict([("people", "3"), ("people", "99999999999999999999")]))
+        assert not form.validate()
+    assert form.people.data == [] and form.people.errors == ["Please choose one of the options offered."]
+
+
+def test_an_event_cannot_take_a_slug_the_site_uses(client: FlaskClient, logged_in: Organizer) -> None:
+    response = client.post("/manage/events/new", data={**EVENT_FORM, "slug": "new"})
+    assert response.status_code in (200, 400)
+    assert "used by the site itself" in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Event)).all() == []
+    event = factories.make_event(organizer=logged_in, slug="summit-2026")
+    response = client.post(f"/manage/events/{event.slug}/edit", data={**EVENT_FORM, "slug": "new"})
+    assert "used by the site itself" in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.slug == "summit-2026"

@@ -15,6 +15,7 @@ from app.participants.models import Participant, Rsvp
 from tests import factories
 from tests.calendar_checks import by_uid, checked
 from tests.factories_invites import make_room, seat
+from tests.jobs_helpers import work_off
 
 
 def _event(organizer: Organizer, **kwargs):  # type: ignore[no-untyped-def]
@@ -89,6 +90,7 @@ def test_invites_pages_require_login_and_ownership(client: FlaskClient, organize
         f"/invites/preview/{person.id}/email.html",
         f"/invites/preview/{person.id}.ics",
         f"/invites/{person.id}.ics",
+        "/invites/progress.json",
     ):
         assert client.get(base + path).status_code == 404, path
     assert client.post(base + "/invites/send", data={"audience": "all"}).status_code == 404
@@ -120,6 +122,14 @@ def test_preview_then_confirm_then_see_who_got_what(client: FlaskClient, logged_
 
     response = client.post(f"/manage/events/{event.slug}/invites/send", data={"audience": "changed", "expected": 2})
     assert response.status_code == 302
+    assert db.session.scalar(select(OutboxMessage)) is None  # the request only queued the job
+    page = client.get(f"/manage/events/{event.slug}/invites").get_data(as_text=True)
+    assert "being prepared in the background" in page and "Waiting for the worker" in page
+    assert work_off() == 1
+    progress = client.get(f"/manage/events/{event.slug}/invites/progress.json").get_json()
+    assert progress["job"]["state"] == "done" and progress["job"]["result"]["invitations"] == 2
+    assert progress["emails"] == {"pending": 2, "sending": 0, "sent": 0, "failed": 0}
+    assert hanako.email not in str(progress)  # nothing private in it
     assert {m.recipient for m in db.session.scalars(select(OutboxMessage))} == {hanako.email, taro.email}
     page = client.get(f"/manage/events/{event.slug}/invites").get_data(as_text=True)
     assert "2 invitations queued." in page and "up to date" in page
@@ -144,6 +154,7 @@ def test_a_double_submit_of_changed_sends_once_and_shows_no_error_page(
         f"/manage/events/{event.slug}/invites/send", data={"audience": "changed"}, follow_redirects=True
     )
     assert first.status_code == 302 and second.status_code == 200
+    work_off()
     assert db.session.query(OutboxMessage).count() == 1
 
 
@@ -159,9 +170,14 @@ def test_the_same_confirmation_twice_queues_once(client: FlaskClient, logged_in:
     second = client.post(send, data=data, follow_redirects=True)
     assert first.status_code == 302 and second.status_code == 200
     assert "already queued; nothing was sent twice" in second.get_data(as_text=True)
+    assert work_off() == 1
     assert db.session.query(OutboxMessage).count() == 2
+    # The same confirmation after its job has run: still nothing more.
+    assert "already queued" in client.post(send, data=data, follow_redirects=True).get_data(as_text=True)
+    assert work_off() == 0 and db.session.query(OutboxMessage).count() == 2
     # Another confirmation is a deliberate resend to everyone.
     client.post(send, data={"audience": "all", "request_key": "another-confirmation"})
+    work_off()
     assert db.session.query(OutboxMessage).count() == 4
 
 
@@ -208,6 +224,7 @@ def test_retry_an_email(client: FlaskClient, logged_in: Organizer) -> None:
     event, _ = _event(logged_in)
     person = factories.make_participant(event=event)
     client.post(f"/manage/events/{event.slug}/invites/send", data={"audience": "all"})
+    work_off()
     message = db.session.scalar(select(OutboxMessage))
     message.status, message.attempts = MessageStatus.FAILED, 8
     db.session.commit()

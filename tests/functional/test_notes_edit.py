@@ -309,3 +309,18 @@ def test_a_submit_that_conflicts_is_submitted_once_merged(
     client.post(cafe.url(), data=merged)
     note = the_note(cafe)
     assert note.submitted and note.summary == "まとめた版" and len(submitted) == 1
+
+
+def test_the_note_page_shows_the_round_as_it_ran_by_the_live_timetable(client: FlaskClient, cafe: NotesCafe) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    rnd = cafe.rounds[0]
+    rnd.live_starts_at = rnd.starts_at + timedelta(minutes=3)  # started by hand, then extended by 10 minutes
+    rnd.live_ends_at = rnd.ends_at + timedelta(minutes=13)
+    db.session.commit()
+    html = client.get(cafe.url(), headers={"Accept-Language": "en"}).get_data(as_text=True)
+    zone = ZoneInfo(cafe.event.timezone)
+    ran = f"{rnd.live_starts_at.astimezone(zone):%H:%M}–{rnd.live_ends_at.astimezone(zone):%H:%M}"
+    assert ran in html
+    assert f"{rnd.starts_at.astimezone(zone):%H:%M}–" not in html

@@ -169,3 +169,81 @@ def test_a_publishable_image_of_an_internal_note_is_not_public(client: FlaskClie
     image = db.session.query(NoteImage).one()
     db.session.expire_all()
     assert the_note(cafe).publishable is False and public_image_path(image) is None
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A real, valid greyscale PNG of width × height pixels that compresses to a small file."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)  # filter byte + black pixels
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(client: FlaskClient, cafe: NotesCafe) -> None:
+    bomb = huge_png(10_000, 8_800)  # 88 megapixels in about 90 KB: under Pillow's own bomb threshold
+    assert len(bomb) < 200_000
+    html = upload(client, cafe.url(suffix="/images"), bomb)
+    assert "The image has too many pixels (10000 × 8800)" in html and "at most 40 megapixels" in html
+    assert db.session.query(NoteImage).count() == 0
+
+
+def test_the_pixel_cap_counts_every_frame_of_an_animation(
+    app: Flask, client: FlaskClient, cafe: NotesCafe, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "NOTES_IMAGE_MAX_PIXELS", 5_000)
+    frames = [Image.new("RGB", (40, 30), (50 * n, 0, 0)) for n in range(5)]  # 1,200 pixels a frame, 6,000 in all
+    animation = io.BytesIO()
+    frames[0].save(animation, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    html = upload(client, cafe.url(suffix="/images"), animation.getvalue(), name="anim.gif")
+    assert "too many pixels (40 × 30 × 5)" in html
+    assert db.session.query(NoteImage).count() == 0
+
+
+def test_gif_comments_and_xmp_are_removed_and_the_animation_kept(
+    client: FlaskClient, cafe: NotesCafe, uploads: Path
+) -> None:
+    frames = [Image.new("RGB", (30, 20), (0, 90 * n, 0)) for n in range(3)]
+    animation = io.BytesIO()
+    frames[0].save(
+        animation,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        comment=b"GPS 35.68N 139.76E iPhone of Taro",
+    )
+    data = animation.getvalue()
+    at = data.index(b"\x21\xff")  # before the first application block: an XMP packet as editors write it
+    data = data[:at] + b"\x21\xff\x0bXMP DataXMP" + bytes([12]) + b"owner: Taro!" + b"\x00" + data[at:]
+    upload(client, cafe.url(suffix="/images"), data, name="anim.gif")
+    image = db.session.query(NoteImage).one()
+    stored = (uploads / image.filename).read_bytes()
+    assert b"GPS" not in stored and b"Taro" not in stored and b"XMP" not in stored
+    with Image.open(io.BytesIO(stored)) as again:
+        assert again.format == "GIF" and again.n_frames == 3 and again.size == (30, 20)
+        durations = []
+        for n in range(3):
+            again.seek(n)
+            durations.append(again.info["duration"])
+        assert durations == [100, 200, 300]
+
+
+def test_png_text_chunks_are_removed(client: FlaskClient, cafe: NotesCafe, uploads: Path) -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Taro Yamada, city hall")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>GPS 35.68N</x:xmpmeta>")
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 10), (1, 2, 3)).save(picture, "PNG", pnginfo=info)
+    upload(client, cafe.url(suffix="/images"), picture.getvalue())
+    stored = (uploads / db.session.query(NoteImage).one().filename).read_bytes()
+    assert b"Taro" not in stored and b"GPS" not in stored and b"xmp" not in stored

@@ -180,9 +180,13 @@ def test_pdf_export_has_japanese_text(client: FlaskClient, published: Summit) ->
     response = client.get("/reports/network-summit/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.data)).pages)
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    text = "".join(page.extract_text() for page in reader.pages)
     compact = re.sub(r"\s+", "", text)
     assert "リアルだからこその価値は？" in compact and "雑談の価値R2-1" in compact
+    # Tagged for screen readers (PDF/UA-1): a structure tree, marked content, the document's language.
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "ja"
     if shutil.which("pdftotext"):
         out = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True).stdout
         assert "全国自治体職員ネットワークサミット" in out.decode()

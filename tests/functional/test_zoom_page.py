@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -92,6 +93,13 @@ def test_the_seating_chart_as_an_excel_workbook(client: FlaskClient, cafe: Cafe)
     evil = next(row for row in sheet.iter_rows(min_row=header + 2) if str(row[2].value).startswith("=cmd"))
     assert evil[2].data_type == "s" and evil[4].data_type == "s" and evil[4].value == "@SUM(1+1)"
     assert sheet.freeze_panes == f"A{header + 2}" and sheet.auto_filter.ref.startswith(f"A{header + 1}:G")
+    # Hosts' rows are shaded, others not; every body cell in the Japanese font, top-aligned, underlined.
+    body = list(sheet.iter_rows(min_row=header + 2))
+    shaded = {row[1].value: row[0].fill.fgColor.rgb for row in body}
+    assert shaded["Host"].endswith("FFF4DC") and shaded["Participant"] in ("00000000", None)
+    assert {(c.font.name, c.alignment.vertical, c.border.bottom.style) for row in body for c in row} == {
+        ("Yu Gothic", "top", "thin")
+    }
 
 
 def test_the_mover_sheet_as_an_excel_workbook(client: FlaskClient, cafe: Cafe) -> None:
@@ -205,3 +213,33 @@ def test_reconcile_finds_people_by_their_zoom_account(client: FlaskClient, logge
     assert response.status_code == 200
     present = html.split('name="present" type="hidden" value="')[1].split('"')[0]
     assert present == str(person.id) and "120 min" in html
+
+
+def test_a_cafe_beyond_zoom_limits_is_offered_links_per_room_and_several_meetings(
+    client: FlaskClient, logged_in: Organizer
+) -> None:
+    big = make_cafe_event(organizer=logged_in, people=480, facilitators=120, rooms=120, rounds=2)
+    big.rooms[0].breakout_url = "https://zoom.us/j/900"
+    db.session.commit()
+    services.generate(big.item, seed=2)
+    base = f"/manage/events/{big.event.slug}/cafe/{big.item.id}"
+    page = client.get(f"{base}/zoom").get_data(as_text=True)
+    assert "What works at this size" in page and "1 of 120 rooms have a link." in page
+    assert "One Zoom meeting holds about" not in page  # 600 people fit one meeting
+    links = re.findall(r'href="([^"]*zoom\.csv\?[^"]*meeting=(\d)[^"]*)"', page.replace("&amp;", "&"))
+    assert [n for _url, n in links] == ["1", "2"]  # 120 rooms: two meetings of 60
+    rows = []
+    for url, _n in links:
+        body = client.get(url).data.decode()
+        part = list(csv.reader(io.StringIO(body)))[1:]
+        assert len({room for room, _e in part}) == 60
+        rows += part
+    whole = list(csv.reader(io.StringIO(client.get(f"{base}/rounds/1/zoom.csv?draft=1").data.decode())))[1:]
+    assert sorted(rows) == sorted(whole)  # the meetings together are the whole round, each person once
+    assert client.get(f"{base}/rounds/1/zoom.csv?draft=1&meeting=3").status_code == 404
+    plan = client.get(f"{base}/plan").get_data(as_text=True)
+    assert "This café has 120 rooms and 600 people" in plan
+    small = make_cafe_event(organizer=logged_in, people=20, facilitators=4, rooms=5)
+    services.generate(small.item, seed=2)
+    quiet = client.get(f"/manage/events/{small.event.slug}/cafe/{small.item.id}/zoom").get_data(as_text=True)
+    assert "What works at this size" not in quiet

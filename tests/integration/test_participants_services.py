@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 
 from app.demo.participants import demo_people
+from app.demo.programme import FINISHED_SLUG, UPCOMING_SLUG
 from app.domain import participant_import as pi
 from app.events.models import Event
 from app.extensions import db
@@ -142,11 +143,7 @@ def test_demo_step_is_realistic_and_idempotent(runner: FlaskCliRunner) -> None:
         assert result.exit_code == 0, result.output
         totals.append(db.session.scalar(db.select(db.func.count(Participant.id))))
     assert totals[0] == totals[1]  # the second run duplicated nothing (other demo steps may add people too)
-    events = list(
-        db.session.scalars(
-            db.select(Event).where(Event.slug.in_(["network-summit-2027", "network-summit-spinoff-2020"]))
-        )
-    )
+    events = list(db.session.scalars(db.select(Event).where(Event.slug.in_([UPCOMING_SLUG, FINISHED_SLUG]))))
     assert len(events) == 2
     for event in events:
         mine = {p.email for p in demo_people(event.slug)}
@@ -159,5 +156,5 @@ def test_demo_step_is_realistic_and_idempotent(runner: FlaskCliRunner) -> None:
         assert all(p.family_kana and p.given_kana for p in people)
         orgs = [p.organization for p in people]
         assert max(orgs.count(o) for o in orgs) >= 4  # several people share an organisation
-    upcoming = next(e for e in events if e.slug == "network-summit-2027")
+    upcoming = next(e for e in events if e.slug == UPCOMING_SLUG)
     assert upcoming.registration_open and upcoming.registration_domains == "lg.jp" and upcoming.registration_consent

@@ -98,7 +98,8 @@ def test_500_then_429_then_200_is_retried_with_backoff_and_retry_after(receiver:
     assert outbox.drain(now).retrying == 1
     message = _only_message()
     assert message.status == MessageStatus.PENDING and message.last_status_code == 500
-    assert message.next_attempt_at == now + delivery.backoff(1)
+    # Back-off with jitter: at least the base delay, at most a quarter more.
+    assert now + delivery.backoff(1) <= message.next_attempt_at <= now + delivery.jittered(delivery.backoff(1), 1.0)
     assert "upstream says no" in message.response_excerpt
     now = message.next_attempt_at
     assert outbox.drain(now).retrying == 1

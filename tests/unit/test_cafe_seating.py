@@ -43,3 +43,15 @@ def test_paths_follow_each_person_through_the_rounds() -> None:
 def test_size_warnings_name_rooms_outside_the_range() -> None:
     assert size_warnings(R2, 3, 3) == [("A", 2), ("B", 4)]
     assert size_warnings({"A": ()}, 3, 4) == []
+
+
+def test_rooms_are_shared_among_co_hosts_in_even_runs() -> None:
+    from app.domain.seating import split_evenly
+
+    runs = split_evenly(400, 8)
+    assert [(r.start + 1, r.stop) for r in runs][:2] == [(1, 50), (51, 100)]
+    assert [len(r) for r in split_evenly(10, 3)] == [4, 3, 3]
+    assert [i for r in split_evenly(397, 7) for i in r] == list(range(397))  # every room once, in order
+    assert split_evenly(3, 5) == [range(0, 1), range(1, 2), range(2, 3)]  # never an empty run
+    assert split_evenly(0, 4) == []
+    assert split_evenly(5, 0) == [range(0, 5)]

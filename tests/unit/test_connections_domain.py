@@ -66,6 +66,14 @@ def test_reach_counts_the_people_met_who_can_see_the_contact() -> None:
     assert c.reach(None, {2, 3}) == 0
 
 
+@pytest.mark.parametrize("audience", list(Audience))
+@pytest.mark.parametrize("email,text", [(True, ""), (False, "内線 1234"), (False, "  "), (False, "")])
+def test_reach_is_the_one_rule_counted_for_everyone_met(audience: Audience, email: bool, text: str) -> None:
+    consent = Consent(audience, share_email=email, text=text, picked=frozenset({2, 5, 9}))
+    met = {2, 3, 4, 5}
+    assert c.reach(consent, met) == sum(c.may_see_contact(consent, other, True) for other in met)
+
+
 @pytest.mark.parametrize(
     ("name", "kind"),
     [
@@ -166,3 +174,53 @@ def test_regroup_sums_connections_into_regions_and_keeps_every_pair() -> None:
     flows = [c.Flow("東京都", "神奈川県", 5), c.Flow("大阪府", "東京都", 3), c.Flow("兵庫県", "大阪府", 2)]
     regions = {(f.a, f.b): f.pairs for f in c.regroup(flows, c.region_of)}
     assert regions == {("kanto", "kanto"): 5, ("kanto", "kinki"): 3, ("kinki", "kinki"): 2}
+
+
+def _network_by_pairs(members: list[c.Member], by_table: dict) -> c.Network:  # type: ignore[type-arg]
+    """The network counted pair by pair, the plain way: what the counting by kinds of person must equal."""
+    from collections import Counter
+
+    people = {m.id: m for m in members}
+    seated = {p for group in by_table.values() for p in group if p in people}
+    known = {p: c.normalise_organisation(people[p].organisation) for p in seated}
+    pairs = {p for p in c.met_pairs(by_table) if p[0] in people and p[1] in people}
+    cross = [(a, b) for a, b in pairs if known[a] and known[b] and known[a] != known[b]]
+    per_person: Counter[int] = Counter()
+    by_pref: Counter[tuple[str, str]] = Counter()
+    by_type: Counter[tuple[str, str]] = Counter()
+    by_org: Counter[tuple[str, str]] = Counter()
+    for a, b in cross:
+        per_person[a] += 1
+        per_person[b] += 1
+        pa, pb = people[a], people[b]
+        by_pref[tuple(sorted((pa.prefecture, pb.prefecture)))] += 1  # type: ignore[index]
+        kinds = sorted((c.organisation_type(pa.organisation).value, c.organisation_type(pb.organisation).value))
+        by_type[tuple(kinds)] += 1  # type: ignore[index]
+        by_org[tuple(sorted((pa.organisation.strip(), pb.organisation.strip())))] += 1  # type: ignore[index]
+    flows = lambda counter: [c.Flow(a, b, n) for (a, b), n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]  # noqa: E731
+    return c.Network(
+        people=len(seated),
+        pairs=len(pairs),
+        cross_pairs=len(cross),
+        avg_cross_people=round(sum(per_person[p] for p in seated) / len(seated), 1) if seated else 0.0,
+        organisations=len({o for o in known.values() if o}),
+        prefectures_linked=len({k for k in by_pref if k[0] != k[1] and k[0] and k[1]}),
+        by_prefecture=flows(by_pref),
+        by_type=flows(by_type),
+        by_organisation=flows(by_org),
+    )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_network_counted_by_kinds_of_person_equals_counting_pair_by_pair(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    orgs = ["神戸市", "神戸市役所", " 神戸市", "長野県", "総務省", "株式会社つなぐ", "", "ＮＰＯ法人まち", "小布施町"]
+    prefs = ["兵庫県", "長野県", "東京都", ""]
+    members = [c.Member(i, rng.choice(orgs), rng.choice(prefs)) for i in range(60)]
+    sittings = [c.Sitting(r, rng.randrange(8), p) for r in range(4) for p in range(70)]  # 60–69 are not members
+    by_table = c.tables(sittings)
+    assert c.network(members, by_table) == _network_by_pairs(members, by_table)
+    only_members = c.tables(sittings, present={m.id for m in members})
+    assert c.network(members, only_members) == _network_by_pairs(members, only_members)

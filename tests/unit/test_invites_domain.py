@@ -77,3 +77,11 @@ def test_signature_roundtrip() -> None:
     assert delivery.verify("secret", body, header, now=1_780_000_000)
     assert not delivery.verify("other", body, header, now=1_780_000_000)
     assert not delivery.verify("secret", body, header, now=1_780_000_000 + 301)
+
+
+def test_jitter_only_ever_lengthens_the_backoff_by_up_to_a_quarter() -> None:
+    base = delivery.backoff(3)
+    assert delivery.jittered(base, 0.0) == base
+    assert delivery.jittered(base, 0.5) == base * 1.125
+    assert delivery.jittered(base, 1.0) == base * 1.25
+    assert delivery.jittered(base, 7.0) == base * 1.25  # a bad draw cannot make it longer

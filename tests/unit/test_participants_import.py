@@ -79,7 +79,7 @@ def test_unreadable_files_say_why(data: bytes, problem: pi.FileProblem) -> None:
 
 
 def test_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pi, "MAX_ROWS", 3)
+    monkeypatch.setattr(pi.reading, "MAX_ROWS", 3)  # the limit is read where the file is read
     text = "name,email\n" + "".join(f"a{i},a{i}@x.jp\n" for i in range(4))
     with pytest.raises(pi.ImportFileError) as caught:
         table(text)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from app.domain import report as r
 from app.domain.report_digest import search_text
-from app.domain.report_markdown import to_markdown
+from app.domain.report_markdown import NetworkText, to_markdown
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -167,6 +167,21 @@ def test_markdown_export_has_every_part() -> None:
     assert "AVG_NEW_PEOPLE: 11.5" in md
     assert "神戸市、岩出市" in md
     assert md.index("## SUMMARY") > md.index("## Round 2")
+
+
+def test_markdown_network_section_comes_after_the_numbers_and_stays_plain_text() -> None:
+    section = NetworkText(
+        "CONNECTIONS",
+        [("CROSS PAIRS", 120), ("AVERAGE", 11.5)],
+        [("WHICH PREFECTURES", [("東京都 × 神奈川県", 16), ("<b>県</b> (among themselves)", 3)]), ("EMPTY", [])],
+        unit="組",
+    )
+    md = to_markdown(_doc(), LABELS, section)
+    assert md.index("## CONNECTIONS") > md.index("AVG_NEW_PEOPLE") and md.index("## CONNECTIONS") < md.index("## Round")
+    assert "- CROSS PAIRS: 120\n- AVERAGE: 11.5\n" in md
+    assert "### WHICH PREFECTURES\n\n- 東京都 × 神奈川県: 16組\n- &lt;b&gt;県&lt;/b&gt; (among themselves): 3組\n" in md
+    assert "EMPTY" not in md  # no heading without rows
+    assert "CONNECTIONS" not in to_markdown(_doc(), LABELS)
 
 
 def test_markdown_escapes_lines_that_would_become_markup() -> None:

@@ -193,3 +193,15 @@ def test_the_pigeonhole_bound_is_reached_on_small_symmetric_cases(instance: Inst
     else:
         # Three rounds: the two pairs forced per pair of rounds cannot be the same two pairs each time.
         assert (max(forced_pairs(instance)), lower_bound_repeat_pairs(instance), pairs) == (2, 3, 4)
+
+
+def test_the_bound_is_remembered_for_an_unchanged_seating_and_still_right_with_history() -> None:
+    from app.domain.rotation.measures import _lower_bound_repeat_pairs
+
+    instance = summit_instance(people=60, rooms=12, seed=3)
+    first = lower_bound_repeat_pairs(instance)
+    assert first == _lower_bound_repeat_pairs(instance)
+    assert lower_bound_repeat_pairs(replace(instance)) == first  # an equal instance: the remembered answer
+    held = solve(instance).rounds[:1]
+    with_history = replace(instance, history=tuple(held))  # dicts inside: not hashable, computed directly
+    assert lower_bound_repeat_pairs(with_history) == _lower_bound_repeat_pairs(with_history)

@@ -40,3 +40,15 @@ def test_zooms_limits() -> None:
     assert check.rooms == 60 and check.over_limit and not check.over_large_limit
     many = zoom.preassignment([zoom.Seated(i, f"R{i}", f"p{i}@example.jp") for i in range(101)])
     assert many.over_large_limit
+
+
+def test_a_summit_is_cut_into_meetings_zoom_can_pre_assign() -> None:
+    from app.domain.zoom import meetings
+
+    runs = meetings([5] * 400)  # 2,000 people in 400 rooms
+    assert [(r.start, r.stop) for r in runs] == [(0, 100), (100, 200), (200, 300), (300, 400)]
+    assert meetings([5] * 40) == [range(0, 40)]  # fits one meeting
+    assert len(meetings([12] * 100)) == 2  # 1,200 people: the people limit cuts, not the rooms
+    assert all(sum(([12] * 100)[i] for i in r) <= 1000 for r in meetings([12] * 100))
+    assert meetings([]) == []
+    assert meetings([1500, 2]) == [range(0, 1), range(1, 2)]  # a room too large for any meeting stays alone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .model import InfeasibleError, Instance, RoundPlan, Stats
 from .pigeonhole import forced_pairs
@@ -103,7 +104,23 @@ def lower_bound_repeat_pairs(instance: Instance) -> int:
     Counting: per person, more roommate slots than people to meet (aware of hosts and history).
     Pigeonhole (pigeonhole.py): a round's room holding more people than the next round has rooms
     sends some of them into a room together again; the most such pairs over any two rounds.
+
+    At 2,000 people this takes most of a second, and the review pages ask it again for the same seating
+    (the published and draft plans of unchanged rounds, every reload): instances without history are
+    hashable and their bound is remembered.
     """
+    try:
+        return _cached_lower_bound(instance)
+    except TypeError:  # a history or previous plan (dicts): not hashable, computed each time
+        return _lower_bound_repeat_pairs(instance)
+
+
+@lru_cache(maxsize=16)
+def _cached_lower_bound(instance: Instance) -> int:
+    return _lower_bound_repeat_pairs(instance)
+
+
+def _lower_bound_repeat_pairs(instance: Instance) -> int:
     counting, _ = _bounds(instance)
     return max(counting, max(forced_pairs(instance), default=0))
 

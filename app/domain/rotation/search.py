@@ -40,6 +40,27 @@ def improve(state: State, rng: random.Random, budget: Budget, target: int = 0) -
     return search.run(target)
 
 
+class _Pick:
+    """The lowest-cost move offered so far, ties broken uniformly at random (reservoir sampling)."""
+
+    __slots__ = ("delta", "move", "rng", "ties")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.move: tuple[int, int, int, int] | None = None
+        self.delta = 0
+        self.ties = 0
+
+    def offer(self, delta: int, move: tuple[int, int, int, int]) -> None:
+        """Keep `move` if it is cheaper than the kept one; if as cheap, keep it with probability 1/ties."""
+        if self.move is None or delta < self.delta:
+            self.delta, self.move, self.ties = delta, move, 1
+        else:
+            self.ties += 1
+            if self.rng.randrange(self.ties) == 0:
+                self.move = move
+
+
 class _Search:
     def __init__(self, state: State, rng: random.Random, budget: Budget) -> None:
         self.state = state
@@ -181,106 +202,114 @@ class _Search:
         self, pool: list[int], tabu: dict[int, int], step: int, aspire: int, wide: bool
     ) -> tuple[tuple[int, int, int, int] | None, int, int]:
         """The best allowed move touching a slot of `pool`: (move, cost change, evaluations used)."""
-        st, p, rng = self.state, self.state.p, self.rng
+        st, p = self.state, self.state.p
+        pick = _Pick(self.rng)
+        used = 0
+        for slot in pool:
+            f, x = divmod(slot, p.n)
+            used += self._offer_swaps(pick, f, x, tabu, step, aspire)
+            sizes, room_a = st.size[f], st.seat[f][x]
+            if sizes[room_a] > 1 and sizes[room_a] - 1 in sizes:  # a room one smaller than x's
+                used += self._offer_shifts(pick, f, x, tabu, step, aspire)
+            if wide and not p.hosted(f, room_a):
+                used += self._offer_relabels(pick, f, room_a, tabu, step, aspire)
+        return pick.move, pick.delta, used
+
+    def _offer_swaps(self, pick: _Pick, f: int, x: int, tabu: dict[int, int], step: int, aspire: int) -> int:
+        """Offer `pick` every swap of x with a movable person of another room in round f; returns evaluations.
+
+        The hot loop of the search: the cost change is computed inline from x's terms, worked out once.
+        """
+        st, p = self.state, self.state.p
         n, g = p.n, p.g
         gain, meet, visits, org, apart = st.gain, st.meet, st.visits, p.org, p.apart
-        best_d = 0
-        choice: tuple[int, int, int, int] | None = None
-        ties = used = 0
-        pair_tabu = self.budget.pair_tabu
-        for slot in pool:
-            f, x = divmod(slot, n)
-            row, sizes, orgs = st.seat[f], st.size[f], st.orgs[f]
-            before = p.previous[f]
-            room_a = row[x]
-            size_a = sizes[room_a]
-            bx = slot * g
-            fn = f * n
-            xn, xg = x * n, x * g
-            out_x = size_a - 1 - gain[bx + room_a]
-            vis_x = visits[xg + room_a] > 1
-            ox = org[x]
-            cnt_a = orgs[room_a]
-            px = before[x] if before is not None else -1
-            for q in self.mov[f]:
-                room_b = row[q]
-                if room_b == room_a:
+        row, sizes, orgs = st.seat[f], st.size[f], st.orgs[f]
+        before = p.previous[f]
+        room_a = row[x]
+        bx = (f * n + x) * g
+        fn = f * n
+        xn, xg = x * n, x * g
+        gain_x, meet_x, visits_x = gain[bx : bx + g], meet[xn : xn + n], visits[xg : xg + g]  # x's rows, read by room
+        out_x = sizes[room_a] - 1 - gain_x[room_a]
+        vis_x = visits_x[room_a] > 1
+        ox, apart_x = org[x], apart[x]
+        cnt_a = orgs[room_a]
+        px = before[x] if before is not None else -1
+        bar = None if pick.move is None else pick.delta  # a local copy of the cost to match: read once per move
+        for q in self.mov[f]:
+            room_b = row[q]
+            if room_b == room_a:
+                continue
+            bq = (fn + q) * g
+            qg = q * g
+            d = (
+                gain_x[room_b] + out_x + gain[bq + room_a] - gain[bq + room_b] + sizes[room_b] - 1 - 2 * meet_x[q]
+            ) * W_REPEAT
+            d += ((visits_x[room_b] > 0) - vis_x + (visits[qg + room_a] > 0) - (visits[qg + room_b] > 1)) * W_REVISIT
+            oq = org[q]
+            if ox != oq:
+                if ox >= 0:
+                    d += (orgs[room_b].get(ox, 0) - cnt_a[ox] + 1) * W_ORG
+                if oq >= 0:
+                    d += (cnt_a.get(oq, 0) - orgs[room_b][oq] + 1) * W_ORG
+            if apart_x or apart[q]:
+                d += W_APART * (
+                    sum((row[z] == room_b) - (row[z] == room_a) for z in apart_x if z != q)
+                    + sum((row[z] == room_a) - (row[z] == room_b) for z in apart[q] if z != x)
+                )
+            if before is not None:
+                pq = before[q]
+                if px >= 0:
+                    d += ((room_b != px) - (room_a != px)) * W_SEAT
+                if pq >= 0:
+                    d += ((room_a != pq) - (room_b != pq)) * W_SEAT
+            if bar is None or d <= bar:
+                if d >= aspire and self._swap_tabu(tabu, step, f, x, q, room_a, room_b):
                     continue
-                bq = (fn + q) * g
-                qg = q * g
-                d = (
-                    gain[bx + room_b]
-                    + out_x
-                    + gain[bq + room_a]
-                    - gain[bq + room_b]
-                    + sizes[room_b]
-                    - 1
-                    - 2 * meet[xn + q]
-                ) * W_REPEAT
-                d += (
-                    (visits[xg + room_b] > 0) - vis_x + (visits[qg + room_a] > 0) - (visits[qg + room_b] > 1)
-                ) * W_REVISIT
-                oq = org[q]
-                if ox != oq:
-                    if ox >= 0:
-                        d += (orgs[room_b].get(ox, 0) - cnt_a[ox] + 1) * W_ORG
-                    if oq >= 0:
-                        d += (cnt_a.get(oq, 0) - orgs[room_b][oq] + 1) * W_ORG
-                if apart[x] or apart[q]:
-                    d += W_APART * (
-                        sum((row[z] == room_b) - (row[z] == room_a) for z in apart[x] if z != q)
-                        + sum((row[z] == room_a) - (row[z] == room_b) for z in apart[q] if z != x)
-                    )
-                if before is not None:
-                    pq = before[q]
-                    if px >= 0:
-                        d += ((room_b != px) - (room_a != px)) * W_SEAT
-                    if pq >= 0:
-                        d += ((room_a != pq) - (room_b != pq)) * W_SEAT
-                if choice is None or d <= best_d:
-                    if d >= aspire and (
-                        (tabu.get((fn + x) * g + room_b, 0) > step or tabu.get(bq + room_a, 0) > step)
-                        if not pair_tabu
-                        else tabu.get(((fn + x) * n + q) if x < q else ((fn + q) * n + x), 0) > step
-                    ):
+                pick.offer(d, (0, f, x, q))
+                bar = pick.delta
+        return len(self.mov[f])
+
+    def _swap_tabu(self, tabu: dict[int, int], step: int, f: int, x: int, q: int, room_a: int, room_b: int) -> bool:
+        """Whether swapping x (in room_a) and q (in room_b) in round f undoes a recent move."""
+        n, g = self.state.p.n, self.state.p.g
+        fn = f * n
+        if self.budget.pair_tabu:
+            return tabu.get(((fn + x) * n + q) if x < q else ((fn + q) * n + x), 0) > step
+        return tabu.get((fn + x) * g + room_b, 0) > step or tabu.get((fn + q) * g + room_a, 0) > step
+
+    def _offer_shifts(self, pick: _Pick, f: int, x: int, tabu: dict[int, int], step: int, aspire: int) -> int:
+        """Offer `pick` every move of x alone into a room one smaller than its own (sizes stay balanced)."""
+        sizes = self.state.size[f]
+        size_a = sizes[self.state.seat[f][x]]
+        bx = (f * self.state.p.n + x) * self.state.p.g
+        used = 0
+        for room_b, size_b in enumerate(sizes):
+            if size_b == size_a - 1 and size_b > 0:
+                d = self._move_cost(f, x, room_b)
+                used += 1
+                if pick.move is None or d <= pick.delta:
+                    if d >= aspire and tabu.get(bx + room_b, 0) > step:
                         continue
-                    if choice is None or d < best_d:
-                        best_d, choice, ties = d, (0, f, x, q), 1
-                    else:
-                        ties += 1
-                        if rng.randrange(ties) == 0:
-                            choice = (0, f, x, q)
-            used += len(self.mov[f])
-            for room_b, size_b in enumerate(sizes):
-                if size_b == size_a - 1 and size_b > 0:
-                    d = self._move_cost(f, x, room_b)
-                    used += 1
-                    if choice is None or d <= best_d:
-                        if d >= aspire and tabu.get(bx + room_b, 0) > step:
-                            continue
-                        if choice is None or d < best_d:
-                            best_d, choice, ties = d, (1, f, x, room_b), 1
-                        else:
-                            ties += 1
-                            if rng.randrange(ties) == 0:
-                                choice = (1, f, x, room_b)
-            if wide and not p.hosted(f, room_a):
-                for room_b in range(g):
-                    if room_b == room_a or p.hosted(f, room_b):
-                        continue
-                    d = self._relabel_cost(f, room_a, room_b)
-                    used += 1
-                    if choice is None or d <= best_d:
-                        key = -1 - (f * g + min(room_a, room_b)) * g - max(room_a, room_b)
-                        if d >= aspire and tabu.get(key, 0) > step:
-                            continue
-                        if choice is None or d < best_d:
-                            best_d, choice, ties = d, (2, f, room_a, room_b), 1
-                        else:
-                            ties += 1
-                            if rng.randrange(ties) == 0:
-                                choice = (2, f, room_a, room_b)
-        return choice, best_d, used
+                    pick.offer(d, (1, f, x, room_b))
+        return used
+
+    def _offer_relabels(self, pick: _Pick, f: int, room_a: int, tabu: dict[int, int], step: int, aspire: int) -> int:
+        """Offer `pick` every exchange of (unhosted) room_a's group with another unhosted room's in round f."""
+        p = self.state.p
+        g = p.g
+        used = 0
+        for room_b in range(g):
+            if room_b == room_a or p.hosted(f, room_b):
+                continue
+            d = self._relabel_cost(f, room_a, room_b)
+            used += 1
+            if pick.move is None or d <= pick.delta:
+                key = -1 - (f * g + min(room_a, room_b)) * g - max(room_a, room_b)
+                if d >= aspire and tabu.get(key, 0) > step:
+                    continue
+                pick.offer(d, (2, f, room_a, room_b))
+        return used
 
     def _move_cost(self, f: int, x: int, room_b: int) -> int:
         """Cost change of seating x in room_b in round f (its room shrinks by one, room_b grows)."""
