@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, flash, jsonify, redirect, re
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.domain import participant_import as pi
 from app.events.models import Event
 from app.events.queries import owned_event_or_404
