@@ -104,11 +104,9 @@ def register(app: Flask) -> None:
             organizer = programme.demo_organizer(password)
             events = None
             # Say what is being loaded as it goes (the whole demo takes half a minute or more).
-            click.echo("Loading the demo:", nl=False)
-            for number, step in enumerate(STEPS):
-                click.echo(("" if number == 0 else ",") + " " + step.__module__.rsplit(".", 1)[-1], nl=False)
+            for number, step in enumerate(STEPS, start=1):
+                click.echo(f"Loading the demo ({number}/{len(STEPS)}): {step.__module__.rsplit('.', 1)[-1]}…")
                 events = step(organizer, events)
-            click.echo(".")
             db.session.commit()
         finally:
             app_log.setLevel(level)

@@ -71,8 +71,29 @@ WORD_WEIGHT = 3.0  # a shared base form (止まる for 止まっている and �
 
 # Words nearly every point of an online-meeting café uses: in a small round every word looks rare, so
 # these are damped from the start (their n-grams are cut out, their base forms weigh little).
-COMMON_WORDS = ("オンライン", "リアル", "zoom", "参加", "職員", "自治体", "メンバー", "活動")
-COMMON_BASES = {*COMMON_WORDS, "難い", "易い", "ない", "ず", "ぬ", "良い", "大事", "出来る"}
+# Words that say "a chance", "an opportunity", "a moment" name no topic of their own: two texts that share
+# only such a word (官民をつなげるチャンス, 前例がない今こそチャレンジのチャンス) say different things.
+GENERIC_WORDS = ("チャンス", "機会", "きっかけ", "好機", "タイミング", "課題")
+COMMON_WORDS = ("オンライン", "リアル", "zoom", "参加", "職員", "自治体", "メンバー", "活動", *GENERIC_WORDS)
+COMMON_BASES = {
+    *COMMON_WORDS,
+    "難い",
+    "易い",
+    "ない",
+    "無い",
+    "ず",
+    "ぬ",
+    "良い",
+    "大事",
+    "出来る",
+    "切っ掛け",
+    "始める",
+}
+# Two texts whose only common content word (base form) is one word are alike by that word alone: their
+# similarity counts for less unless it is high (移動がない分、業務の効率が上がった and
+# 移動がない今は全国規模のネットワークづくりの好機 share 移動 and say different things).
+ONE_WORD_FACTOR = 0.85
+ONE_WORD_STRONG = 0.3
 COMMON_WEIGHT = 0.25
 _COMMON_RE = re.compile("|".join(re.escape(w) for w in COMMON_WORDS))
 
@@ -154,6 +175,7 @@ def similarities(
     each would pair hundreds of texts with each other at a 400-room scale and decide nothing alone.
     """
     vectors = _vectors(texts, words)
+    bases = [{normalise(w) or w for w in ws} - COMMON_BASES for ws in words] if words else []
     n = len(vectors)
     df: Counter[str] = Counter(g for vec in vectors for g in vec)
     cap = max(50, n // 20)
@@ -181,6 +203,8 @@ def similarities(
             if mine and score + reach[i] * reach[j] >= floor:
                 theirs = frequent[j]
                 score += sum(w * theirs[g] for g, w in mine.items() if g in theirs)
+            if bases and score < ONE_WORD_STRONG and len(bases[i] & bases[j]) < 2:
+                score *= ONE_WORD_FACTOR
             if score >= floor:
                 sims[(i, j)] = score
     return sims

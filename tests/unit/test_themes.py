@@ -81,6 +81,22 @@ def test_the_same_points_always_give_the_same_themes() -> None:
     assert first == themes.group(_points(rows))
 
 
+def test_one_shared_word_does_not_make_a_theme() -> None:
+    """The demo's round 3 once merged these pairs: each shares one word (チャンス, 移動がない, 始める)."""
+    rows = [
+        (1, "opinion", "前例がない今こそチャレンジのチャンス"),
+        (2, "opinion", "官民をつなげるチャンス"),
+        (3, "opinion", "移動がない分、業務の効率が上がった"),
+        (4, "opinion", "移動がない今は全国規模のネットワークづくりの好機"),
+        (5, "opinion", "大学との共同研究もオンラインなら始めやすい"),
+        (6, "opinion", "まずは小さなことから始めればよい"),
+        (7, "opinion", "民間企業と行政が連携するきっかけになる"),
+        (8, "opinion", "行政と民間をつなぐ機会が増えた"),
+    ]
+    found = themes.group(_points(rows))
+    assert [set(t.refs) for t in found] == [{6, 7}]  # only 官民: two words in common, said two ways
+
+
 def _labelled() -> list[list[str]]:
     return themes.labelled_groups(LABELLED.read_text(encoding="utf-8"))
 
