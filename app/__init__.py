@@ -41,7 +41,7 @@ CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
     "app.cafe.cli",
-    "app.invites.cli",
+    "app.outbox.cli",
     "app.jobs.cli",
 )
 

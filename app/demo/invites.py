@@ -14,7 +14,8 @@ from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
 from app.invites import calendars, rsvp, services
-from app.invites.models import Invitation, MessageStatus, OutboxMessage
+from app.invites.models import Invitation
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants import services as participant_services
 from app.participants.models import Participant, Rsvp, Status
 

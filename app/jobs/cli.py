@@ -7,7 +7,6 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.invites import services as _invites  # noqa: F401  (registers the email sender)
 from app.jobs import worker as worker_module
 from app.jobs.models import Job
 
