@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.domain import participant_import as pi
@@ -154,9 +155,10 @@ def update_participant(
 
 def delete_participant(person: Participant, *, by: Organizer | None = None) -> None:
     """Remove a person from an event (with their seats in any café plan)."""
-    person_id, slug = person.id, person.event.slug
+    person_id, slug, event_id = person.id, person.event.slug, person.event_id
     db.session.delete(person)
     db.session.commit()
+    signals.participant_deleted.send(event_id)
     log.info("participant %s deleted from %s by %s", person_id, slug, by.id if by else "-")
 
 
