@@ -33,6 +33,10 @@ def test_console_shows_clock_now_and_the_clock_controls(client: FlaskClient, log
     assert "Start round 3 now" not in html  # only the next round can start
     assert "Timeline" in html and "running" in html
     assert "Live console" in html  # the tab
+    with freeze_time(ROUND_1):
+        ja = client.get(base(day) + "/live", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    timeline = ja.split("タイムライン", 1)[1].split("</table>", 1)[0]
+    assert "この後" in timeline and "遅らせる" not in timeline  # round 3 is still to come, not "to postpone"
 
 
 def test_console_is_for_the_events_organisers_only(client: FlaskClient, logged_in: Organizer) -> None:
