@@ -79,26 +79,32 @@ def _item(context: JobContext) -> tuple[ProgrammeItem, Organizer | None]:
 
 def run_generate(context: JobContext) -> dict[str, Any]:
     """The job: a new plan for every round not yet started (services.generate commits it)."""
+    if context.done:  # the plan was made and recorded; the job only stopped before saying so
+        return dict(context.payload.get("outcome", {}))
     item, organizer = _item(context)
     seed = context.payload.get("seed")
     try:
         result = services.generate(item, seed, organizer, now=utcnow())
     except services.PlanError as error:
         raise queue.failed_with(error.args[0] if error.args else str(error)) from error
+    context.remember(outcome={"seconds": round(result.stats.seconds, 2)})
     context.progress(1, 1)
-    return {"seconds": round(result.stats.seconds, 2)}
+    return dict(context.payload["outcome"])
 
 
 def run_replan(context: JobContext) -> dict[str, Any]:
     """The job: re-plan from a round around who is here now (services.replan commits it)."""
+    if context.done:
+        return dict(context.payload.get("outcome", {}))
     item, organizer = _item(context)
     from_round = int(context.payload["from_round"])
     try:
         result = services.replan(item, from_round, actor=organizer, now=utcnow())
     except services.PlanError as error:
         raise queue.failed_with(error.args[0] if error.args else str(error)) from error
+    context.remember(outcome={"from_round": from_round, "changed": result.changed})
     context.progress(1, 1)
-    return {"from_round": from_round, "changed": result.changed}
+    return dict(context.payload["outcome"])
 
 
 queue.register(GENERATE, run_generate)

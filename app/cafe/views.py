@@ -69,6 +69,12 @@ def _back_to_room(event: Event, item: ProgrammeItem, room_id: int) -> Response:
     return redirect(url + (f"#row-{room_id}" if room_id in ids else "#rooms"))
 
 
+def _room_matches(room: Room, host: str, text: str) -> bool:
+    """Whether every word of the rooms search is in the room's name or its host's name."""
+    haystack = f"{room.name} {host}".lower()
+    return all(word.lower() in haystack for word in text.replace("\u3000", " ").split())
+
+
 def _room_form(room: Room, hosts: dict[int, str]) -> RoomForm:
     form = RoomForm(prefix=f"room{room.id}", obj=room if request.method == "GET" else None)
     if request.method == "GET":
@@ -98,7 +104,9 @@ def index(slug: str) -> Page:
     proposal = services.proposed_room_count(data)
     hosts = {p.id: picker.label(p) for p in data.people if p.role == Role.FACILITATOR}
     # 400 rooms are pages of 50 rows: a 400-form table took seconds to build and to lay out in the browser.
-    room_pages = pager(len(data.rooms), ROOMS_PER_PAGE, page_arg("rooms"))
+    room_q = request.args.get("room_q", "").strip()[:100]
+    shown = [r for r in data.rooms if _room_matches(r, hosts.get(r.host_id or 0, ""), room_q)]
+    room_pages = pager(len(shown), ROOMS_PER_PAGE, page_arg("rooms"))
     return render_template(
         "cafe/index.html",
         event=event,
@@ -110,8 +118,9 @@ def index(slug: str) -> Page:
         facilitators=[p for p in data.people if p.role == Role.FACILITATOR and p.attends],
         rooms_form=CreateRoomsForm(count=proposal or len(data.rooms) or 1),
         max_rooms=services.MAX_ROOMS,
-        room_forms=[(room, _room_form(room, hosts)) for room in room_pages.slice(data.rooms)],
+        room_forms=[(room, _room_form(room, hosts)) for room in room_pages.slice(shown)],
         room_pages=room_pages,
+        room_q=room_q,
         keep_form=KeepApartForm(),
         generate_form=GenerateForm(),
         confirm=ConfirmForm(),

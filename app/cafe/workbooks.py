@@ -3,6 +3,9 @@ who sort, filter, annotate and print in Excel.
 
 Every text cell is written as text, never as a formula: a name or room that starts with "=" stays
 words in Excel (the .xlsx way of the CSV exports' formula guard).
+
+openpyxl writes through lxml when it is installed (requirements.txt): for 2,000 people the seating chart's
+14,000 cells serialise about three times faster than with the standard library's ElementTree.
 """
 
 from __future__ import annotations

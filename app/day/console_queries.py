@@ -18,7 +18,7 @@ from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notes import queries as notes_queries
 from app.participants import queries as participant_queries
-from app.participants.models import Participant, Role, Status
+from app.participants.models import Participant, Role, Rsvp, Status
 
 CHECKIN_LIMIT = 300
 
@@ -31,6 +31,7 @@ class Replan:
     absent: int
     late: int
     planned: bool
+    expected: int = 0  # seated in round k, said "can't attend" on their page, not marked absent yet
 
     @property
     def needed(self) -> bool:
@@ -146,7 +147,7 @@ def replan(event: Event, prog: Programme, moment: Moment, now: datetime) -> Repl
     )
     hosts = set(db.session.scalars(select(Room.host_id).where(Room.item_id == rnd.item_id, Room.host_id.is_not(None))))
     people = db.session.execute(
-        select(Participant.id, Participant.status, Participant.joins_round, Participant.role).where(
+        select(Participant.id, Participant.status, Participant.joins_round, Participant.role, Participant.rsvp).where(
             Participant.event_id == event.id
         )
     ).all()
@@ -160,7 +161,10 @@ def replan(event: Event, prog: Programme, moment: Moment, now: datetime) -> Repl
         and p.status not in (Status.ABSENT, Status.CANCELLED)
         and (p.joins_round is None or p.joins_round <= rnd.number)
     )
-    return Replan(rnd, absent, late, planned=bool(seated))
+    expected = sum(
+        1 for p in people if p.id in seated and p.rsvp == Rsvp.NO and p.status not in (Status.ABSENT, Status.CANCELLED)
+    )
+    return Replan(rnd, absent, late, planned=bool(seated), expected=expected)
 
 
 def checkin_list(event: Event, query: str = "", status: str = "") -> tuple[list[Participant], int]:

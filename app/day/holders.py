@@ -10,7 +10,8 @@ tests, i.e. on every request). Bounds this gives (documented in docs/day-caching
 - any change a personal page shows (seats, room names and links, round times, broadcasts, notes, names, the
   event's meeting link) reaches every worker within DAY_LIVE_CHECK_SECONDS, and at once in the worker that
   made it when its service calls `forget`; the page then shows it at its next poll;
-- a re-issued token, a deleted person or a deleted event stops working within the same bound;
+- a re-issued token, a deleted person or a deleted event stops working within the same bound (a deleted person at
+  once in the process that removed them: app.signals.participant_deleted);
 - a token only ever maps to its own holder: the roster is keyed by the full token, read from the database.
 """
 
@@ -63,6 +64,7 @@ class Holder:
     role: Role
     event: EventInfo
     rsvp: str = ""  # the holder's attendance answer (yes / no / maybe), shown on their page
+    joins_round: int | None = None  # a latecomer's first round (their earlier rounds say so)
 
 
 @dataclass(frozen=True)
@@ -227,9 +229,10 @@ def _load_roster(event_id: int) -> list[Holder]:
             Participant.department,
             Participant.role,
             Participant.rsvp,
+            Participant.joins_round,
         ).where(Participant.event_id == event_id)
     ).all()
-    return [Holder(*r[:-1], event=info, rsvp=r[-1].value if r[-1] else "") for r in rows]
+    return [Holder(*r[:-2], event=info, rsvp=r[-2].value if r[-2] else "", joins_round=r[-1]) for r in rows]
 
 
 def holder(token: str) -> tuple[Holder, LiveCheck] | None:

@@ -104,8 +104,12 @@ def rounds_table(state: Personal, base: dict[str, Any]) -> str:
         seat = state.seats.get(rnd.id)
         room_name = seat.room_name if seat else None
         current = state.now.round == rnd.id
-        key = ("row", lang, event.timezone, rnd, room_name, current)
-        context = {**base, "event": event, "rnd": rnd, "room_name": room_name, "current": current}
+        # A latecomer has no room before the round they join in: say so rather than "not assigned yet".
+        joins = state.participant.joins_round
+        joins_from = joins if seat is None and joins and rnd.number < joins else None
+        key = ("row", lang, event.timezone, rnd, room_name, current, joins_from)
+        context = {**base, "event": event, "rnd": rnd, "room_name": room_name, "current": current,
+                   "joins_from": joins_from}  # fmt: skip
         rows.append("".join(_kept(key, "day/_round_row.html", lambda context=context: context)))
     frame = _kept(("rounds", lang), "day/_rounds_table.html", lambda: {**base, "rows_html": fragments.SLOT})
     return fragments.fill(frame, "".join(rows))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from app.auth.models import Organizer
 from app.day.models import Broadcast, ClockAction, ClockEntry, LiveState
+from app.db import utcnow
 from app.demo.programme import Events
 from app.domain import clock
 from app.events.models import Event
@@ -17,6 +19,14 @@ from app.extensions import db
 from app.participants.models import Participant, Role, Status
 
 WELCOME = "ようこそ！開始10分前からZoomに入室できます。ワールドカフェの部屋はこのページに表示されます。"
+
+
+def _office_hours_before() -> datetime:
+    """The last 10:00 in Tokyo (an organiser posts in office hours, not when the demo happens to load)."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = utcnow().astimezone(tokyo)
+    ten = now.replace(hour=10, minute=0, second=0, microsecond=0)
+    return (ten if ten <= now else ten - timedelta(days=1)).astimezone(UTC)
 
 
 def _people(event: Event, role: Role) -> list[Participant]:
@@ -63,7 +73,9 @@ def seed_day(organizer: Organizer, events: Events | None) -> Events | None:
     upcoming, finished = events
     exists = db.session.scalar(select(Broadcast).where(Broadcast.event_id == upcoming.id, Broadcast.body == WELCOME))
     if exists is None:
-        db.session.add(Broadcast(event_id=upcoming.id, body=WELCOME, created_by_id=organizer.id))
+        db.session.add(
+            Broadcast(event_id=upcoming.id, body=WELCOME, created_by_id=organizer.id, created_at=_office_hours_before())
+        )
         state = db.session.scalar(select(LiveState).where(LiveState.event_id == upcoming.id))
         if state is None:
             db.session.add(LiveState(event_id=upcoming.id, revision=1))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -14,7 +15,9 @@ from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
 from app.invites import calendars, rsvp, services
+from app.invites import jobs as invite_jobs
 from app.invites.models import Invitation
+from app.jobs.models import Job, JobState
 from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants import services as participant_services
 from app.participants.models import Participant, Rsvp, Status
@@ -38,6 +41,31 @@ def _mark_sent(event: Event, at: object) -> None:
     db.session.commit()
 
 
+def _record_send(event: Event, organizer: Organizer, at: datetime, result: services.QueueResult) -> None:
+    """The send to everyone as the worker would have recorded it, so the invites page shows its outcome."""
+    total = result.requests + result.cancels
+    db.session.add(
+        Job(
+            kind=invite_jobs.KIND,
+            key=invite_jobs.job_key(event.id, "demo-first-send"),
+            event_id=event.id,
+            payload=json.dumps({"audience": services.Audience.ALL, "request_key": "demo-first-send"}),
+            state=JobState.DONE,
+            done=total,
+            total=total,
+            result=json.dumps(
+                {"invitations": result.requests, "cancellations": result.cancels, "unchanged": result.unchanged}
+            ),
+            attempts=1,
+            created_by_id=organizer.id,
+            created_at=at,
+            started_at=at,
+            finished_at=at + timedelta(minutes=2),
+            run_after=at,
+        )
+    )
+
+
 def _seed_invites(event: Event, organizer: Organizer) -> None:
     if db.session.scalar(select(Invitation.id).where(Invitation.event_id == event.id)):
         return
@@ -54,10 +82,11 @@ def _seed_invites(event: Event, organizer: Organizer) -> None:
         db.session.commit()
     # The demo never has a real sender address (MAIL_FROM), and nothing leaves the machine: history only.
     try:
-        services.queue_invites(event, organizer, services.Audience.ALL, first, enforce_readiness=False)
+        result = services.queue_invites(event, organizer, services.Audience.ALL, first, enforce_readiness=False)
     except services.InviteError:
         db.session.rollback()
         return
+    _record_send(event, organizer, first, result)
     db.session.commit()
     _mark_sent(event, first + timedelta(minutes=2))
     _answer(event, first)

@@ -203,10 +203,13 @@ def similarities(
             if mine and score + reach[i] * reach[j] >= floor:
                 theirs = frequent[j]
                 score += sum(w * theirs[g] for g, w in mine.items() if g in theirs)
+            if score < floor:
+                continue
             if bases and score < ONE_WORD_STRONG and len(bases[i] & bases[j]) < 2:
                 score *= ONE_WORD_FACTOR
-            if score >= floor:
-                sims[(i, j)] = score
+                if score < floor:
+                    continue
+            sims[(i, j)] = score
     return sims
 
 

@@ -74,6 +74,9 @@ class Event(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     organizers: Mapped[list[Organizer]] = relationship(secondary=event_organizers)
+    organizer_invites: Mapped[list[OrganizerInvite]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="OrganizerInvite.id"
+    )
     items: Mapped[list[ProgrammeItem]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="ProgrammeItem.position"
     )
@@ -91,6 +94,20 @@ class Event(db.Model):
 
     def is_organized_by(self, organizer: Organizer | None) -> bool:
         return organizer is not None and any(o.id == organizer.id for o in self.organizers)
+
+
+class OrganizerInvite(db.Model):
+    """A colleague's email added to an event's organisers. It becomes an organiser of the event when an
+    account with this email signs in; until then it is listed by email, whether or not such an account
+    exists, so adding an email never tells who has an account."""
+
+    __tablename__ = "organizer_invite"
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ProgrammeItem(db.Model):

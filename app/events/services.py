@@ -15,7 +15,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.models import Organizer
 from app.domain import schedule
 from app.domain.slugs import readable_slug
-from app.events.models import CafeRound, Event, EventStatus, ItemKind, ProgrammeItem, Speaker, SpeakerRole
+from app.events.models import (
+    CafeRound,
+    Event,
+    EventStatus,
+    ItemKind,
+    OrganizerInvite,
+    ProgrammeItem,
+    Speaker,
+    SpeakerRole,
+)
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -196,17 +205,31 @@ def set_status(event: Event, status: EventStatus) -> Event:
     return event
 
 
-def add_organizer(event: Event, email: str) -> Organizer:
-    """Give another existing organiser the right to change this event."""
-    other = db.session.scalar(select(Organizer).where(Organizer.email == email.strip().lower()))
-    if other is None:
-        raise ProgrammeError(_l("No organiser account has this email. Ask them to get an account first."), "email")
-    if event.is_organized_by(other):
-        raise ProgrammeError(_l("This person already organises the event."), "email")
-    event.organizers.append(other)
+def add_organizer(event: Event, email: str) -> OrganizerInvite:
+    """Add a colleague's email to the event's organisers: they organise it once they sign in with an
+    account of this email. The answer is the same whether such an account exists or not."""
+    email = email.strip().lower()
+    if any(o.email == email for o in event.organizers) or any(i.email == email for i in event.organizer_invites):
+        raise ProgrammeError(_l("This email is already on the event's list of organisers."), "email")
+    invite = OrganizerInvite(event_id=event.id, email=email)
+    event.organizer_invites.append(invite)
     db.session.commit()
-    log.info("organiser %s added to event %s", other.id, event.slug)
-    return other
+    log.info("organiser invite added to event %s", event.slug)
+    return invite
+
+
+def claim_organizer_invites(organizer: Organizer) -> int:
+    """Make the organiser an organiser of every event that added their email; returns how many."""
+    invites = db.session.scalars(select(OrganizerInvite).where(OrganizerInvite.email == organizer.email.lower())).all()
+    for invite in invites:
+        event = db.session.get(Event, invite.event_id)
+        if event is not None and not event.is_organized_by(organizer):
+            event.organizers.append(organizer)
+        db.session.delete(invite)
+    if invites:
+        db.session.commit()
+        log.info("organiser %s joined %d events they were added to", organizer.id, len(invites))
+    return len(invites)
 
 
 def _check_item_fits(event: Event, item_id: object, starts_at: datetime, ends_at: datetime) -> None:

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import login_required, user_logged_in
 from werkzeug.wrappers import Response
 
 from app.auth.guard import current_organizer
+from app.auth.models import Organizer
 from app.db import utcnow
 from app.events import queries, services
 from app.events.forms import (
@@ -24,6 +25,13 @@ from app.events.models import EventStatus, ItemKind, Speaker
 from app.extensions import db
 from app.forms import ConfirmForm, show_service_error
 from app.templating import status_label
+
+
+@user_logged_in.connect
+def _join_events_on_login(_app: object, user: Organizer, **_extra: object) -> None:
+    """At sign-in, the organiser joins the events that added their email."""
+    services.claim_organizer_invites(user)
+
 
 bp = Blueprint("events", __name__)
 
@@ -66,7 +74,8 @@ def _event_data(form: EventForm) -> services.EventData:
 @bp.route("/manage/")
 @login_required
 def dashboard() -> str:
-    """The organiser's events."""
+    """The organiser's events (first joining those that added their email since they signed in)."""
+    services.claim_organizer_invites(current_organizer())
     return render_template("events/dashboard.html", events=queries.organizer_events(current_organizer()))
 
 
@@ -163,8 +172,15 @@ def add_organizer(slug: str) -> Response:
     form = CoOrganizerForm()
     if form.validate_on_submit():
         try:
-            services.add_organizer(event, form.email.data or "")
-            flash(_("The organiser was added."), "success")
+            invite = services.add_organizer(event, form.email.data or "")
+            flash(
+                _(
+                    "%(email)s was added. They can open this event once they sign in with an organiser account "
+                    "of this email (ask your administrator to create one if they have none).",
+                    email=invite.email,
+                ),
+                "success",
+            )
         except services.ProgrammeError as error:
             flash(str(error), "error")
     else:

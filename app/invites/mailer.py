@@ -18,6 +18,11 @@ POLICY = SMTP.clone(cte_type="7bit")
 TIMEOUT = 30
 
 
+def one_line(text: str) -> str:
+    """The text with its line breaks (and other vertical whitespace) folded into single spaces."""
+    return " ".join(text.split()) if any(c in text for c in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029") else text
+
+
 def build_email(
     *,
     sender: str,
@@ -34,9 +39,11 @@ def build_email(
 ) -> EmailMessage:
     """multipart/alternative: text/plain, text/html and `text/calendar; method=…` (what Outlook expects)."""
     message = EmailMessage(policy=POLICY)
-    message["Subject"] = subject
-    message["From"] = Address(display_name=sender_name, addr_spec=sender)
-    message["To"] = Address(display_name=recipient_name, addr_spec=recipient)
+    # Header text on one line whatever the stored data holds (a title or name with a line break, saved before
+    # the forms refused them or arriving another way): the email policy would refuse it, failing every send.
+    message["Subject"] = one_line(subject)
+    message["From"] = Address(display_name=one_line(sender_name), addr_spec=sender)
+    message["To"] = Address(display_name=one_line(recipient_name), addr_spec=recipient)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = f"<{message_id}>"
     message["Auto-Submitted"] = "auto-generated"

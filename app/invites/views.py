@@ -21,7 +21,7 @@ from app import outbox
 from app.auth.guard import current_organizer
 from app.db import utcnow
 from app.events import queries as events
-from app.events.models import Event
+from app.events.models import Event, EventStatus
 from app.extensions import csrf, db
 from app.forms import ConfirmForm
 from app.i18n import current_language
@@ -92,7 +92,9 @@ def attendance(token: str) -> Response:
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         abort(403)
     form = AttendanceForm(meta={"csrf": False})
-    if form.validate_on_submit():
+    if person.event.status == EventStatus.FINISHED:
+        flash(_("The event is over: there is no attendance to answer any more."), "error")
+    elif form.validate_on_submit():
         if rsvp.answer(person, Rsvp(form.answer.data), utcnow()):
             db.session.commit()
             _forget_personal_page(person.event_id)

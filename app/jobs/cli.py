@@ -1,12 +1,16 @@
-"""`flask worker`: the one background process (outbox and jobs); `flask jobs status`."""
+"""`flask worker`: the one background process (outbox and jobs); `flask jobs status` and `flask jobs prune`."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from app.db import utcnow
 from app.extensions import db
+from app.jobs import queue
 from app.jobs import worker as worker_module
 from app.jobs.models import Job
 
@@ -39,3 +43,10 @@ def register(app: Flask) -> None:
             click.echo("no jobs")
         for kind, state, count in sorted(rows, key=lambda r: (r[0], str(r[1]))):
             click.echo(f"{kind:24} {getattr(state, 'value', state):8} {count}")
+
+    @jobs_group.command("prune")
+    @click.option("--days", default=90, show_default=True, help="Keep jobs that ended fewer days ago than this.")
+    def prune(days: int) -> None:
+        """Delete finished jobs (done or failed) older than --days (the pages show only recent ones)."""
+        removed = queue.prune(utcnow() - timedelta(days=days))
+        click.echo(f"{removed} finished jobs deleted")

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -122,7 +122,7 @@ class JobContext:
             raise LeaseLost(f"job {self.id}: lease lost")
         db.session.commit()
         self.done = done
-        if self.stopping:
+        if self.stopping and (not self.total or done < self.total):  # at the last step: let it finish
             raise Stopped
 
 
@@ -379,6 +379,15 @@ def run_due(*, limit: int = 1, stop: threading.Event | None = None, now: datetim
         elif ended == HANDED_BACK:
             outcome.handed_back += 1
     return outcome
+
+
+def prune(before: datetime) -> int:
+    """Delete finished jobs (done or failed) that ended before `before`; their keys may then be used again. Commits."""
+    result = db.session.execute(
+        delete(Job).where(Job.state.in_((JobState.DONE, JobState.FAILED)), Job.finished_at < before)
+    )
+    db.session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def find(key: str) -> Job | None:

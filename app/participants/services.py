@@ -15,10 +15,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.domain import participant_import as pi
@@ -162,9 +164,11 @@ def update_participant(
 
 def delete_participant(person: Participant, *, by: Organizer | None = None) -> None:
     """Remove a person from an event (with their seats in any café plan)."""
-    person_id, slug = person.id, person.event.slug
+    person_id, slug, event_id = person.id, person.event.slug, person.event_id
     db.session.delete(person)
     db.session.flush()
+    # The day's caches forget the person once the caller's commit has made the deletion real.
+    sa_event.listen(db.session(), "after_commit", lambda _session: signals.participant_deleted.send(event_id), once=True)
     log.info("participant %s deleted from %s by %s", person_id, slug, by.id if by else "-")
 
 

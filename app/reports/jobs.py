@@ -43,6 +43,7 @@ REGROUP = "report.regroup"
 PDF = "report.pdf"
 KINDS = (CREATE, REGROUP, PDF)
 SHOW_FAILED_FOR = timedelta(minutes=30)  # how long the editor still shows a failed job's message
+SHOW_DONE_FOR = timedelta(minutes=2)  # and a finished one (the page that reloads by itself says it is done)
 
 EVENT_GONE = N_("The event was deleted before its report was made.")
 REPORT_GONE = N_("The report was deleted before this work was done.")
@@ -131,15 +132,14 @@ def running(job: Job) -> bool:
 
 
 def shown(event: Event) -> Job | None:
-    """The report job the editor shows: one waiting or running, or one that failed a moment ago."""
+    """The report job the editor shows: one waiting or running, or one that finished a moment ago."""
     job = db.session.scalar(
         select(Job).where(Job.kind.in_(KINDS), Job.event_id == event.id).order_by(Job.id.desc()).limit(1)
     )
-    if job is None or job.state == JobState.DONE:
-        return None
-    if job.state == JobState.FAILED and job.finished_at is not None and utcnow() - job.finished_at > SHOW_FAILED_FOR:
-        return None
-    return job
+    if job is None or running(job) or job.finished_at is None:
+        return job
+    shown_for = SHOW_DONE_FOR if job.state == JobState.DONE else SHOW_FAILED_FOR
+    return job if utcnow() - job.finished_at <= shown_for else None
 
 
 def version_html(report: Report, version: ReportVersion, doc: dict[str, Any]) -> str:

@@ -145,3 +145,28 @@ def test_themes_editor_works_without_javascript(browser, live_server: str, organ
     expect(page.locator("#themes .theme-row.is-hidden")).to_have_count(1)
     expect(page.locator(".flashes .flash-success")).to_be_visible()
     context.close()
+
+
+def test_a_large_theme_shows_all_its_points_without_a_reload(
+    page: Page, live_server: str, organizer: Organizer
+) -> None:
+    make_summit(organizer=organizer, slug="folds", people=9, rooms=9, rounds=1)
+    page.goto(f"{live_server}/login")
+    page.fill("#email", organizer.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/manage/events/folds/report")
+    page.locator("form[action$='/report/create'] button").click()
+    # every room had the same idea (the last room's note is internal): one theme of 8 points, 6 shown
+    theme = page.locator("#themes .theme-row", has=page.locator(".badge.kind-idea"))
+    theme.locator("details.theme-points summary").click()
+    expect(theme.locator(".theme-points li")).to_have_count(6)
+    page.evaluate("window.__sameDocument = true")
+    theme.locator("a[data-theme-more]").click()
+    expect(
+        page.locator("#themes .theme-row", has=page.locator(".badge.kind-idea")).locator(".theme-points li")
+    ).to_have_count(8)
+    assert page.evaluate("window.__sameDocument") is True  # the themes section was swapped in
+    opened = page.locator("#themes .theme-row", has=page.locator(".badge.kind-idea"))
+    expect(opened.locator("details.theme-points")).to_have_attribute("open", "")
+    expect(opened.locator("a[data-theme-more]")).to_have_count(0)

@@ -13,7 +13,7 @@ from app.auth.models import Organizer
 from app.day.models import Broadcast, ClockAction, ClockEntry
 from app.events.models import CafeRound
 from app.extensions import db
-from app.participants.models import Participant, Status
+from app.participants.models import Participant, Rsvp, Status
 from tests import factories
 from tests.factories_day import make_day
 from tests.instants import AFTER_SUMMIT, BETWEEN_ROUNDS, DURING_TALK, ROUND_1, ROUND_3
@@ -33,6 +33,10 @@ def test_console_shows_clock_now_and_the_clock_controls(client: FlaskClient, log
     assert "Start round 3 now" not in html  # only the next round can start
     assert "Timeline" in html and "running" in html
     assert "Live console" in html  # the tab
+    with freeze_time(ROUND_1):
+        ja = client.get(base(day) + "/live", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    timeline = ja.split("タイムライン", 1)[1].split("</table>", 1)[0]
+    assert "この後" in timeline and "遅らせる" not in timeline  # round 3 is still to come, not "to postpone"
 
 
 def test_console_is_for_the_events_organisers_only(client: FlaskClient, logged_in: Organizer) -> None:
@@ -249,6 +253,21 @@ def test_replan_call_to_action_counts_absent_and_late(client: FlaskClient, logge
         html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "1 absent, 1 late since the plan" in html
     assert "re-plan round 2" in html
+
+
+def test_the_console_counts_who_said_they_cant_attend_among_the_next_rounds_seats(
+    client: FlaskClient, logged_in: Organizer
+) -> None:
+    day = make_day(organizer=logged_in)
+    day.people[1].rsvp = day.people[2].rsvp = Rsvp.NO
+    day.people[3].rsvp = Rsvp.MAYBE
+    db.session.commit()
+    with freeze_time(BETWEEN_ROUNDS):
+        html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "2 people with a seat in round 2 said they can't attend" in html
+        client.post(base(day) + "/live/attendance", data={"ids": [day.people[1].id], "status": "absent"})
+        html = client.get(base(day) + "/live", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 person with a seat in round 2 said they can't attend" in html  # the one marked absent is done
 
 
 def test_late_arrival_with_a_taken_email_is_refused(client: FlaskClient, logged_in: Organizer) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
+from app.auth.models import Organizer
 from app.extensions import db as _db
 from app.notes.models import RoundNote
 from tests import factories
@@ -125,6 +128,20 @@ def test_unseated_person_is_told_to_wait(client: FlaskClient) -> None:
     with freeze_time(ROUND_1):
         html = page(client, late.token, **{"Accept-Language": "en"})
     assert "Your room is not assigned yet" in html
+
+
+def test_a_latecomer_sees_which_round_they_join_in(client: FlaskClient) -> None:
+    day = make_day()
+    late = factories.make_participant(event=day.event, family_name="森田", given_name="健一")
+    late.joins_round = 2
+    _db.session.commit()
+    with freeze_time(BEFORE_SUMMIT):
+        html = page(client, late.token, **{"Accept-Language": "ja"})
+    rows = html.split('class="day-round-num"')[1:]
+    assert "第2ラウンドから参加" in rows[0]  # round 1: before they join
+    assert "第2ラウンドから参加" not in rows[1] and "未割り当て" in rows[1]  # round 2: their room is still to come
+    other = page(client, day.people[0].token, **{"Accept-Language": "ja"})
+    assert "ラウンドから参加" not in other  # the shared rows are not mixed up
 
 
 def test_unpublished_seats_are_not_shown(client: FlaskClient) -> None:
@@ -251,6 +268,21 @@ def test_broadcasts_show_on_every_personal_page(client: FlaskClient, db: object)
     assert "14:20 から休憩です" in page(client, day.hosts[0].token)
 
 
+def test_a_message_sent_before_the_day_shows_its_date(client: FlaskClient, db: object) -> None:
+    """On the day a message shows its time; one sent days before shows its date too (not a bare 03:41)."""
+    from app.day.models import Broadcast
+
+    day = make_day()
+    db.session.add(Broadcast(event_id=day.event.id, body="当日は開始10分前から入室できます", created_at=BEFORE_SUMMIT))  # type: ignore[attr-defined]
+    db.session.add(Broadcast(event_id=day.event.id, body="14:20 から休憩です", created_at=DURING_TALK))  # type: ignore[attr-defined]
+    db.session.commit()  # type: ignore[attr-defined]
+    with freeze_time(DURING_TALK):
+        html = page(client, day.people[0].token, **{"Accept-Language": "ja"})
+    assert '<span class="day-broadcast-time">2026年7月20日(月) 12:00</span>' in html
+    talk_time = DURING_TALK.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    assert f'<span class="day-broadcast-time">{talk_time}</span>' in html
+
+
 def test_every_personal_page_shows_the_meeting_link_before_and_during(client: FlaskClient) -> None:
     day = make_day()
     meeting = day.event.meeting_url
@@ -266,3 +298,16 @@ def test_every_personal_page_shows_the_meeting_link_before_and_during(client: Fl
             assert f'href="{meeting}"' not in page(client, who.token)
     # The JSON `me` endpoint carries it too (registered people only).
     assert client.get(f"/api/v1/me/{day.people[0].token}").json["meeting_url"] == meeting  # type: ignore[index]
+
+
+def test_a_removed_persons_link_stops_at_once_in_the_process_that_removed_them(
+    app: Flask, client: FlaskClient, logged_in: Organizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even with a long live-check interval: the removal drops this process's roster of the event."""
+    monkeypatch.setitem(app.config, "DAY_LIVE_CHECK_SECONDS", 3600.0)
+    day = make_day(organizer=logged_in)
+    person = day.people[0]
+    token, person_id, slug = person.token, person.id, day.event.slug
+    assert client.get(f"/p/{token}").status_code == 200
+    assert client.post(f"/manage/events/{slug}/participants/{person_id}/delete").status_code == 302
+    assert client.get(f"/p/{token}").status_code == 404

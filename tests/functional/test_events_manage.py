@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.auth.models import Organizer
 from app.events.models import Event, EventStatus, ItemKind, ProgrammeItem
 from app.extensions import db
-from tests.factories import make_cafe, make_event, make_item, make_organizer
+from tests.factories import PASSWORD, make_cafe, make_event, make_item, make_organizer
 
 EVENT_FORM = {
     "title": "全国自治体職員ネットワークサミット",
@@ -237,12 +238,37 @@ def test_delete_needs_confirmation(client: FlaskClient, logged_in: Organizer) ->
     assert db.session.scalar(select(ProgrammeItem)) is None
 
 
-def test_co_organiser_can_then_edit(client: FlaskClient, logged_in: Organizer) -> None:
+def test_co_organiser_joins_at_sign_in_and_can_then_edit(app: Flask, client: FlaskClient, logged_in: Organizer) -> None:
     event = make_event(organizer=logged_in)
     colleague = make_organizer(email="colleague@city.iwade.lg.jp")
-    client.post(f"/manage/events/{event.slug}/organizers", data={"email": "Colleague@city.iwade.lg.jp"})
-    assert event.is_organized_by(colleague)
-    unknown = client.post(
-        f"/manage/events/{event.slug}/organizers", data={"email": "nobody@x.lg.jp"}, follow_redirects=True
+    page = client.post(
+        f"/manage/events/{event.slug}/organizers", data={"email": "Colleague@city.iwade.lg.jp"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "colleague@city.iwade.lg.jp was added" in page and "joins when they sign in" in page
+    other = app.test_client()
+    assert other.post("/login", data={"email": colleague.email, "password": PASSWORD}).status_code == 302
+    db.session.refresh(event)
+    assert event.is_organized_by(colleague) and event.organizer_invites == []
+    assert other.get(f"/manage/events/{event.slug}").status_code == 200
+    again = client.post(
+        f"/manage/events/{event.slug}/organizers", data={"email": colleague.email}, follow_redirects=True
     )
-    assert "No organiser account has this email" in unknown.get_data(as_text=True)
+    assert "already on the event" in again.get_data(as_text=True)
+
+
+def test_adding_a_co_organiser_does_not_tell_whether_an_account_exists(
+    client: FlaskClient, logged_in: Organizer
+) -> None:
+    event = make_event(organizer=logged_in)
+    make_organizer(email="exists@city.iwade.lg.jp")
+    pages = []
+    for email in ("exists@city.iwade.lg.jp", "nobody@city.iwade.lg.jp"):
+        response = client.post(f"/manage/events/{event.slug}/organizers", data={"email": email}, follow_redirects=True)
+        pages.append(response.get_data(as_text=True).replace(email, "EMAIL"))
+    message = "EMAIL was added. They can open this event once they sign in with an organiser account of this email"
+    assert all(message in page and "No organiser account" not in page for page in pages)
+    manage = client.get(f"/manage/events/{event.slug}").get_data(as_text=True)
+    assert manage.count("(added; joins when they sign in)") == 2
+    assert not event.is_organized_by(
+        db.session.scalar(select(Organizer).where(Organizer.email == "exists@city.iwade.lg.jp"))
+    )

@@ -278,3 +278,17 @@ def test_attendance_refuses_bad_input_and_cross_site_posts(client: FlaskClient, 
     assert client.post("/p/not-a-real-token-at-all-xxxxxxxx/attendance", data={"answer": "yes"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(Participant, person.id).rsvp is None
+
+
+def test_a_finished_event_asks_for_no_attendance_answer(client: FlaskClient, organizer: Organizer) -> None:
+    event, _ = _event(organizer)
+    person = factories.make_participant(event=event)
+    event.status = EventStatus.FINISHED
+    db.session.commit()
+    html = client.get(f"/p/{person.token}").get_data(as_text=True)
+    assert 'id="attendance"' not in html and "Will you attend?" not in html
+    assert f"/p/{person.token}/calendar.ics" in html  # the calendar stays
+    response = client.post(f"/p/{person.token}/attendance", data={"answer": "yes"}, follow_redirects=True)
+    assert "The event is over" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).rsvp is None

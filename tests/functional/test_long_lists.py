@@ -13,6 +13,7 @@ from app.auth.models import Organizer
 from app.cafe import publishing, services
 from app.extensions import db
 from tests.factories_cafe import Cafe, make_cafe_event
+from tests.jobs_helpers import work_off
 
 
 @contextmanager
@@ -89,3 +90,27 @@ def test_plan_page_shows_a_page_of_rooms_and_of_paths(client: FlaskClient, logge
     _page, statements_small = _get(client, f"/manage/events/{small.event.slug}/cafe/{small.item.id}/plan")
     assert statements_small == statements_big
     assert len(page) < 200_000
+
+
+def test_more_than_two_hundred_rooms_end_to_end(client: FlaskClient, logged_in: Organizer) -> None:
+    """1,050 people in rooms of 4–6: the proposed 210 rooms (the form once stopped at 200), hosts, plan, publish."""
+    from sqlalchemy import func, select
+
+    from app.cafe.models import Room, Seat
+
+    cafe = make_cafe_event(organizer=logged_in, people=840, facilitators=210, rooms=0, rounds=3)
+    base = f"/manage/events/{cafe.event.slug}/cafe"
+    page = client.get(base).get_data(as_text=True)
+    assert "<strong>210 rooms</strong>" in page and 'max="2000"' in page
+    assert client.post(f"{base}/{cafe.item.id}/rooms", data={"count": "210"}).status_code == 302
+    client.post(f"{base}/{cafe.item.id}/hosts")
+    client.post(f"{base}/{cafe.item.id}/generate", data={"seed": "4", "request_key": "scale-210"})
+    work_off()  # at this size the plan is made by the background worker
+    client.post(f"{base}/{cafe.item.id}/publish", data={"upto": "3", "confirm": "y"})
+    rooms = db.session.scalar(select(func.count()).select_from(Room).where(Room.item_id == cafe.item.id))
+    hosted = db.session.scalar(select(func.count(Room.host_id)).where(Room.item_id == cafe.item.id))
+    published = db.session.scalar(select(func.count()).select_from(Seat).where(Seat.published.is_(True)))
+    assert (rooms, hosted, published) == (210, 210, 1050 * 3)
+    plan = client.get(f"{base}/{cafe.item.id}/plan").get_data(as_text=True)
+    assert "Rooms 1–40 of 210." in plan and "This café has 210 rooms and 1050 people" in plan
+    assert client.get(f"{base}/{cafe.item.id}/rounds/3/roster?cohosts=5").status_code == 200

@@ -158,3 +158,14 @@ def test_rooms_come_in_pages_and_saving_returns_to_the_rooms_page(client: FlaskC
     room = cafe.rooms[74]
     saved = client.post(f"{base}/{cafe.item.id}/rooms/{room.id}", data={f"room{room.id}-name": "七十五"})
     assert saved.headers["Location"].endswith(f"rooms=2#row-{room.id}")
+
+
+def test_a_room_is_found_by_its_name_or_its_host(client: FlaskClient, logged_in: Organizer) -> None:
+    cafe = make_cafe_event(organizer=logged_in, people=20, facilitators=5, rooms=120)
+    base = f"/manage/events/{cafe.event.slug}/cafe"
+    found = client.get(base, query_string={"room_q": "Room 75"}).get_data(as_text=True)
+    assert re.findall(r'<tr id="row-(\d+)"', found) == [str(cafe.rooms[74].id)]
+    by_host = client.get(base, query_string={"room_q": "山田1003"}).get_data(as_text=True)
+    assert re.findall(r'<tr id="row-(\d+)"', by_host) == [str(cafe.rooms[3].id)]
+    none = client.get(base, query_string={"room_q": "どこにもない"}).get_data(as_text=True)
+    assert "No room or host matches this search." in none

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pypdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from app.auth.models import Organizer
@@ -66,7 +68,9 @@ def test_creating_a_large_report_is_a_job_with_progress(client: FlaskClient, log
     assert job.state == JobState.DONE and job.done == job.total == 3
     page = client.get(base).get_data(as_text=True)
     assert "Themes of round 1" in page and "data-job-poll" not in page
-    assert client.get(base + "/job.json").get_json() == {"job": None}
+    assert client.get(base + "/job.json").get_json()["job"]["state"] == "done"  # said for a moment, then gone
+    with freeze_time(job.finished_at + report_jobs.SHOW_DONE_FOR + timedelta(seconds=1)):
+        assert client.get(base + "/job.json").get_json() == {"job": None}
 
 
 def test_a_resumed_creation_groups_only_the_rounds_left(logged_in: Organizer, large: None) -> None:

@@ -206,3 +206,9 @@ def test_old_versions_stay_readable(client: FlaskClient, published: Summit, orga
     md = client.get("/reports/network-summit/v/1/report.md").get_data(as_text=True)
     assert "全国の公務員がつながった半日。" in md
     assert json.loads(report.versions[0].data)["overview"] == "全国の公務員がつながった半日。"
+
+
+def test_exports_name_their_charset_once(client: FlaskClient, published: Summit) -> None:
+    for path in ("/reports/network-summit/report.md", "/reports/network-summit/report.html"):
+        content_type = client.get(path).headers["Content-Type"]
+        assert content_type.lower().count("charset") == 1, content_type

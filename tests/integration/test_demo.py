@@ -28,6 +28,7 @@ def test_demo_loads_an_upcoming_and_a_finished_event_and_is_idempotent(runner: F
     assert "demo@tsunagu.example / demo-password-123" in first.output
     assert re.search(r"Loading the demo \(1/\d+\): programme…", first.output)  # progress while it loads
     counts = _counts()
+    assert counts["job"] == 1  # the first send to everyone, as the worker recorded it
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert _counts() == counts

@@ -241,3 +241,16 @@ def test_permanent_refusal_is_not_retried(app: Flask, smtp: SMTPServer, summit) 
     row = db.session.scalars(select(OutboxMessage)).first()
     assert row.status == MessageStatus.FAILED and "550" in row.last_error
     assert outbox.retry(row, BEFORE_SUMMIT) and row.status == MessageStatus.PENDING
+
+
+def test_a_title_or_name_with_a_line_break_in_the_data_does_not_break_sending(smtp: SMTPServer, summit) -> None:  # type: ignore[no-untyped-def]
+    """Stored before the forms refused line breaks (or arriving another way): every send used to fail."""
+    organizer, event, _cafe, (_host, hanako, _taro), _ = summit
+    event.title = "全国サミット\r\nBcc: everyone@example.com"
+    hanako.family_name = "山田\n"
+    db.session.commit()
+    _send(event, organizer, services.Audience.ALL, BEFORE_SUMMIT)
+    assert outbox.drain(BEFORE_SUMMIT).sent == 3
+    received = next(r for r in smtp.received if r.recipients == [hanako.email])
+    assert received.message["Subject"].endswith("全国サミット Bcc: everyone@example.com")
+    assert received.message["Bcc"] is None and all(r.recipients[0] != "everyone@example.com" for r in smtp.received)

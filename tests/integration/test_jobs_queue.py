@@ -212,3 +212,24 @@ def test_a_failed_round_is_waited_out_and_the_worker_loop_goes_on(db: object) ->
     stop = threading.Event()
     assert worker._survive(locked, stop, settings) is None  # logged, rolled back, not raised
     assert worker._survive(lambda: queue.run_due().total, stop, settings) == 0  # the session works again
+
+
+def test_a_stop_at_the_last_step_lets_the_job_finish(db: object) -> None:
+    job, _ = queue.enqueue("test.steps", "k-last", {"stop_at": 4})
+    assert queue.run_due(stop=threading.Event()).done == 1
+    _db.session.expire_all()
+    assert _db.session.get(Job, job.id).state == JobState.DONE
+    assert [step for _id, step in STEPS] == [0, 1, 2, 3, 4]
+
+
+def test_prune_deletes_only_old_finished_jobs(runner: FlaskCliRunner) -> None:
+    queue.enqueue("test.steps", "old")
+    queue.run_due()
+    queue.enqueue("test.steps", "waiting")
+    _db.session.execute(
+        Job.__table__.update().where(Job.key == "old").values(finished_at=utcnow() - timedelta(days=100))
+    )
+    _db.session.commit()
+    assert "1 finished jobs deleted" in runner.invoke(args=["jobs", "prune", "--days", "90"]).output
+    assert list(_db.session.scalars(select(Job.key))) == ["waiting"]
+    assert queue.enqueue("test.steps", "old")[1]  # the key is free again
