@@ -64,8 +64,8 @@ need_chromium() {
 
 need_node_checks() {
   # Independent checkers the tests run with node (tests/js): ical.js (Thunderbird's parser) reads every .ics,
-  # Microsoft's adaptivecards reads every Teams webhook card.
-  if [ -d tests/js/node_modules/ical.js ] && [ -d tests/js/node_modules/adaptivecards ] \
+  # Microsoft's adaptivecards reads every Teams webhook card, axe-core checks every page the browser tests visit.
+  if [ -d tests/js/node_modules/ical.js ] && [ -d tests/js/node_modules/adaptivecards ] && [ -d tests/js/node_modules/axe-core ] \
      && [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
     return
   fi

@@ -41,7 +41,7 @@ CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
     "app.cafe.cli",
-    "app.invites.cli",
+    "app.outbox.cli",
     "app.jobs.cli",
 )
 
@@ -70,7 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    _enable_sqlite_foreign_keys(app)
+    _make_sqlite_behave(app)
     sqlcount.init_app(app)
     pagination.init_app(app)
 
@@ -81,8 +81,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _enable_sqlite_foreign_keys(app: Flask) -> None:
-    """Make SQLite enforce foreign keys, as PostgreSQL does."""
+def _make_sqlite_behave(app: Flask) -> None:
+    """Make SQLite enforce foreign keys and keep savepoints inside the transaction, as PostgreSQL does."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -99,3 +99,10 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "savepoint")
+    def _on_savepoint(connection: Any, _name: str) -> None:
+        # The sqlite3 module begins a transaction only before a write: a SAVEPOINT opened outside one would
+        # start its own and commit on release. Begin first, so the savepoint nests as on PostgreSQL.
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN")

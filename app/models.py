@@ -8,6 +8,7 @@ from app.events import models as events_models  # noqa: F401
 from app.invites import models as invites_models  # noqa: F401
 from app.jobs import models as jobs_models  # noqa: F401
 from app.notes import models as notes_models  # noqa: F401
+from app.outbox import models as outbox_models  # noqa: F401
 from app.participants import models as participants_models  # noqa: F401
 from app.reports import models as reports_models  # noqa: F401
 from app.webhooks import models as webhooks_models  # noqa: F401

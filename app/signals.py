@@ -24,3 +24,8 @@ round_started = signals.signal("round-started")
 # Sent with sender=<RoundNote>, actor=<Actor> when a note that was publishable is made internal, before
 # the commit: published reports must stop showing and finding its text.
 note_retracted = signals.signal("note-retracted")
+
+# Sent with sender=<event id>, AFTER the commit, when a person is removed from an event: the day's pages drop
+# what this process keeps of the event, so the person's link stops working here at once (other processes
+# within DAY_LIVE_CHECK_SECONDS).
+participant_deleted = signals.signal("participant-deleted")

@@ -26,8 +26,8 @@ from bench.invites import counted, seed
 
 
 def measure(app, people: int) -> list[str]:  # type: ignore[no-untyped-def]
-    from app.invites.models import OutboxMessage
     from app.jobs import queue
+    from app.outbox.models import OutboxMessage
     from tests import factories
 
     lines: list[str] = []
@@ -83,7 +83,7 @@ def measure(app, people: int) -> list[str]:  # type: ignore[no-untyped-def]
         assert emails == people, emails
         line(f"worker: build and queue {emails} emails", processed, counter.count)
         get("invites page (all invited)", f"/manage/events/{slug}/invites")
-        from app.invites import outbox
+        from app import outbox
         from tests.smtp_server import SMTPServer
 
         server = SMTPServer().start()

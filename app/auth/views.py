@@ -1,10 +1,9 @@
-"""Organiser login and logout, the API-token page, and the helper that guards organiser routes."""
+"""Organiser login and logout, and the API-token page (the guard for organiser routes is app/auth/guard.py)."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     make_response,
@@ -18,44 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth import brake, services, sessions
+from app.auth import brake, guard, services, sessions
 from app.auth.forms import LoginForm
-from app.auth.models import Organizer
 from app.db import utcnow
-from app.extensions import db, login_manager
 from app.i18n import safe_next
 
 bp = Blueprint("auth", __name__)
-
-login_manager.login_view = "auth.login"
-login_manager.login_message = None
-
-
-@login_manager.user_loader
-def _load(user_id: str) -> Organizer | None:
-    """The session's organiser, unless the session has ended (logout elsewhere, password change, too old)."""
-    organizer = db.session.get(Organizer, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
-    if organizer is None or not sessions.valid(organizer):
-        session.clear()
-        return None
-    return organizer
-
-
-@bp.before_app_request
-def _end_stale_session() -> None:
-    """Every request: a session that has ended (see app/auth/sessions.py) is logged out before any view runs."""
-    if "_user_id" not in session:  # no organiser session (the organiser comes from nowhere else)
-        return
-    if current_user.is_authenticated and not sessions.valid(current_user._get_current_object()):
-        logout_user()
-        session.clear()
-
-
-def current_organizer() -> Organizer:
-    """The logged-in organiser; only for views behind @login_required."""
-    if not current_user.is_authenticated:
-        abort(401)
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+bp.before_app_request(guard.end_stale_session)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -123,5 +91,5 @@ def api_token() -> str:
     """Show how to use the API, and issue a new token on request (shown once)."""
     token = None
     if request.method == "POST":
-        token = services.issue_api_token(current_organizer())
+        token = services.issue_api_token(guard.current_organizer())
     return render_template("auth/api_token.html", token=token)

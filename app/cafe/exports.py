@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.cafe import planner, queries, workbooks
 from app.cafe.models import Room
 from app.domain import seating, spreadsheet

@@ -10,7 +10,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.cafe import plan_jobs, planner, publishing, queries, services
 from app.cafe.forms import (
     AbsentForm,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.cafe import planner, queries
 from app.domain import zoom
 from app.events import queries as event_queries

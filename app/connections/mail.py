@@ -11,9 +11,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.invites import calendars, outbox
+from app import outbox
+from app.invites import calendars
 from app.invites.mailer import POLICY
-from app.invites.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
 from app.templating import person_name
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.connections import network, queries, services
 from app.connections.forms import SettingsForm
 from app.db import utcnow

@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.day import console_queries, services
 from app.day.blueprint import bp
 from app.day.forms import (

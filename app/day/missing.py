@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.cafe import publishing
 from app.cafe import services as cafe_services
 from app.day import console_queries, missing_queries, services

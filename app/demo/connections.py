@@ -14,7 +14,7 @@ from app.demo.programme import Events
 from app.domain.connections import Audience
 from app.events.models import Event
 from app.extensions import db
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants.models import Participant
 
 SEED = 14

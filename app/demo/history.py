@@ -16,7 +16,7 @@ from app.connections.models import ConnectionSettings, ContactCard, ContactPick,
 from app.demo.programme import TOKYO, Events
 from app.events.models import Event, ItemKind
 from app.extensions import db
-from app.invites.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
 from app.reports.models import Report, ReportTheme, ReportVersion
 

@@ -16,8 +16,9 @@ from app.events.models import Event
 from app.extensions import db
 from app.invites import calendars, rsvp, services
 from app.invites import jobs as invite_jobs
-from app.invites.models import Invitation, MessageStatus, OutboxMessage
+from app.invites.models import Invitation
 from app.jobs.models import Job, JobState
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants import services as participant_services
 from app.participants.models import Participant, Rsvp, Status
 
@@ -122,6 +123,7 @@ def _after_the_invitations(event: Event, organizer: Organizer, now: datetime) ->
             department=dept,
             email=email,
         )
+    db.session.commit()
     someone = db.session.scalars(
         select(Participant)
         .where(

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app import outbox
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.domain import webhook_payloads as payloads
 from app.events.models import Event
 from app.extensions import db
-from app.invites import outbox
 from app.invites.calendars import external, uid_domain
-from app.invites.models import MessageStatus
+from app.outbox.models import MessageStatus
 from app.webhooks import services
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 

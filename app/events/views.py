@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import login_required, user_logged_in
 from werkzeug.wrappers import Response
 
+from app.auth.guard import current_organizer
 from app.auth.models import Organizer
-from app.auth.views import current_organizer
 from app.db import utcnow
 from app.events import queries, services
 from app.events.forms import (

@@ -11,7 +11,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any
 
-from app.invites.outbox import DeliveryError, Envelope, Outcome
+from app.outbox import DeliveryError, Envelope, Outcome
 
 # Every part base64 or quoted-printable: the stored message is plain ASCII and needs no 8BITMIME.
 POLICY = SMTP.clone(cte_type="7bit")

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app import outbox
 from app.events.models import Event
 from app.extensions import db
-from app.invites import calendars, outbox, services
-from app.invites.models import MessageStatus, OutboxMessage
+from app.invites import calendars, services
 from app.invites.services import PersonRow, Recipient, Sent
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants.models import Participant, Rsvp, Status
 
 PER_PAGE = 50

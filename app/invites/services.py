@@ -18,14 +18,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import outbox
 from app.auth.models import Organizer
 from app.domain.mail import SenderProblem, sender_problem
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.invites import calendars, composer, feeds, mailer, outbox
+from app.invites import calendars, composer, feeds, mailer
 from app.invites.calendars import EventData
 from app.invites.composer import Composed
-from app.invites.models import CalendarEntry, EntryKind, Invitation, OutboxMessage
+from app.invites.models import CalendarEntry, EntryKind, Invitation
+from app.outbox.models import OutboxMessage
 from app.participants.models import Participant, Rsvp, Status
 
 log = logging.getLogger(__name__)

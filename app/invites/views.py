@@ -17,20 +17,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app import outbox
+from app.auth.guard import current_organizer
 from app.db import utcnow
 from app.events import queries as events
 from app.events.models import Event, EventStatus
 from app.extensions import csrf, db
 from app.forms import ConfirmForm
 from app.i18n import current_language
-from app.invites import feeds, outbox, queries, rsvp, services
+from app.invites import feeds, queries, rsvp, services
 from app.invites import jobs as invite_jobs
 from app.invites.feeds import Feed
 from app.invites.forms import AttendanceForm, SendInvitesForm, new_request_key
-from app.invites.models import MessageStatus, OutboxMessage
 from app.jobs import queue
 from app.jobs.models import Job, JobState
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants.models import Participant, Rsvp
 
 bp = Blueprint("invites", __name__)

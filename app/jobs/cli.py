@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.extensions import db
-from app.invites import services as _invites  # noqa: F401  (registers the email sender)
 from app.jobs import queue
 from app.jobs import worker as worker_module
 from app.jobs.models import Job

@@ -18,8 +18,8 @@ from typing import TypeVar
 
 from flask import Flask
 
+from app import outbox
 from app.extensions import db
-from app.invites import outbox
 from app.jobs import queue
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import url_for
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.cafe.models import Room
 from app.events import queries as event_queries
 from app.events.models import CafeRound, Event

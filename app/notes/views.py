@@ -13,7 +13,7 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.domain.notes import NoteContent, changed_fields, merge, split_items
 from app.events import queries as event_queries
 from app.forms import Form

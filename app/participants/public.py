@@ -6,6 +6,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 
 from app.db import utcnow
 from app.events.queries import public_event_or_404
+from app.extensions import db
+from app.forms import show_service_error
 from app.participants import services
 from app.participants.forms import RegistrationForm
 
@@ -46,12 +48,9 @@ def register(slug: str) -> Page:
             flash(str(error), "error")
             return render_template("participants/register_closed.html", event=event, full=True), 409
         except services.ParticipantError as error:
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, str(error)]
-            else:
-                flash(str(error), "error")
+            show_service_error(form, error)
         else:
+            db.session.commit()
             return redirect(url_for("registration.done", slug=event.slug))
     return render_template("participants/register.html", event=event, form=form, seats_left=seats_left), (
         400 if form.errors else 200

@@ -1,18 +1,26 @@
-"""Changes to participants: by hand, by CSV import, by self-registration; each function commits once."""
+"""Changes to participants: by hand, by CSV import, by self-registration.
+
+Each function writes (flushes) and its caller commits, so a service used inside a larger action (a late
+arrival) is part of that one transaction.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.auth.models import Organizer
 from app.db import utcnow
 from app.domain import participant_import as pi
@@ -108,12 +116,15 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _commit_or_duplicate() -> None:
+@contextmanager
+def _savepoint() -> Iterator[None]:
+    """Make changes in a savepoint, written on leaving it: a write the database refuses (a unique email, a
+    stale version) is undone alone and the caller's transaction goes on. Two saves of the same email at
+    once: the unique constraint decides."""
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            yield
     except IntegrityError as error:
-        # Two saves of the same email at once: the unique constraint decides.
-        db.session.rollback()
         raise _duplicate_email() from error
 
 
@@ -122,9 +133,9 @@ def add_participant(event: Event, *, by: Organizer | None = None, **values: Any)
     clean = _clean(values)
     if queries.participant_by_email(event, clean["email"]) is not None:
         raise _duplicate_email()
-    person = Participant(event_id=event.id, **clean)
-    db.session.add(person)
-    _commit_or_duplicate()
+    with _savepoint():
+        person = Participant(event_id=event.id, **clean)
+        db.session.add(person)
     log.info("participant %s added to %s by %s", person.id, event.slug, by.id if by else "-")
     return person
 
@@ -140,13 +151,12 @@ def update_participant(
         other = queries.participant_by_email(person.event, clean["email"])
         if other is not None and other.id != person.id:
             raise _duplicate_email()
-    for name, value in clean.items():
-        setattr(person, name, value)
     try:
-        _commit_or_duplicate()
+        with _savepoint():
+            for name, value in clean.items():
+                setattr(person, name, value)
     except StaleDataError as error:
         # Saved by someone else between our read and our write.
-        db.session.rollback()
         raise ConflictError() from error
     log.info("participant %s updated by %s", person.id, by.id if by else "-")
     return person
@@ -154,16 +164,18 @@ def update_participant(
 
 def delete_participant(person: Participant, *, by: Organizer | None = None) -> None:
     """Remove a person from an event (with their seats in any café plan)."""
-    person_id, slug = person.id, person.event.slug
+    person_id, slug, event_id = person.id, person.event.slug, person.event_id
     db.session.delete(person)
-    db.session.commit()
+    db.session.flush()
+    # The day's caches forget the person once the caller's commit has made the deletion real.
+    sa_event.listen(db.session(), "after_commit", lambda _session: signals.participant_deleted.send(event_id), once=True)
     log.info("participant %s deleted from %s by %s", person_id, slug, by.id if by else "-")
 
 
 def set_status(person: Participant, status: Status | str, *, by: Organizer | None = None) -> Participant:
     """Mark a person registered, cancelled, present or absent."""
     person.status = Status(status)
-    db.session.commit()
+    db.session.flush()
     log.info("participant %s status %s by %s", person.id, person.status.value, by.id if by else "-")
     return person
 
@@ -171,7 +183,7 @@ def set_status(person: Participant, status: Status | str, *, by: Organizer | Non
 def set_role(person: Participant, role: Role | str, *, by: Organizer | None = None) -> Participant:
     """Make a person a participant, facilitator, speaker or staff."""
     person.role = Role(role)
-    db.session.commit()
+    db.session.flush()
     log.info("participant %s role %s by %s", person.id, person.role.value, by.id if by else "-")
     return person
 
@@ -229,22 +241,22 @@ def import_participants(event: Event, parsed: pi.Parsed, *, by: Organizer | None
     existing = queries.emails_of(event)
     plan = plan_import(event, parsed)
     try:
-        for row in parsed.rows:
-            values = {k: v for k, v in row.values.items() if k in EDITABLE and k in parsed.fields | {"email"}}
-            # An empty role or status cell keeps what the person had (or the default for new people).
-            for name in ("role", "status"):
-                if not values.get(name):
-                    values.pop(name, None)
-            person = existing.get(values["email"])
-            if person is None:
-                person = Participant(event_id=event.id)
-                db.session.add(person)
-                existing[values["email"]] = person
-            for name, value in _clean(values).items():
-                setattr(person, name, value)
-        db.session.commit()
+        # In a savepoint: a row refused midway undoes the rows before it, and the caller's transaction goes on.
+        with db.session.begin_nested():
+            for row in parsed.rows:
+                values = {k: v for k, v in row.values.items() if k in EDITABLE and k in parsed.fields | {"email"}}
+                # An empty role or status cell keeps what the person had (or the default for new people).
+                for name in ("role", "status"):
+                    if not values.get(name):
+                        values.pop(name, None)
+                person = existing.get(values["email"])
+                if person is None:
+                    person = Participant(event_id=event.id)
+                    db.session.add(person)
+                    existing[values["email"]] = person
+                for name, value in _clean(values).items():
+                    setattr(person, name, value)
     except (IntegrityError, StaleDataError, ParticipantError) as error:
-        db.session.rollback()
         log.warning("import into %s failed: %s", event.slug, type(error).__name__)
         raise ParticipantError(
             _l("The import could not be saved (someone changed the list at the same time). Nothing was imported.")
@@ -306,14 +318,13 @@ def update_registration_settings(
     bad = reg.invalid_domains(domains)
     if bad:
         raise ParticipantError(_l("This is not a domain name: %(domain)s", domain=bad[0]), "domains")
-    event.registration_open = settings.open
-    event.registration_capacity = settings.capacity
-    event.registration_consent = settings.consent.strip()
-    event.registration_domains = ", ".join(domains)
     try:
-        db.session.commit()
+        with _savepoint():
+            event.registration_open = settings.open
+            event.registration_capacity = settings.capacity
+            event.registration_consent = settings.consent.strip()
+            event.registration_domains = ", ".join(domains)
     except StaleDataError as error:
-        db.session.rollback()
         raise ConflictError() from error
     log.info("registration of %s %s by %s", event.slug, "opened" if settings.open else "closed", by.id if by else "-")
     return event
@@ -349,26 +360,23 @@ def register(event: Event, *, consent: bool, now: datetime | None = None, **valu
     # Lock the event row so that two people cannot take the last place at once (PostgreSQL).
     db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     if queries.participant_by_email(event, clean["email"]) is not None:
-        db.session.rollback()
         raise AlreadyRegistered(
             _ALREADY,
             "email",
         )
     if seats_left(event) == 0:
-        db.session.rollback()
         raise RegistrationFull(_l("Sorry, this event is full."))
-    person = Participant(
-        event_id=event.id,
-        role=Role.PARTICIPANT,
-        status=Status.REGISTERED,
-        consent_at=(now or utcnow()) if event.registration_consent else None,
-        **clean,
-    )
-    db.session.add(person)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            person = Participant(
+                event_id=event.id,
+                role=Role.PARTICIPANT,
+                status=Status.REGISTERED,
+                consent_at=(now or utcnow()) if event.registration_consent else None,
+                **clean,
+            )
+            db.session.add(person)
     except IntegrityError as error:
-        db.session.rollback()
         raise AlreadyRegistered(
             _ALREADY,
             "email",

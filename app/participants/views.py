@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, flash, jsonify, redirect, re
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.domain import participant_import as pi
 from app.events.models import Event
 from app.events.queries import owned_event_or_404
@@ -86,6 +86,7 @@ def add(slug: str) -> Page:
         except services.ParticipantError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             flash(_("%(name)s was added.", name=person.family_name + " " + person.given_name), "success")
             return redirect(url_for("participants.index", slug=event.slug))
     return render_template("participants/form.html", event=event, form=form, person=None), 400 if form.errors else 200
@@ -116,6 +117,7 @@ def edit(slug: str, person_id: int) -> Page:
         except services.ParticipantError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("participants.index", slug=event.slug))
     return render_template("participants/form.html", event=event, form=form, person=person), (
@@ -132,6 +134,7 @@ def delete(slug: str, person_id: int) -> Page:
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_participant(person, by=current_organizer())
+        db.session.commit()
         flash(_("The person was removed from the event."), "success")
         return redirect(url_for("participants.index", slug=event.slug))
     return render_template("participants/delete.html", event=event, person=person, form=form)
@@ -145,6 +148,7 @@ def set_status(slug: str, person_id: int, status: str) -> Response:
     person = queries.owned_participant_or_404(event, person_id)
     if ConfirmForm().validate_on_submit() and status in Status._value2member_map_:
         services.set_status(person, status, by=current_organizer())
+        db.session.commit()
         flash(_("%(name)s is now: %(status)s.", name=person.family_name, status=labels.status_label(status)), "success")
     back = safe_next(request.form.get("next"))
     list_url = url_for("participants.index", slug=event.slug)
@@ -189,6 +193,7 @@ def registration(slug: str) -> Page:
         except services.ParticipantError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("participants.registration", slug=event.slug))
     return render_template("participants/registration_settings.html", event=event, form=form), (
@@ -274,6 +279,7 @@ def import_preview(slug: str, key: str) -> Page:
         except services.ParticipantError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             uploads.discard(current_app.config["UPLOAD_FOLDER"], event.id, key)
             flash(_("Imported: %(new)s new, %(updated)s updated.", new=plan.new, updated=plan.updated), "success")
             return redirect(url_for("participants.index", slug=event.slug))

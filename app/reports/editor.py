@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.events import queries as event_queries
 from app.events.models import Event
 from app.extensions import db

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app.auth.guard import current_organizer
 from app.domain.report_digest import quoted
 from app.events import queries as event_queries
 from app.events.models import Event

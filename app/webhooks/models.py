@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
-from app.invites.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 
 
 class WebhookEndpoint(db.Model):

@@ -15,14 +15,14 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import outbox
 from app.db import utcnow
 from app.domain import delivery
 from app.domain import webhook_payloads as payloads
 from app.events.models import Event
 from app.extensions import db
-from app.invites import outbox
 from app.invites.calendars import uid_domain
-from app.invites.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.webhooks import transport
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 

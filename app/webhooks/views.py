@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.auth.views import current_organizer
+from app import outbox
+from app.auth.guard import current_organizer
 from app.db import utcnow
 from app.events import queries
 from app.events.models import Event
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.invites import outbox
 from app.webhooks import hooks, services
 from app.webhooks.forms import FORMATS, EndpointForm, FormatForm
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db as _db
+from tests.browser.accessibility import Audit
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Every expect() waits for its condition this long: well above any poll interval of the pages (the personal
@@ -63,12 +64,24 @@ def _watch_for_csp_violations(context: BrowserContext) -> BrowserContext:
     return context
 
 
+# axe-core's WCAG 2.1 A/AA audit of every kind of page the journeys open (see accessibility.py).
+ACCESSIBILITY = Audit()
+OPEN_CONTEXTS: list[BrowserContext] = []
+
+
 @pytest.fixture(autouse=True)
-def no_csp_violations() -> Iterator[None]:
-    """Every browser journey also proves that no page breaks the CSP (no inline code anywhere)."""
+def no_csp_or_accessibility_violations() -> Iterator[None]:
+    """Every browser journey also proves that no page breaks the CSP (no inline code anywhere) and that
+    every page it opened passes axe-core's WCAG 2.1 A/AA rules."""
     CSP_VIOLATIONS.clear()
+    ACCESSIBILITY.violations.clear()
     yield
+    while OPEN_CONTEXTS:  # a journey that left a context open: audit it now
+        OPEN_CONTEXTS.pop().close()
     assert CSP_VIOLATIONS == [], "pages broke the Content-Security-Policy:\n" + "\n".join(CSP_VIOLATIONS)
+    assert ACCESSIBILITY.violations == [], "pages fail WCAG 2.1 A/AA (axe-core):\n" + "\n".join(
+        ACCESSIBILITY.violations
+    )
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +104,11 @@ def browser() -> Iterator[Browser]:
         open_context = launched.new_context
 
         def new_watched_context(*args: Any, **kwargs: Any) -> BrowserContext:
-            return _watch_for_csp_violations(open_context(*args, **kwargs))
+            context = _watch_for_csp_violations(open_context(*args, **kwargs))
+            ACCESSIBILITY.watch(context)
+            OPEN_CONTEXTS.append(context)
+            context.on("close", lambda closed: OPEN_CONTEXTS.remove(closed) if closed in OPEN_CONTEXTS else None)
+            return context
 
         launched.new_context = new_watched_context  # type: ignore[method-assign]
         yield launched

@@ -13,10 +13,10 @@ from flask import Flask
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from app import outbox
 from app.auth.models import Organizer
 from app.cafe import services
 from app.extensions import db
-from app.invites import outbox
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD
 from tests.factories_cafe import make_cafe_event

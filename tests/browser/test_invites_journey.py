@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from app import outbox
 from app.auth.models import Organizer
 from app.domain import delivery
-from app.invites import outbox
 from tests import factories
 from tests.browser.conftest import DOWNLOAD_TIMEOUT_MS, screenshot
 from tests.factories import PASSWORD

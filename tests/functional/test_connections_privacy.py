@@ -16,7 +16,7 @@ from app.auth.models import Organizer
 from app.connections import queries
 from app.connections.models import ConnectionSettings
 from app.extensions import db
-from app.invites.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
 from app.reports import services as report_services
 from app.webhooks.models import WebhookEndpoint

@@ -6,9 +6,11 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
+from app.auth.models import Organizer
 from app.extensions import db as _db
 from app.notes.models import RoundNote
 from tests import factories
@@ -296,3 +298,16 @@ def test_every_personal_page_shows_the_meeting_link_before_and_during(client: Fl
             assert f'href="{meeting}"' not in page(client, who.token)
     # The JSON `me` endpoint carries it too (registered people only).
     assert client.get(f"/api/v1/me/{day.people[0].token}").json["meeting_url"] == meeting  # type: ignore[index]
+
+
+def test_a_removed_persons_link_stops_at_once_in_the_process_that_removed_them(
+    app: Flask, client: FlaskClient, logged_in: Organizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even with a long live-check interval: the removal drops this process's roster of the event."""
+    monkeypatch.setitem(app.config, "DAY_LIVE_CHECK_SECONDS", 3600.0)
+    day = make_day(organizer=logged_in)
+    person = day.people[0]
+    token, person_id, slug = person.token, person.id, day.event.slug
+    assert client.get(f"/p/{token}").status_code == 200
+    assert client.post(f"/manage/events/{slug}/participants/{person_id}/delete").status_code == 302
+    assert client.get(f"/p/{token}").status_code == 404

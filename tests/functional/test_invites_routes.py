@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.auth.models import Organizer
 from app.events.models import EventStatus
 from app.extensions import db
-from app.invites.models import Invitation, MessageStatus, OutboxMessage
+from app.invites.models import Invitation
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants.models import Participant, Rsvp
 from tests import factories
 from tests.calendar_checks import by_uid, checked

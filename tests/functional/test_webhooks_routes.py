@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth.models import Organizer
 from app.extensions import db
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests import factories
 from tests.factories_invites import make_endpoint

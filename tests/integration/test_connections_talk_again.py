@@ -10,13 +10,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
+from app import outbox
 from app.auth.models import Organizer
 from app.connections import services
 from app.connections.models import ConnectionSettings, TalkAgain, TalkAgainMatch
 from app.connections.services import ConnectionsError
 from app.extensions import db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from tests.factories_day import Day, make_day
 from tests.instants import AFTER_SUMMIT
 from tests.smtp_server import SMTPServer

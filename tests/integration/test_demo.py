@@ -104,7 +104,7 @@ def test_the_demo_reads_like_a_real_summit(runner: FlaskCliRunner) -> None:
     from app.connections.models import TalkAgainMatch
     from app.demo.programme import FINISHED_SLUG, TOKYO, UPCOMING_SLUG
     from app.events.models import ItemKind
-    from app.invites.models import OutboxMessage
+    from app.outbox.models import OutboxMessage
     from app.participants.models import Participant
     from app.reports.models import Report, ReportVersion
 

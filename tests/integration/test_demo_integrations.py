@@ -9,7 +9,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.invites.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.http_receiver import slack_problems, teams_problems

@@ -9,10 +9,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app import outbox
 from app.events.models import EventStatus
 from app.extensions import db
-from app.invites import outbox, services
-from app.invites.models import Invitation, MessageStatus, OutboxMessage
+from app.invites import services
+from app.invites.models import Invitation
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.participants.models import Status
 from tests import factories
 from tests.calendar_checks import by_uid, checked

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from app.events.models import Event
 from app.extensions import db as _db
 from app.invites import jobs as invite_jobs
-from app.invites.models import Invitation, OutboxMessage
+from app.invites.models import Invitation
 from app.jobs import queue
 from app.jobs.models import Job, JobState
+from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
 from tests import factories
 

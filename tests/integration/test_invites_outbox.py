@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from app import outbox
 from app.db import utcnow
 from app.extensions import db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from tests import factories
 from tests.smtp_server import SMTPServer
 

@@ -26,10 +26,10 @@ import pytest
 import requests
 from flask import Flask
 
+from app import outbox
 from app.db import utcnow
 from app.extensions import db as _db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from tests import factories
 from tests.factories import PASSWORD
 from tests.factories_day import make_day

@@ -10,14 +10,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import signals
+from app import outbox, signals
 from app.cafe.models import Room
 from app.db import utcnow
 from app.domain import delivery
 from app.extensions import db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
 from app.notes.models import RoundNote
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.webhooks import services
 from app.webhooks.models import WebhookDelivery
 from tests import factories

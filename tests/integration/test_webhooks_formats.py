@@ -9,10 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import signals
+from app import outbox, signals
 from app.extensions import db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.webhooks import hooks, services
 from tests import factories
 from tests.http_receiver import Receiver, start_receiver

@@ -14,11 +14,10 @@ from flask import Flask
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from app import signals
+from app import outbox, signals
 from app.domain import delivery
 from app.extensions import db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 from app.webhooks import services, transport
 from tests import factories
 from tests.factories_invites import make_endpoint

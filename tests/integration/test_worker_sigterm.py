@@ -22,12 +22,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from app import outbox
 from app.db import utcnow
 from app.extensions import db as _db
-from app.invites import outbox
-from app.invites.models import MessageStatus, OutboxMessage
 from app.jobs import queue
 from app.jobs.models import Job, JobState
+from app.outbox.models import MessageStatus, OutboxMessage
 from tests import factories
 from tests.smtp_server import Recorder, SMTPServer
 

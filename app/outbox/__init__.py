@@ -1,4 +1,5 @@
-"""The durable outbox: rows are added in the caller's transaction, claimed under a lease, sent, recorded.
+"""The durable outbox of emails and webhook calls, shared by the features that send them (invites, webhooks,
+connections): rows are added in the caller's transaction, claimed under a lease, sent, recorded.
 
 Delivery is at-least-once: a message marked sent is never sent again, but if the receiver accepted it
 and the worker died before recording that, the lease runs out and the message goes once more with the
@@ -22,7 +23,7 @@ from sqlalchemy import and_, func, or_, select, update
 from app.db import utcnow
 from app.domain import delivery
 from app.extensions import db
-from app.invites.models import MessageStatus, OutboxMessage
+from app.outbox.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
 

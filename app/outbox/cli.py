@@ -7,8 +7,7 @@ import logging
 import click
 from flask import Flask
 
-from app.invites import outbox
-from app.invites import services as _services  # noqa: F401  (registers the email sender)
+from app import outbox
 
 log = logging.getLogger(__name__)
 
