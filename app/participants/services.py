@@ -168,7 +168,9 @@ def delete_participant(person: Participant, *, by: Organizer | None = None) -> N
     db.session.delete(person)
     db.session.flush()
     # The day's caches forget the person once the caller's commit has made the deletion real.
-    sa_event.listen(db.session(), "after_commit", lambda _session: signals.participant_deleted.send(event_id), once=True)
+    sa_event.listen(
+        db.session(), "after_commit", lambda _session: signals.participant_deleted.send(event_id), once=True
+    )
     log.info("participant %s deleted from %s by %s", person_id, slug, by.id if by else "-")
 
 

@@ -1,13 +1,15 @@
 """Long report work as background jobs (docs/jobs.md): creating the draft, grouping a round again, and
 laying out the PDF of a published version.
 
-At 400 rooms the draft's harvest and theme grouping take tens of seconds and the PDF as long: for cafés of
-more than REPORT_BACKGROUND_ROOMS rooms (60 by default) the editor's buttons queue a job and the editor
-shows its progress; smaller events are served at once, as before. Keys make a double click find the job
-already queued:
+At 400 rooms the draft's harvest and theme grouping take tens of seconds, publishing (building the
+document, its statistics and search index) several, the PDF a minute: for cafés of more than
+REPORT_BACKGROUND_ROOMS rooms (60 by default) the editor's buttons queue a job and the editor shows its
+progress; smaller events are served at once, as before. Keys make a double click find the job already
+queued:
 
 - creating: one job per event (a new one only after a failed one);
 - grouping a round again: one per round until it has finished (the number of finished ones is in the key);
+- publishing: one per draft state (published or not, current version, the draft's fingerprint);
 - a PDF: one per version, language and content (the same text is laid out once and kept on disk).
 
 Each job is idempotent: creating finds the draft it already made and groups the rounds not yet grouped
@@ -40,8 +42,9 @@ from app.reports.rendering import COMPACT_PDF_POINTS, point_count, reader_contex
 
 CREATE = "report.create"
 REGROUP = "report.regroup"
+PUBLISH = "report.publish"
 PDF = "report.pdf"
-KINDS = (CREATE, REGROUP, PDF)
+KINDS = (CREATE, REGROUP, PUBLISH, PDF)
 SHOW_FAILED_FOR = timedelta(minutes=30)  # how long the editor still shows a failed job's message
 SHOW_DONE_FOR = timedelta(minutes=2)  # and a finished one (the page that reloads by itself says it is done)
 
@@ -90,6 +93,19 @@ def start_regroup(report: Report, round_id: int, organizer: Organizer | None) ->
         REGROUP,
         prefix + str(finished),
         {"report_id": report.id, "round_id": round_id},
+        event_id=report.event_id,
+        created_by_id=organizer.id if organizer else None,
+        total=1,
+    )
+
+
+def start_publish(report: Report, organizer: Organizer | None) -> tuple[Job, bool]:
+    """Queue publishing the draft as it is now (or find the job queued for this very draft). Commits."""
+    state = f"{report.state.value}:{report.current_version}:{building.draft_fingerprint(report)[:24]}"
+    return queue.enqueue(
+        PUBLISH,
+        f"{PUBLISH}:{report.id}:{state}",
+        {"report_id": report.id, "organizer_id": organizer.id if organizer else None},
         event_id=report.event_id,
         created_by_id=organizer.id if organizer else None,
         total=1,
@@ -182,6 +198,25 @@ def run_regroup(context: JobContext) -> dict[str, Any]:
     return {"found": found}
 
 
+def run_publish(context: JobContext) -> dict[str, Any]:
+    """The job: publish the draft as a new version (one transaction), then queue its PDFs."""
+    report = db.session.get(Report, context.payload.get("report_id") or 0)
+    if report is None:
+        raise JobFailed(REPORT_GONE)
+    organizer = db.session.get(Organizer, context.payload.get("organizer_id") or 0)
+    if organizer is None:
+        organizer = report.event.organizers[0] if report.event.organizers else None
+    if organizer is None:
+        raise JobFailed(REPORT_GONE)
+    try:
+        version = services.publish(report, organizer)
+    except services.ReportError as error:
+        raise queue.failed_with(error.args[0] if error.args else str(error)) from error
+    start_pdfs(report, version)
+    context.progress(1, 1)
+    return {"version": version.number}
+
+
 def run_pdf(context: JobContext) -> dict[str, Any]:
     """The job: lay out a version's PDF in a language and keep it on disk (exports.cached_pdf)."""
     report = db.session.get(Report, context.payload.get("report_id") or 0)
@@ -198,4 +233,5 @@ def run_pdf(context: JobContext) -> dict[str, Any]:
 
 queue.register(CREATE, run_create)
 queue.register(REGROUP, run_regroup)
+queue.register(PUBLISH, run_publish)
 queue.register(PDF, run_pdf)

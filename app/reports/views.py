@@ -237,7 +237,12 @@ def preview(slug: str) -> str:
 def publish(slug: str) -> Response:
     """Publish the draft as a new version."""
     event, report = _owned(slug)
-    if ConfirmForm().validate_on_submit():
+    confirmed = ConfirmForm().validate_on_submit()
+    if confirmed and report_jobs.in_background(event):  # seconds at 400 rooms: the worker publishes
+        _job, created = report_jobs.start_publish(report, current_organizer())
+        if not created:
+            flash(_("This draft is already being published; nothing is done twice."), "info")
+    elif confirmed:
         try:
             version = services.publish(report, current_organizer())
         except services.ReportError as error:
