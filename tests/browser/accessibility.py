@@ -1,4 +1,5 @@
-"""axe-core (from npm, tests/js) on every page the browser tests visit: WCAG 2.1 A and AA, no violation allowed.
+"""axe-core (from npm, tests/js) on every page the browser tests visit: WCAG 2.1 A and AA and axe's best
+practices, no violation allowed.
 
 Each browser context records the HTML pages it opened (GET, 200). Before the context closes, every page
 not yet checked in this test session (its path with ids and tokens folded, so one personal page stands for
@@ -16,7 +17,8 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Response
 
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.1 A and AA, and axe's best practices (unique landmarks, one h1, heading order, named table headers).
+RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 _TOKEN = re.compile(r"/[A-Za-z0-9_-]{16,}(?=/|$)")
 _SLUG = re.compile(r"/(events|reports)/[^/]+")
@@ -78,7 +80,7 @@ class Audit:
                     "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
                     ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
                     " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))",
-                    WCAG_21_AA,
+                    RULE_TAGS,
                 )
                 for v in found:
                     self.violations.append(f"{kind}: [{v['impact']}] {v['id']} — {v['help']} at {v['nodes']}")

@@ -64,7 +64,7 @@ def _watch_for_csp_violations(context: BrowserContext) -> BrowserContext:
     return context
 
 
-# axe-core's WCAG 2.1 A/AA audit of every kind of page the journeys open (see accessibility.py).
+# axe-core's audit (WCAG 2.1 A/AA, best practices) of every kind of page the journeys open (see accessibility.py).
 ACCESSIBILITY = Audit()
 OPEN_CONTEXTS: list[BrowserContext] = []
 
@@ -72,14 +72,14 @@ OPEN_CONTEXTS: list[BrowserContext] = []
 @pytest.fixture(autouse=True)
 def no_csp_or_accessibility_violations() -> Iterator[None]:
     """Every browser journey also proves that no page breaks the CSP (no inline code anywhere) and that
-    every page it opened passes axe-core's WCAG 2.1 A/AA rules."""
+    every page it opened passes axe-core (WCAG 2.1 A/AA and best practices)."""
     CSP_VIOLATIONS.clear()
     ACCESSIBILITY.violations.clear()
     yield
     while OPEN_CONTEXTS:  # a journey that left a context open: audit it now
         OPEN_CONTEXTS.pop().close()
     assert CSP_VIOLATIONS == [], "pages broke the Content-Security-Policy:\n" + "\n".join(CSP_VIOLATIONS)
-    assert ACCESSIBILITY.violations == [], "pages fail WCAG 2.1 A/AA (axe-core):\n" + "\n".join(
+    assert ACCESSIBILITY.violations == [], "pages fail axe-core (WCAG 2.1 A/AA, best practices):\n" + "\n".join(
         ACCESSIBILITY.violations
     )
 

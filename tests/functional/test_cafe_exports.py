@@ -118,12 +118,12 @@ def test_printouts_split_among_co_hosts(client: FlaskClient, logged_in: Organize
     ]
     assert roster.count('class="roster-room') == 10
     second = client.get(_url(cafe, 1, "roster?cohosts=3&cohost=2")).get_data(as_text=True)
-    assert re.findall(r"<h3>(Room \d+) <span", second) == names[4:7]
+    assert re.findall(r"<h2>(Room \d+) <span", second) == names[4:7]
     movers = client.get(_url(cafe, 1, "movers?cohosts=3&cohost=3")).get_data(as_text=True)
-    targets = re.findall(r"<h3>→ (Room \d+)", movers)
+    targets = re.findall(r"<h2>→ (Room \d+)", movers)
     assert targets and set(targets) <= set(names[7:])
     whole = client.get(_url(cafe, 1, "movers")).get_data(as_text=True)  # one part: no co-host headings
-    assert "cohost-head" not in whole and sorted(re.findall(r"<h3>→ (Room \d+)", whole)) == sorted(names)
+    assert "cohost-head" not in whole and sorted(re.findall(r"<h2>→ (Room \d+)", whole)) == sorted(names)
     # Nonsense in the query string: the whole printout, never an error.
     assert client.get(_url(cafe, 1, "roster?cohosts=abc&cohost=-1")).status_code == 200
     assert client.get(_url(cafe, 1, "roster?cohosts=999&cohost=7")).get_data(as_text=True).count("roster-room") == 1
