@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from app.auth.guard import current_organizer
 from app.auth.models import Organizer
 from app.db import utcnow
-from app.events import queries, services
+from app.events import programme_changes, queries, services
 from app.events.forms import (
     CoOrganizerForm,
     EventForm,
@@ -214,7 +214,7 @@ def add_item(slug: str) -> Page:
         form.ends_at.set_aware(min(start + timedelta(minutes=30), event.ends_at))
     elif form.validate_on_submit():
         try:
-            services.add_item(
+            programme_changes.add_item(
                 event,
                 _item_data(form),
                 round_count=form.round_count.data or 3,
@@ -242,7 +242,7 @@ def edit_item(slug: str, item_id: int) -> Page:
         form.kind.data = item.kind.value
     elif form.validate_on_submit():
         try:
-            services.update_item(item, _item_data(form), move_following=form.move_following.data)
+            programme_changes.update_item(item, _item_data(form), move_following=form.move_following.data)
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
@@ -260,7 +260,7 @@ def delete_item(slug: str, item_id: int) -> Response:
     event = queries.owned_event_or_404(slug, current_organizer())
     item = queries.owned_item_or_404(event, item_id)
     if ConfirmForm().validate_on_submit():
-        services.delete_item(item)
+        programme_changes.delete_item(item)
         flash(_("The item was removed."), "success")
     return redirect(url_for("events.manage", slug=event.slug) + "#programme")
 
@@ -273,7 +273,7 @@ def move_item(slug: str, item_id: int, direction: str) -> Response:
     item = queries.owned_item_or_404(event, item_id)
     if ConfirmForm().validate_on_submit() and direction in ("up", "down"):
         try:
-            services.swap_with_neighbour(item, -1 if direction == "up" else 1)
+            programme_changes.swap_with_neighbour(item, -1 if direction == "up" else 1)
         except services.ProgrammeError as error:
             flash(str(error), "error")
     return redirect(url_for("events.manage", slug=event.slug) + "#programme")
@@ -291,7 +291,7 @@ def shift_item(slug: str, item_id: int) -> Page:
         form.starts_at.set_aware(item.starts_at)
     elif form.validate_on_submit():
         try:
-            services.shift_item(item, form.starts_at.aware(), move_following=form.move_following.data)  # type: ignore[arg-type]
+            programme_changes.shift_item(item, form.starts_at.aware(), move_following=form.move_following.data)  # type: ignore[arg-type]
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
@@ -315,7 +315,7 @@ def save_speaker(slug: str, item_id: int, speaker_id: int | None = None) -> Page
     form = SpeakerForm(obj=speaker if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.save_speaker(
+            programme_changes.save_speaker(
                 item,
                 speaker,
                 **{
@@ -341,7 +341,7 @@ def delete_speaker(slug: str, item_id: int, speaker_id: int) -> Response:
     item = queries.owned_item_or_404(event, item_id)
     speaker = next((s for s in item.speakers if s.id == speaker_id), None)
     if speaker is not None and ConfirmForm().validate_on_submit():
-        services.delete_speaker(speaker)
+        programme_changes.delete_speaker(speaker)
         flash(_("The speaker was removed."), "success")
     return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#speakers")
 
@@ -362,7 +362,12 @@ def edit_round(slug: str, item_id: int, number: int) -> Page:
         form.ends_at.set_aware(round_.ends_at)
     elif form.validate_on_submit():
         try:
-            services.update_round(round_, form.question.data.strip(), form.starts_at.aware(), form.ends_at.aware())  # type: ignore[arg-type]
+            programme_changes.update_round(
+                round_,
+                form.question.data.strip(),
+                form.starts_at.aware(),  # type: ignore[arg-type]
+                form.ends_at.aware(),  # type: ignore[arg-type]
+            )
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
@@ -382,9 +387,9 @@ def change_rounds(slug: str, item_id: int, action: str) -> Response:
     if ConfirmForm().validate_on_submit() and action in ("add", "remove-last"):
         try:
             if action == "add":
-                services.add_round(item)
+                programme_changes.add_round(item)
             else:
-                services.delete_last_round(item)
+                programme_changes.delete_last_round(item)
         except services.ProgrammeError as error:
             flash(str(error), "error")
     return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#rounds")

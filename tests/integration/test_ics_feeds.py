@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.events import services as programme
+from app.events import programme_changes
 from app.events.models import ItemKind
 from app.invites import feeds
 from app.participants.models import Status
@@ -74,7 +74,7 @@ def test_same_content_gives_the_same_bytes_so_validators_hold(db: object) -> Non
     again = feeds.public_calendar(event, BEFORE_SUMMIT + timedelta(minutes=5))
     assert first.body == again.body and first.etag == again.etag
     assert first.last_modified == BEFORE_SUMMIT
-    programme.shift_item(talk, talk.starts_at + timedelta(minutes=10), move_following=True)
+    programme_changes.shift_item(talk, talk.starts_at + timedelta(minutes=10), move_following=True)
     moved = feeds.public_calendar(event, BEFORE_SUMMIT + timedelta(minutes=10))
     assert moved.etag != first.etag and moved.last_modified == BEFORE_SUMMIT + timedelta(minutes=10)
 
@@ -83,7 +83,7 @@ def test_moved_item_keeps_uid_and_raises_sequence(db: object) -> None:
     event, talk, _ = _summit()
     uid = f"item-{talk.id}-public@tsunagu"
     before = by_uid(checked(feeds.public_calendar(event, BEFORE_SUMMIT).body))[uid]
-    programme.shift_item(talk, talk.starts_at + timedelta(minutes=10), move_following=True)
+    programme_changes.shift_item(talk, talk.starts_at + timedelta(minutes=10), move_following=True)
     after = by_uid(checked(feeds.public_calendar(event, BEFORE_SUMMIT).body))[uid]
     assert after["sequence"] > before["sequence"]
     assert after["start"]["utc"] == _iso(EVENT_START + timedelta(minutes=10))
@@ -95,7 +95,7 @@ def test_removed_item_is_cancelled_in_the_feed(db: object) -> None:
     event, talk, _ = _summit()
     uid = f"item-{talk.id}-public@tsunagu"
     first = by_uid(checked(feeds.public_calendar(event, BEFORE_SUMMIT).body))[uid]
-    programme.delete_item(talk)
+    programme_changes.delete_item(talk)
     gone = by_uid(checked(feeds.public_calendar(event, BEFORE_SUMMIT).body))[uid]
     assert gone["status"] == "CANCELLED"
     assert gone["sequence"] == first["sequence"] + 1
