@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,6 +51,27 @@ def create_organizer(email: str, password: str, display_name: str = "") -> Organ
     db.session.commit()
     log.info("organiser created: id=%s", organizer.id)
     return organizer
+
+
+class PasswordChangeError(AuthError):
+    """A refused password change; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def change_password(organizer: Organizer, current: str, new: str) -> None:
+    """Change the organiser's own password, proven by the current one; every other session ends (commits)."""
+    if not check_password_hash(organizer.password_hash, current):
+        raise PasswordChangeError(str(_l("The current password is not right.")), "current_password")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise PasswordChangeError(
+            str(_l("The new password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)),
+            "new_password",
+        )
+    set_password(organizer, new)
+    log.info("organiser %s changed their password; their other sessions end", organizer.id)
 
 
 def set_password(organizer: Organizer, password: str) -> None:

@@ -18,8 +18,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth import brake, guard, services, sessions
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, PasswordChangeForm
 from app.db import utcnow
+from app.forms import show_service_error
 from app.i18n import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -83,6 +84,26 @@ def logout() -> Response:
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("events.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> Response | tuple[str, int]:
+    """Change one's own password: this browser stays signed in, every other session ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        organizer = guard.current_organizer()
+        try:
+            services.change_password(organizer, form.current_password.data or "", form.new_password.data or "")
+        except services.PasswordChangeError as error:
+            show_service_error(form, error)
+        else:
+            sessions.start(organizer)  # this session carries the new generation; the others do not
+            flash(_("Your password was changed. Every other session has been signed out."), "success")
+            return redirect(url_for("events.dashboard"))
+    return render_template("auth/password.html", form=form, min_length=services.MIN_PASSWORD_LENGTH), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/account/api-token", methods=["GET", "POST"])
