@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import outbox
-from app.invites import calendars
+from app.invites import calendars, drafting
 from app.invites.mailer import POLICY
 from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
@@ -27,7 +27,7 @@ def people_url(person: Participant) -> str:
 def queue_match(to: Participant, other: Participant, now: datetime) -> OutboxMessage:
     """Tell `to` that they and `other` both want to talk again (no commit: it lands with the match)."""
     event = to.event
-    with force_locale(calendars.person_language(to)):
+    with force_locale(drafting.person_language(to)):
         context = {"person": to, "other": other, "event": event, "people_url": people_url(to)}
         subject = _("%(name)s would also like to talk again", name=person_name(other))
         message = EmailMessage(policy=POLICY)

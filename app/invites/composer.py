@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from app.domain import calendar as rules
 from app.events.models import Event
-from app.invites import calendars, feeds, mailer
+from app.invites import calendars, drafting, feeds, mailer
 from app.invites.calendars import EventData
 from app.invites.ics import Entry, build_calendar
 from app.invites.models import CalendarEntry, EntryKind, Invitation
@@ -143,9 +143,9 @@ def compose(
 
     `tracked`: the person's invitation entries when the caller read them in bulk (feeds.tracked_by_person)."""
     event = data.event
-    with force_locale(calendars.person_language(person)):
-        facts = calendars.person_facts(data, person)
-        drafts = calendars.person_drafts(data, person, invite=True)
+    with force_locale(drafting.person_language(person)):
+        facts = drafting.person_facts(data, person)
+        drafts = drafting.person_drafts(data, person, invite=True)
         entries = feeds.sync(
             event, person, drafts, now, kind=EntryKind.INVITE, cancel_all=cancel, write=write, tracked=tracked
         )
@@ -187,7 +187,7 @@ def compose(
         ics=ics,
         entries=entries,
         facts=facts,
-        fingerprint=calendars.person_fingerprint(data, person),
+        fingerprint=drafting.person_fingerprint(data, person),
         changes=changes,
         cancel=cancel,
         update=update,

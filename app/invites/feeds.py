@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain import calendar as rules
 from app.events.models import Event
 from app.extensions import db
-from app.invites import calendars
+from app.invites import calendars, drafting
 from app.invites.calendars import Draft
 from app.invites.ics import Entry, build_calendar
 from app.invites.models import CalendarEntry, EntryKind
@@ -153,7 +153,7 @@ def public_calendar(event: Event, now: datetime, language: str = "ja") -> Feed:
     """The programme as a public feed: one entry per item, no people, no meeting link unless it is public."""
     data = calendars.load(event, person_ids=())
     with force_locale(language):
-        drafts = calendars.public_drafts(data)
+        drafts = drafting.public_drafts(data)
     entries = _synced(event, None, drafts, now, cancel_all=False)
     return _feed(entries, event, now, event.title)
 
@@ -165,8 +165,8 @@ def personal_calendar(person: Participant, now: datetime) -> Feed:
     """
     event = person.event
     data = calendars.load(event, person_ids=(person.id,))
-    with force_locale(calendars.person_language(person)):
-        drafts = calendars.person_drafts(data, person, invite=False)
+    with force_locale(drafting.person_language(person)):
+        drafts = drafting.person_drafts(data, person, invite=False)
         entries = _synced(event, person, drafts, now, cancel_all=person.status == Status.CANCELLED)
         name = _("%(event)s (my schedule)", event=event.title)
     return _feed(entries, event, now, name)

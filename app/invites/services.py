@@ -23,7 +23,7 @@ from app.auth.models import Organizer
 from app.domain.mail import SenderProblem, sender_problem
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.invites import calendars, composer, feeds, mailer
+from app.invites import calendars, composer, drafting, feeds, mailer
 from app.invites.calendars import EventData
 from app.invites.composer import Composed
 from app.invites.models import CalendarEntry, EntryKind, Invitation
@@ -203,7 +203,7 @@ def recipients(
             invitation is not None
             and invitation.sends
             and person.status != Status.CANCELLED
-            and calendars.person_fingerprint(data, person) != invitation.fingerprint
+            and drafting.person_fingerprint(data, person) != invitation.fingerprint
         )
         found.append(Recipient(person, invitation, changed))
     return found
