@@ -13,7 +13,7 @@ from sqlalchemy import MetaData
 
 from app import create_app
 from app.auth.models import Organizer
-from app.day.queries import forget_everything
+from app.day.timetable import forget_everything
 from app.extensions import db as _db
 from tests import factories
 

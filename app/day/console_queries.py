@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from app.cafe.models import Room, Seat
 from app.day.models import Broadcast, ClockEntry
-from app.day.queries import Programme, RoundInfo, event_moment
+from app.day.queries import event_moment
+from app.day.timetable import Programme, RoundInfo
 from app.domain.attendance import RosterEntry
 from app.domain.live import Moment, Phase
 from app.domain.schedule import Slot

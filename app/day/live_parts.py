@@ -18,8 +18,9 @@ from markupsafe import Markup
 
 from app.day import fragments
 from app.day.holders import EventInfo
-from app.day.queries import MomentRounds, Personal, Programme, RoundInfo, SeatInfo
+from app.day.queries import MomentRounds, Personal, SeatInfo
 from app.day.seating import BroadcastInfo
+from app.day.timetable import Programme, RoundInfo
 from app.domain.live import Moment
 from app.i18n import current_language
 

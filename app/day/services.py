@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.auth.models import Organizer
 from app.day import holders
 from app.day.models import Broadcast, ClockAction, ClockEntry, LiveState
-from app.day.queries import forget_programme
+from app.day.timetable import forget_programme
 from app.db import utcnow
 from app.domain import clock
 from app.events.models import CafeRound, Event, ProgrammeItem

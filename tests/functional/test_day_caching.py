@@ -14,7 +14,7 @@ from sqlalchemy import event
 from app.auth.models import Organizer
 from app.cafe.models import Seat
 from app.day import services
-from app.day.queries import forget_everything
+from app.day.timetable import forget_everything
 from app.db import utcnow
 from app.extensions import db as _db
 from app.participants.models import new_token

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from app.cafe.models import Seat
 from app.day import fragments
-from app.day.queries import forget_everything
+from app.day.timetable import forget_everything
 from app.db import utcnow
 from app.extensions import db as _db
 from tests.factories_day import make_day

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app.cafe.models import Seat
 from app.day.models import Broadcast, LiveState
-from app.day.queries import forget_everything
+from app.day.timetable import forget_everything
 from app.events.models import CafeRound
 from app.extensions import db
 from app.notes.models import RoundNote
