@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import event
 
-from app import create_app
 from app.extensions import db
+from bench.common import bench_app, fresh_schema
 
 ROUNDS = 3
 ROOM_SIZE = 6
@@ -143,22 +143,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "MAIL_FROM": "summit@city.kobe.lg.jp",
-            "SERVER_NAME": "tsunagu.test",
-            "UPLOAD_FOLDER": folder,
-        }
-    )
-    with app.app_context():
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-        db.create_all()
+    app = bench_app(url, folder)
+    fresh_schema(app)
     print(
         f"database: {url.split(':', 1)[0]}; rooms of {ROOM_SIZE}, {ROUNDS} café rounds; GET steps repeated {args.repeat}×"
     )

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import MetaData, func, select
+from sqlalchemy import func, select
 
-from app import create_app
 from app.extensions import db
+from bench.common import bench_app, fresh_schema
 from bench.invites import counted, seed
 
 
@@ -110,22 +110,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "MAIL_FROM": "summit@city.kobe.lg.jp",
-            "SERVER_NAME": "tsunagu.test",
-            "UPLOAD_FOLDER": folder,
-        }
-    )
-    with app.app_context():
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-        db.create_all()
+    app = bench_app(url, folder)
+    fresh_schema(app)
     print(f"database: {url.split(':', 1)[0]}; GET steps: best of 3; the worker's run is timed in this process")
     print(f"{'people':>6}  {'step':<40} {'time':>10}  {'statements':>11}  {'size':>12}")
     for size in (int(s) for s in args.sizes.split(",")):

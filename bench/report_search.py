@@ -20,9 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import MetaData  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.demo import notes_text  # noqa: E402
 from app.domain import report as domain  # noqa: E402
 from app.domain import report_digest as digest  # noqa: E402
@@ -31,6 +29,7 @@ from app.events.models import Event, EventStatus  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.reports import search, versions  # noqa: E402
 from app.reports.models import Report, ReportState, ReportVersion  # noqa: E402
+from bench.common import bench_app, fresh_schema  # noqa: E402
 
 REPORTS, ROOMS = 300, 80
 QUERIES = ("雑談", "偶然の出会い", "脇田", "中高生 オンライン", "ハイブリッド開催", "見つからない言葉")
@@ -131,12 +130,9 @@ def timed(run: object) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tmp}/search.sqlite"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "UPLOAD_FOLDER": f"{tmp}/up"})
+        app = bench_app(url, f"{tmp}/up")
+        fresh_schema(app)
         with app.app_context():
-            existing = MetaData()
-            existing.reflect(bind=db.engine)
-            existing.drop_all(bind=db.engine)
-            db.create_all()
             t0 = time.perf_counter()
             build()
             chars = sum(len(v.search_text) for v in db.session.query(ReportVersion))
