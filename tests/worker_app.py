@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app import create_app
 from app.jobs import queue
-from app.jobs.queue import JobContext
+from app.jobs.job_context import JobContext
 
 app = create_app()
 

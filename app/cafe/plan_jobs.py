@@ -20,9 +20,9 @@ from app.cafe import services
 from app.db import utcnow
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
-from app.jobs import queue
+from app.jobs import job_context, queue
+from app.jobs.job_context import N_, JobContext, JobFailed
 from app.jobs.models import Job
-from app.jobs.queue import N_, JobContext, JobFailed
 from app.participants.models import Participant
 
 GENERATE = "cafe.generate"
@@ -86,7 +86,7 @@ def run_generate(context: JobContext) -> dict[str, Any]:
     try:
         result = services.generate(item, seed, organizer, now=utcnow())
     except services.PlanError as error:
-        raise queue.failed_with(error.args[0] if error.args else str(error)) from error
+        raise job_context.failed_with(error.args[0] if error.args else str(error)) from error
     context.remember(outcome={"seconds": round(result.stats.seconds, 2)})
     context.progress(1, 1)
     return dict(context.payload["outcome"])
@@ -101,7 +101,7 @@ def run_replan(context: JobContext) -> dict[str, Any]:
     try:
         result = services.replan(item, from_round, actor=organizer, now=utcnow())
     except services.PlanError as error:
-        raise queue.failed_with(error.args[0] if error.args else str(error)) from error
+        raise job_context.failed_with(error.args[0] if error.args else str(error)) from error
     context.remember(outcome={"from_round": from_round, "changed": result.changed})
     context.progress(1, 1)
     return dict(context.payload["outcome"])

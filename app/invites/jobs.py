@@ -18,8 +18,8 @@ from app.extensions import db
 from app.invites import calendars, feeds, services
 from app.invites.models import EntryKind
 from app.jobs import queue
+from app.jobs.job_context import N_, JobContext, JobFailed
 from app.jobs.models import Job
-from app.jobs.queue import N_, JobContext, JobFailed
 
 KIND = "invites.send"
 BATCH = 100  # people per step: one transaction, one progress report

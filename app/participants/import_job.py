@@ -19,8 +19,8 @@ from app.domain import participant_import as pi
 from app.events.models import Event
 from app.extensions import db
 from app.jobs import queue
+from app.jobs.job_context import N_, JobContext, JobFailed
 from app.jobs.models import Job
-from app.jobs.queue import N_, JobContext, JobFailed
 from app.participants import services, uploads
 
 KIND = "participants.import"

@@ -33,9 +33,9 @@ from app.cafe.models import Room
 from app.db import utcnow
 from app.events.models import Event, ItemKind
 from app.extensions import db
-from app.jobs import queue
+from app.jobs import job_context, queue
+from app.jobs.job_context import N_, JobContext, JobFailed
 from app.jobs.models import Job, JobState
-from app.jobs.queue import N_, JobContext, JobFailed
 from app.reports import building, exports, services, themes, versions
 from app.reports.models import Report, ReportVersion
 from app.reports.rendering import COMPACT_PDF_POINTS, point_count, reader_context
@@ -211,7 +211,7 @@ def run_publish(context: JobContext) -> dict[str, Any]:
     try:
         version = services.publish(report, organizer)
     except services.ReportError as error:
-        raise queue.failed_with(error.args[0] if error.args else str(error)) from error
+        raise job_context.failed_with(error.args[0] if error.args else str(error)) from error
     start_pdfs(report, version)
     context.progress(1, 1)
     return {"version": version.number}

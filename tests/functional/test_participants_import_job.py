@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.auth.models import Organizer
 from app.events.models import Event
 from app.extensions import db as _db
-from app.jobs import queue
+from app.jobs import job_context, queue
 from app.jobs.models import Job, JobState
 from app.participants import import_job, uploads
 from app.participants.models import Participant
@@ -89,7 +89,7 @@ def test_a_stopped_import_finishes_without_adding_anyone_twice(
     stop = threading.Event()
     original = import_job.run
 
-    def stop_after_first_batch(context: queue.JobContext) -> dict[str, object]:
+    def stop_after_first_batch(context: job_context.JobContext) -> dict[str, object]:
         report = context.progress
 
         def progress(done: int, total: int | None = None) -> None:

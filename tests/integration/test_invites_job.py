@@ -10,7 +10,7 @@ from app.events.models import Event
 from app.extensions import db as _db
 from app.invites import jobs as invite_jobs
 from app.invites.models import Invitation
-from app.jobs import queue
+from app.jobs import job_context, queue
 from app.jobs.models import Job, JobState
 from app.outbox.models import OutboxMessage
 from app.participants.models import Participant
@@ -65,7 +65,7 @@ def test_resuming_after_a_batch_skips_the_people_already_done(db: object) -> Non
     job, _ = invite_jobs.start(event, None, "all", "confirmation-2")
     stop = threading.Event()
 
-    def stop_after_first_batch(context: queue.JobContext) -> dict[str, object]:
+    def stop_after_first_batch(context: job_context.JobContext) -> dict[str, object]:
         original = context.progress
 
         def progress(done: int, total: int | None = None) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy.exc import OperationalError
 from app.db import utcnow
 from app.domain import delivery
 from app.extensions import db as _db
-from app.jobs import queue
+from app.jobs import job_context, queue
+from app.jobs.job_context import N_, JobContext, JobFailed
 from app.jobs.models import Job, JobState
-from app.jobs.queue import N_, JobContext, JobFailed
 from tests import factories
 
 STEPS: list[tuple[int, int]] = []
@@ -105,7 +105,7 @@ def test_claims_are_disjoint_and_a_dead_workers_job_is_taken_over(db: object) ->
     _other, other_ids = queue.claim(now, limit=5)
     assert len(ids) == 2 and len(other_ids) == 1 and not set(ids) & set(other_ids)
     assert queue.claim(now, limit=5)[1] == []
-    later = now + queue.LEASE + timedelta(seconds=1)
+    later = now + job_context.LEASE + timedelta(seconds=1)
     _taken_token, taken = queue.claim(later, limit=5)
     assert sorted(taken) == sorted(ids + other_ids)
     assert queue.run(ids[0], token) is None  # the first worker's lease is gone: it does nothing
@@ -170,9 +170,9 @@ def test_a_job_whose_worker_always_dies_is_given_up(db: object) -> None:
     job, _ = queue.enqueue("test.steps", "dies")
     now = utcnow()
     for attempt in range(queue.MAX_ATTEMPTS):
-        _token, ids = queue.claim(now + attempt * (queue.LEASE + timedelta(seconds=1)))
+        _token, ids = queue.claim(now + attempt * (job_context.LEASE + timedelta(seconds=1)))
         assert ids == [job.id]
-    _token, ids = queue.claim(now + queue.MAX_ATTEMPTS * (queue.LEASE + timedelta(seconds=1)))
+    _token, ids = queue.claim(now + queue.MAX_ATTEMPTS * (job_context.LEASE + timedelta(seconds=1)))
     assert ids == []
     _db.session.expire_all()
     assert _db.session.get(Job, job.id).state == JobState.FAILED
