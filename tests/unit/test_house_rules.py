@@ -13,8 +13,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 MAX_LINES = 400
 
 # Module (relative to app/) → why it is still over MAX_LINES. Remove an entry when the module is split.
-ALLOWED_OVER: dict[str, str] = {
-}
+ALLOWED_OVER: dict[str, str] = {}
 
 
 def _line_counts() -> dict[str, int]:
