@@ -7,7 +7,6 @@ import json
 import ssl
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +34,8 @@ class Receiver:
     shape: str = ""
     problems: list[str] = field(default_factory=list)
     server_names: list[str | None] = field(default_factory=list)
+    # Set when the server shuts down: a scripted slow answer stops waiting then, so no test outlives its receiver.
+    released: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -116,7 +117,7 @@ def start_receiver(
             receiver.calls.append(Call(self.path, dict(self.headers.items()), body))
             if receiver.script:
                 status, headers, delay = receiver.script.pop(0)
-                time.sleep(delay)
+                receiver.released.wait(delay)  # a slow service: answers after `delay`, or when the test ends
                 payload = b'{"ok": true}' if status < 300 else b"upstream says no"
             else:
                 status, headers, payload = self._as_service(body)
@@ -161,4 +162,11 @@ def start_receiver(
     receiver.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    shutdown = server.shutdown
+
+    def release_then_shut_down() -> None:
+        receiver.released.set()
+        shutdown()
+
+    server.shutdown = release_then_shut_down  # type: ignore[method-assign]
     return receiver, server, thread

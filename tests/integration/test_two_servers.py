@@ -17,8 +17,7 @@ import re
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,19 +33,11 @@ from tests import factories
 from tests.factories import PASSWORD
 from tests.factories_day import make_day
 from tests.smtp_server import SMTPServer, free_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_CHECK_SECONDS = 1.0
 EMAILS = 40
-
-
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> float:
-    """Poll a condition; return how long it took."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, f"timed out waiting for {what}"
-        time.sleep(0.05)  # polling a condition, not a fixed wait
-    return time.monotonic() - started
 
 
 def _env(app: Flask, smtp_port: int) -> dict[str, str]:
@@ -88,7 +79,7 @@ def servers(app: Flask, db: object, tmp_path: Path) -> Iterator[tuple[list[str],
                 )
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
-            _wait_for(lambda base=base: _up(base), f"{base} to answer", timeout=60)
+            wait_until(lambda base=base: _up(base), f"{base} to answer", timeout=60)
         yield bases, smtp, env
     finally:
         for process in processes:
@@ -199,7 +190,7 @@ def test_two_servers_behave_as_one_system(
         timeout=10,
     )
     assert sent.status_code == 302
-    waited = _wait_for(lambda: message in guest.get(f"{b}/p/{token}", timeout=10).text, "the broadcast on B")
+    waited = wait_until(lambda: message in guest.get(f"{b}/p/{token}", timeout=10).text, "the broadcast on B")
     # The stated bound, plus the time one request takes on a shared, loaded machine.
     assert waited <= LIVE_CHECK_SECONDS + 2.0, waited
     print(f"\ntwo servers: brake {sorted(codes)}, broadcast seen on the other server after {waited:.2f} s")
@@ -231,13 +222,13 @@ def test_two_servers_behave_as_one_system(
                 )
             )
     try:
-        _wait_for(lambda: len(smtp.received) >= EMAILS, "every email", timeout=120)
+        wait_until(lambda: len(smtp.received) >= EMAILS, "every email", timeout=120)
 
         def all_sent() -> bool:
             _db.session.expire_all()
             return {m.status for m in _db.session.scalars(_db.select(OutboxMessage))} == {MessageStatus.SENT}
 
-        _wait_for(all_sent, "every message recorded as sent")
+        wait_until(all_sent, "every message recorded as sent")
     finally:
         for worker in workers:
             worker.terminate()

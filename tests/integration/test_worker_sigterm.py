@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from app.jobs.models import Job, JobState
 from app.outbox.models import MessageStatus, OutboxMessage
 from tests import factories
 from tests.smtp_server import Recorder, SMTPServer
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 EMAILS = 30
@@ -48,13 +48,6 @@ class GatedRecorder(Recorder):
         self.waiting.set()
         await asyncio.get_running_loop().run_in_executor(None, self.gate.wait)
         return await super().handle_DATA(server, session, envelope)
-
-
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)  # polling a condition, not a fixed wait
 
 
 def _worker(app: Flask, smtp_port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
@@ -119,8 +112,8 @@ def test_sigterm_mid_batch_loses_and_delays_nothing(app: Flask, db: object, tmp_
     log = tmp_path / "worker.log"
     busy = _worker(app, server.port, log)
     try:
-        _wait_for(recorder.waiting.is_set, "the worker to be inside an email")
-        _wait_for(lambda: _job_done() >= 5, "the job to make progress")
+        assert recorder.waiting.wait(timeout=60), "the worker never got inside an email"
+        wait_until(lambda: _job_done() >= 5, "the job to make progress")
         busy.send_signal(signal.SIGTERM)
         stopped_at = time.monotonic()
         recorder.gate.set()  # the email being sent goes through
