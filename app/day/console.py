@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.guard import current_organizer
-from app.day import console_queries, services
+from app.day import console_queries, missing, services
 from app.day.blueprint import bp
 from app.day.forms import (
     ApplyAttendanceForm,
@@ -265,15 +265,7 @@ def zoom_preview(slug: str) -> Page:
 def zoom_apply(slug: str) -> Response:
     """Apply the previewed reconcile."""
     event = owned_event_or_404(slug, current_organizer())
-    form = ApplyAttendanceForm()
-    if form.validate_on_submit():
-        present = [int(i) for i in (form.present.data or "").split(",") if i.isdigit()]
-        absent = [int(i) for i in (form.absent.data or "").split(",") if i.isdigit()]
-        marked = services.apply_attendance(event, present, absent, current_organizer())
-        flash(
-            _("Attendance updated: %(present)s present, %(absent)s absent.", present=marked[0], absent=marked[1]),
-            "success",
-        )
+    missing.apply_zoom_attendance(event)
     return redirect(_console_url(slug, "checkin"))
 
 

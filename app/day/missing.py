@@ -144,11 +144,8 @@ def missing_zoom(slug: str) -> Page:
     return _render(event, flow=flow, apply_form=apply_form)
 
 
-@bp.post("/manage/events/<slug>/live/missing/zoom/apply")
-@login_required
-def missing_zoom_apply(slug: str) -> Response:
-    """Mark the people found in the report present and those not found absent."""
-    event = owned_event_or_404(slug, current_organizer())
+def apply_zoom_attendance(event: Event) -> None:
+    """Apply a previewed Zoom reconcile posted back (ids of who was found and who was not), and say so."""
     form = ApplyAttendanceForm()
     if form.validate_on_submit():
         present = [int(i) for i in (form.present.data or "").split(",") if i.isdigit()]
@@ -158,6 +155,14 @@ def missing_zoom_apply(slug: str) -> Response:
             _("Attendance updated: %(present)s present, %(absent)s absent.", present=marked[0], absent=marked[1]),
             "success",
         )
+
+
+@bp.post("/manage/events/<slug>/live/missing/zoom/apply")
+@login_required
+def missing_zoom_apply(slug: str) -> Response:
+    """Mark the people found in the report present and those not found absent."""
+    event = owned_event_or_404(slug, current_organizer())
+    apply_zoom_attendance(event)
     return redirect(_url(slug, "absent"))
 
 
