@@ -1,14 +1,19 @@
-"""Typed declarative base, constraint naming convention and an aware-UTC datetime type."""
+"""Typed declarative base, constraint naming convention, an aware-UTC datetime type, and the two helpers of
+the unit of work: a savepoint for writes the database decides, and a hook that runs after the real commit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, literal_column
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, mapped_column, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,3 +70,57 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+def _session() -> Session:
+    from app.extensions import db  # app.extensions builds its SQLAlchemy on this module's Base
+
+    return db.session()
+
+
+@contextmanager
+def savepoint(refused: Callable[[IntegrityError], Exception] | None = None) -> Iterator[None]:
+    """Make changes in a savepoint, written on leaving it: a write the database refuses (a unique value, a
+    stale version) is undone alone and the caller's transaction goes on. `refused` turns the database's
+    IntegrityError into the service's own error (a stale version raises StaleDataError as it is)."""
+    try:
+        with _session().begin_nested():
+            yield
+    except IntegrityError as error:
+        if refused is None:
+            raise
+        raise refused(error) from error
+
+
+_PENDING = "after_commit"  # the session.info key of the callbacks waiting for the commit
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the caller has committed the current transaction; never if it is rolled back.
+
+    For what must follow a real commit only (a cache told to forget, a signal to another process). The
+    release of a savepoint is not the commit, and a rolled-back transaction drops the callback. The session
+    gets its two listeners once (a worker keeps one session for its whole life: nothing piles up).
+    """
+    session = _session()
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        sa_event.listen(session, "after_commit", _run_pending)
+        sa_event.listen(session, "after_transaction_end", _drop_pending)
+    pending.append(callback)
+
+
+def _run_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    pending = session.info[_PENDING]
+    callbacks = list(pending)
+    pending.clear()
+    for callback in callbacks:
+        callback()
+
+
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: committed (run above) or rolled back
+        session.info[_PENDING].clear()

@@ -5,6 +5,9 @@ counted before its password is checked, in one short transaction that locks the 
 (PostgreSQL: INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE in key order; SQLite: the insert
 takes the database's write lock): concurrent guesses are counted one after the other, never all let
 through on the same old count.
+
+These functions commit on their own, unlike the services: an attempt must stay counted when the login then
+fails (nothing else of the request is saved), and the rows' locks must be held for a moment only.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 
 from app.auth import services
+from app.extensions import db
 
 
 def register(app: Flask) -> None:
@@ -27,4 +28,5 @@ def register(app: Flask) -> None:
             organizer = services.create_organizer(email, password, name)
         except services.AuthError as error:
             raise click.ClickException(str(error)) from error
+        db.session.commit()
         click.echo(f"Organiser {organizer.email} created.")

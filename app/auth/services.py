@@ -1,4 +1,7 @@
-"""Organiser accounts: creation, password checks with a brake on guessing, API tokens."""
+"""Organiser accounts: creation, password checks with a brake on guessing, API tokens.
+
+Each function writes (flushes); its caller — the view, the CLI command — commits. The brake's counters are
+the exception: they commit on their own (app/auth/brake.py), so that a failed login still counts."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import brake
 from app.auth.models import Organizer
+from app.db import savepoint
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -46,9 +50,10 @@ def create_organizer(email: str, password: str, display_name: str = "") -> Organ
         raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     if find_by_email(email):
         raise AuthError("An organiser with this email already exists.")
-    organizer = Organizer(email=email, display_name=display_name, password_hash=generate_password_hash(password))
-    db.session.add(organizer)
-    db.session.commit()
+    # The same email created twice at once: the unique email decides.
+    with savepoint(lambda _error: AuthError("An organiser with this email already exists.")):
+        organizer = Organizer(email=email, display_name=display_name, password_hash=generate_password_hash(password))
+        db.session.add(organizer)
     log.info("organiser created: id=%s", organizer.id)
     return organizer
 
@@ -62,7 +67,8 @@ class PasswordChangeError(AuthError):
 
 
 def change_password(organizer: Organizer, current: str, new: str) -> None:
-    """Change the organiser's own password, proven by the current one; every other session ends (commits)."""
+    """Change the organiser's own password, proven by the current one; every other session ends once the caller
+    commits."""
     if not check_password_hash(organizer.password_hash, current):
         raise PasswordChangeError(str(_l("The current password is not right.")), "current_password")
     if len(new) < MIN_PASSWORD_LENGTH:
@@ -75,12 +81,12 @@ def change_password(organizer: Organizer, current: str, new: str) -> None:
 
 
 def set_password(organizer: Organizer, password: str) -> None:
-    """Store a new password's hash after checking its minimum length (raises AuthError). Commits."""
+    """Store a new password's hash after checking its minimum length (raises AuthError)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     organizer.password_hash = generate_password_hash(password)
     organizer.session_generation = organizer.session_generation + 1  # every session with the old password ends
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ def issue_api_token(organizer: Organizer) -> str:
     """Make a new API token (the old one stops working) and return it: it is shown only once."""
     token = "tsu_" + secrets.token_urlsafe(32)
     organizer.api_token_hash = _hash_token(token)
-    db.session.commit()
+    db.session.flush()
     log.info("api token issued: organiser=%s", organizer.id)
     return token
 

@@ -38,10 +38,10 @@ def valid(organizer: Organizer, now: datetime | None = None) -> bool:
 
 
 def end_everywhere(organizer_id: int) -> None:
-    """End every session of the organiser (all browsers, all servers): bump the generation in SQL."""
+    """End every session of the organiser (all browsers, all servers): bump the generation in SQL (the caller
+    commits)."""
     db.session.execute(
         update(Organizer)
         .where(Organizer.id == organizer_id)
         .values(session_generation=Organizer.session_generation + 1)
     )
-    db.session.commit()

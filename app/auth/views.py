@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from app.auth import brake, guard, services, sessions
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.db import utcnow
+from app.extensions import db
 from app.forms import show_service_error
 from app.i18n import safe_next
 
@@ -50,8 +51,9 @@ def login() -> Response:
             status = 401
         else:
             session.clear()  # nothing of the anonymous session carries over (no fixation)
-            login_user(result.organizer)
+            login_user(result.organizer)  # the events feature joins the events that added this email
             sessions.start(result.organizer)
+            db.session.commit()
             response = redirect(
                 safe_next(request.args.get("next")) if request.args.get("next") else url_for("events.dashboard")
             )
@@ -80,6 +82,7 @@ def logout() -> Response:
     ends, here and in other browsers, on every server."""
     if current_user.is_authenticated:
         sessions.end_everywhere(current_user.id)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -98,6 +101,7 @@ def password() -> Response | tuple[str, int]:
         except services.PasswordChangeError as error:
             show_service_error(form, error)
         else:
+            db.session.commit()
             sessions.start(organizer)  # this session carries the new generation; the others do not
             flash(_("Your password was changed. Every other session has been signed out."), "success")
             return redirect(url_for("events.dashboard"))
@@ -113,4 +117,5 @@ def api_token() -> str:
     token = None
     if request.method == "POST":
         token = services.issue_api_token(guard.current_organizer())
+        db.session.commit()
     return render_template("auth/api_token.html", token=token)

@@ -27,9 +27,14 @@ def _ttl() -> float:
     return float(current_app.config["DAY_PAGE_CACHE_SECONDS"])
 
 
+def anonymous() -> bool:
+    """No session cookie: the page shows no account and no flashed messages, so it is the same for anyone."""
+    return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
 def cacheable() -> bool:
     """Anonymous visitors only: a session may carry an organiser's login or flashed messages."""
-    return _ttl() > 0 and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    return _ttl() > 0 and anonymous()
 
 
 def key(with_path: bool, *parts: Hashable) -> tuple[Hashable, ...]:

@@ -9,7 +9,7 @@ from flask_babel import get_translations
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app.day import live_parts, page_cache, queries
+from app.day import live_parts, page_cache, page_frame, queries
 from app.day.blueprint import bp
 from app.db import utcnow
 from app.domain.live import Phase
@@ -115,7 +115,11 @@ def _rendered(state: queries.Personal, etag: str, fragment: bool) -> str:
         if state.is_facilitator:
             base = {key: value for key, value in context.items() if key in _SHARED_CONTEXT}
             context["rounds_html"] = live_parts.host_rounds(filled, base)
-        body = render_template(_template(state), live_html=live, **context)
+        context["live_html"] = live
+        if page_cache.anonymous():
+            body = page_frame.page(_template(state), filled, context)
+        else:
+            body = render_template(_template(state), **context)
     if use_cache:
         page_cache.put(cache_key, body)
     return body

@@ -1,7 +1,10 @@
-"""State changes of an event's programme: its items, their speakers, a café's rounds. Each public function is one transaction."""
+"""State changes of an event's programme: its items, their speakers, a café's rounds.
+
+Each function writes (flushes); its caller — the view — commits once."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -15,14 +18,16 @@ from app.events.models import (
     Speaker,
     SpeakerRole,
 )
-from app.events.services import ItemData, ProgrammeError, _raise_first, _slot, _window, log
+from app.events.services import ItemData, ProgrammeError, event_window, item_slot, raise_first_problem
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def _check_item_fits(event: Event, item_id: object, starts_at: datetime, ends_at: datetime) -> None:
-    others = [_slot(i) for i in event.items if i.id != item_id]
-    problems = schedule.slot_problems(schedule.Slot(item_id, starts_at, ends_at), _window(event), others)
-    _raise_first(problems, {i.id: i for i in event.items})
+    others = [item_slot(i) for i in event.items if i.id != item_id]
+    problems = schedule.slot_problems(schedule.Slot(item_id, starts_at, ends_at), event_window(event), others)
+    raise_first_problem(problems, {i.id: i for i in event.items})
 
 
 def add_item(
@@ -48,7 +53,7 @@ def add_item(
         item.rounds = [CafeRound(number=n, starts_at=s, ends_at=e) for n, (s, e) in enumerate(parts, start=1)]
     db.session.add(item)
     _renumber(event, item)
-    db.session.commit()
+    db.session.flush()
     log.info("item added to %s: %s (%s)", event.slug, item.title, item.kind.value)
     return item
 
@@ -80,7 +85,7 @@ def update_item(item: ProgrammeItem, data: ItemData, *, move_following: bool = F
     item.room_size_min = data.room_size_min
     item.room_size_max = data.room_size_max
     _renumber(event)
-    db.session.commit()
+    db.session.flush()
     log.info("item updated: %s in %s", item.id, event.slug)
     return item
 
@@ -103,12 +108,12 @@ def _retime(item: ProgrammeItem, starts_at: datetime, ends_at: datetime) -> None
 
 def _shift(item: ProgrammeItem, new_start: datetime, length: timedelta) -> None:
     event = item.event
-    slots = [_slot(i) for i in event.items]
+    slots = [item_slot(i) for i in event.items]
     moved = {s.key: s for s in schedule.shift(slots, item.id, new_start, move_following=True)}
     moved[item.id] = schedule.Slot(item.id, new_start, new_start + length)
     for slot in moved.values():
-        problems = schedule.slot_problems(slot, _window(event), [s for s in moved.values() if s.key != slot.key])
-        _raise_first(problems, {i.id: i for i in event.items})
+        problems = schedule.slot_problems(slot, event_window(event), [s for s in moved.values() if s.key != slot.key])
+        raise_first_problem(problems, {i.id: i for i in event.items})
     for other in event.items:
         new = moved[other.id]
         _retime(other, new.starts_at, new.ends_at)
@@ -123,7 +128,7 @@ def shift_item(item: ProgrammeItem, new_start: datetime, *, move_following: bool
         _check_item_fits(item.event, item.id, new_start, new_start + length)
         _retime(item, new_start, new_start + length)
     _renumber(item.event)
-    db.session.commit()
+    db.session.flush()
     log.info("item shifted: %s in %s", item.id, item.event.slug)
 
 
@@ -141,16 +146,16 @@ def swap_with_neighbour(item: ProgrammeItem, direction: int) -> None:
     _retime(second, start, start + second_len)
     _retime(first, start + second_len + gap, start + second_len + gap + first_len)
     _renumber(item.event)
-    db.session.commit()
+    db.session.flush()
     log.info("items swapped in %s: %s and %s", item.event.slug, first.id, second.id)
 
 
 def delete_item(item: ProgrammeItem) -> None:
-    """Remove a programme item and renumber the remaining ones. Commits."""
+    """Remove a programme item and renumber the remaining ones."""
     event = item.event
     event.items.remove(item)
     _renumber(event)
-    db.session.commit()
+    db.session.flush()
     log.info("item deleted from %s", event.slug)
 
 
@@ -170,16 +175,16 @@ def save_speaker(item: ProgrammeItem, speaker: Speaker | None, **fields: str) ->
     for name, value in fields.items():
         setattr(speaker, name, value)
     item.sequence += 1
-    db.session.commit()
+    db.session.flush()
     return speaker
 
 
 def delete_speaker(speaker: Speaker) -> None:
-    """Remove a speaker from an item, bumping its SEQUENCE so calendar feeds send the change. Commits."""
+    """Remove a speaker from an item, bumping its SEQUENCE so calendar feeds send the change."""
     item = speaker.item
     item.speakers.remove(speaker)
     item.sequence += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def update_round(round_: CafeRound, question: str, starts_at: datetime, ends_at: datetime) -> CafeRound:
@@ -198,7 +203,7 @@ def update_round(round_: CafeRound, question: str, starts_at: datetime, ends_at:
     if (starts_at, ends_at) != (round_.starts_at, round_.ends_at) or question != round_.question:
         item.sequence += 1
     round_.question, round_.starts_at, round_.ends_at = question, starts_at, ends_at
-    db.session.commit()
+    db.session.flush()
     return round_
 
 
@@ -214,14 +219,14 @@ def add_round(item: ProgrammeItem) -> CafeRound:
     round_ = CafeRound(item=item, number=len(item.rounds) + 1, starts_at=start, ends_at=start + length)
     db.session.add(round_)
     item.sequence += 1
-    db.session.commit()
+    db.session.flush()
     return round_
 
 
 def delete_last_round(item: ProgrammeItem) -> None:
-    """Remove a café's last round; a café keeps at least one (raises ProgrammeError). Commits."""
+    """Remove a café's last round; a café keeps at least one (raises ProgrammeError)."""
     if len(item.rounds) <= 1:
         raise ProgrammeError(_l("A café needs at least one round."))
     item.rounds.pop()
     item.sequence += 1
-    db.session.commit()
+    db.session.flush()

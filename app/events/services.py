@@ -1,4 +1,5 @@
-"""State changes of events and their programme. Each public function is one transaction."""
+"""State changes of events and their programme. Each function writes (flushes); its caller — the view, the
+CLI command — commits once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Organizer
+from app.db import savepoint
 from app.domain import schedule
 from app.domain.slugs import readable_slug
 from app.events.models import (
@@ -62,11 +64,13 @@ class ItemData:
     room_size_max: int = 6
 
 
-def _slot(item: ProgrammeItem) -> schedule.Slot:
+def item_slot(item: ProgrammeItem) -> schedule.Slot:
+    """An item's time as the schedule checks see it."""
     return schedule.Slot(item.id, item.starts_at, item.ends_at)
 
 
-def _window(event: Event) -> schedule.Slot:
+def event_window(event: Event) -> schedule.Slot:
+    """The event's time window, inside which every item must fit."""
     return schedule.Slot("event", event.starts_at, event.ends_at)
 
 
@@ -75,7 +79,8 @@ def _check_version(current: int, expected: int | None) -> None:
         raise ConflictError("changed by someone else")
 
 
-def _raise_first(problems: list[schedule.Problem], items_by_id: dict[object, ProgrammeItem]) -> None:
+def raise_first_problem(problems: list[schedule.Problem], items_by_id: dict[object, ProgrammeItem]) -> None:
+    """Refuse a change with the first problem the schedule found, worded for the organiser's form."""
     for problem in problems:
         if problem.kind == schedule.ProblemKind.ENDS_BEFORE_START:
             raise ProgrammeError(_l("The end must be after the start."), "ends_at")
@@ -120,20 +125,21 @@ def create_event(organizer: Organizer, data: EventData) -> Event:
     if slug in reserved_slugs():
         raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if slug_taken(slug):
-        raise ProgrammeError(_l("This web address is already used by another event."), "slug")
-    event = Event(
-        slug=slug,
-        title=data.title,
-        description=data.description,
-        timezone=data.timezone,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        meeting_url=data.meeting_url,
-        meeting_url_public=data.meeting_url_public,
-        organizers=[organizer],
-    )
-    db.session.add(event)
-    db.session.commit()
+        raise _slug_used()
+    # Two events given the same address at once: the unique slug decides.
+    with savepoint(lambda _error: _slug_used()):
+        event = Event(
+            slug=slug,
+            title=data.title,
+            description=data.description,
+            timezone=data.timezone,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            meeting_url=data.meeting_url,
+            meeting_url_public=data.meeting_url_public,
+            organizers=[organizer],
+        )
+        db.session.add(event)
     log.info("event created: %s by organiser %s", event.slug, organizer.id)
     return event
 
@@ -144,43 +150,44 @@ def update_event(event: Event, data: EventData, expected_version: int | None) ->
     if data.slug and data.slug != event.slug and data.slug in reserved_slugs():
         raise ProgrammeError(_l("This web address is used by the site itself. Please choose another."), "slug")
     if data.slug and data.slug != event.slug and slug_taken(data.slug, event.id):
-        raise ProgrammeError(_l("This web address is already used by another event."), "slug")
+        raise _slug_used()
     window = schedule.Slot("event", data.starts_at, data.ends_at)
     for item in event.items:
-        if schedule.slot_problems(_slot(item), window, []):
+        if schedule.slot_problems(item_slot(item), window, []):
             raise ProgrammeError(
                 _l("“%(title)s” would fall outside the new time window.", title=item.title), "starts_at"
             )
-    if data.meeting_url != event.meeting_url:
-        for item in event.items:
-            item.sequence += 1  # the join link is in every calendar entry
-    event.title = data.title
-    event.description = data.description
-    event.timezone = data.timezone
-    event.starts_at = data.starts_at
-    event.ends_at = data.ends_at
-    event.meeting_url = data.meeting_url
-    event.meeting_url_public = data.meeting_url_public
-    if data.slug:
-        event.slug = data.slug
-    _commit_or_conflict()
+    try:
+        # In a savepoint: saved by someone else since the form was read (the version decides), or the
+        # address taken at the same time (the unique slug decides), and the caller's transaction goes on.
+        with savepoint(lambda _error: _slug_used()):
+            if data.meeting_url != event.meeting_url:
+                for item in event.items:
+                    item.sequence += 1  # the join link is in every calendar entry
+            event.title = data.title
+            event.description = data.description
+            event.timezone = data.timezone
+            event.starts_at = data.starts_at
+            event.ends_at = data.ends_at
+            event.meeting_url = data.meeting_url
+            event.meeting_url_public = data.meeting_url_public
+            if data.slug:
+                event.slug = data.slug
+    except StaleDataError as error:
+        raise ConflictError("changed by someone else") from error
     log.info("event updated: %s", event.slug)
     return event
 
 
-def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise ConflictError("changed by someone else") from error
+def _slug_used() -> ProgrammeError:
+    return ProgrammeError(_l("This web address is already used by another event."), "slug")
 
 
 def delete_event(event: Event) -> None:
-    """Delete an event and everything that belongs to it (the relationships cascade). Commits."""
+    """Delete an event and everything that belongs to it (the relationships cascade)."""
     log.info("event deleted: %s", event.slug)
     db.session.delete(event)
-    db.session.commit()
+    db.session.flush()
 
 
 ALLOWED_STATUS_CHANGES = {
@@ -197,7 +204,7 @@ def set_status(event: Event, status: EventStatus) -> Event:
     if status == EventStatus.PUBLISHED and not event.items:
         raise ProgrammeError(_l("Add at least one programme item before publishing."))
     event.status = status
-    db.session.commit()
+    db.session.flush()
     log.info("event %s is now %s", event.slug, status.value)
     return event
 
@@ -207,12 +214,17 @@ def add_organizer(event: Event, email: str) -> OrganizerInvite:
     account of this email. The answer is the same whether such an account exists or not."""
     email = email.strip().lower()
     if any(o.email == email for o in event.organizers) or any(i.email == email for i in event.organizer_invites):
-        raise ProgrammeError(_l("This email is already on the event's list of organisers."), "email")
-    invite = OrganizerInvite(event_id=event.id, email=email)
-    event.organizer_invites.append(invite)
-    db.session.commit()
+        raise _already_organizer()
+    # The same colleague added twice at once: the unique (event, email) decides.
+    with savepoint(lambda _error: _already_organizer()):
+        invite = OrganizerInvite(event_id=event.id, email=email)
+        event.organizer_invites.append(invite)
     log.info("organiser invite added to event %s", event.slug)
     return invite
+
+
+def _already_organizer() -> ProgrammeError:
+    return ProgrammeError(_l("This email is already on the event's list of organisers."), "email")
 
 
 def claim_organizer_invites(organizer: Organizer) -> int:
@@ -224,6 +236,6 @@ def claim_organizer_invites(organizer: Organizer) -> int:
             event.organizers.append(organizer)
         db.session.delete(invite)
     if invites:
-        db.session.commit()
+        db.session.flush()
         log.info("organiser %s joined %d events they were added to", organizer.id, len(invites))
     return len(invites)

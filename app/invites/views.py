@@ -328,5 +328,6 @@ def retry(slug: str, message_id: int) -> Response:
     if message is None or message.event_id != event.id or message.kind != "email":
         abort(404)
     if ConfirmForm().validate_on_submit() and outbox.retry(message, utcnow()):
+        db.session.commit()
         flash(_("The email will be sent again shortly."), "success")
     return redirect(url_for("invites.index", slug=event.slug))

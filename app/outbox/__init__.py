@@ -1,6 +1,10 @@
 """The durable outbox of emails and webhook calls, shared by the features that send them (invites, webhooks,
 connections): rows are added in the caller's transaction, claimed under a lease, sent, recorded.
 
+The worker's own steps commit on their own, deliberately: a claim must be visible to the other workers
+before the network call (its lease is the lock), the call runs outside any transaction, and its result is
+recorded at once (a crash afterwards must not send the message again).
+
 Delivery is at-least-once: a message marked sent is never sent again, but if the receiver accepted it
 and the worker died before recording that, the lease runs out and the message goes once more with the
 same Message-ID (emails) or X-Tsunagu-Delivery id (webhooks), so duplicates are recognisable.
@@ -272,12 +276,12 @@ def status_counts(event_id: int | None = None) -> dict[tuple[str, str], int]:
 
 
 def retry(message: OutboxMessage, now: datetime) -> bool:
-    """Put a failed or waiting message back in line for now, with a fresh set of attempts. Commits."""
+    """Put a failed or waiting message back in line for now, with a fresh set of attempts (the caller commits)."""
     if message.status not in (MessageStatus.FAILED, MessageStatus.PENDING):
         return False
     message.status = MessageStatus.PENDING
     message.next_attempt_at = now
     message.max_attempts = message.attempts + MAX_ATTEMPTS
-    db.session.commit()
+    db.session.flush()
     log.info("outbox message %s queued again by an organiser", message.id)
     return True

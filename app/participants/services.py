@@ -7,22 +7,20 @@ arrival) is part of that one transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals
 from app.auth.models import Organizer
-from app.db import utcnow
+from app.db import after_commit, savepoint, utcnow
 from app.domain import participant_import as pi
 from app.domain import participant_registration as reg
 from app.events.models import Event, EventStatus
@@ -116,16 +114,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-@contextmanager
-def _savepoint() -> Iterator[None]:
-    """Make changes in a savepoint, written on leaving it: a write the database refuses (a unique email, a
-    stale version) is undone alone and the caller's transaction goes on. Two saves of the same email at
-    once: the unique constraint decides."""
-    try:
-        with db.session.begin_nested():
-            yield
-    except IntegrityError as error:
-        raise _duplicate_email() from error
+def _savepoint() -> AbstractContextManager[None]:
+    """A savepoint (app/db.py) whose refused write is a duplicate email: two saves of the same email at
+    once, and the unique constraint decides."""
+    return savepoint(lambda _error: _duplicate_email())
 
 
 def add_participant(event: Event, *, by: Organizer | None = None, **values: Any) -> Participant:
@@ -168,9 +160,7 @@ def delete_participant(person: Participant, *, by: Organizer | None = None) -> N
     db.session.delete(person)
     db.session.flush()
     # The day's caches forget the person once the caller's commit has made the deletion real.
-    sa_event.listen(
-        db.session(), "after_commit", lambda _session: signals.participant_deleted.send(event_id), once=True
-    )
+    after_commit(lambda: signals.participant_deleted.send(event_id))
     log.info("participant %s deleted from %s by %s", person_id, slug, by.id if by else "-")
 
 

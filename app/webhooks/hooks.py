@@ -131,7 +131,7 @@ def on_report_published(event: Event, **kwargs: Any) -> None:
 
 
 def send_test(endpoint: Any) -> None:
-    """Queue a signed `ping` worded in the site's language. Commits."""
+    """Queue a signed `ping` worded in the site's language (the caller commits)."""
     text = _worded(lambda: _("Tsunagu: test call from “%(event)s”.", event=endpoint.event.title))
     services.send_test(endpoint, utcnow(), text)
 

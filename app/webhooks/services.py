@@ -1,4 +1,7 @@
-"""Webhook endpoints and deliveries: register, enqueue on signals, send signed bodies, retry."""
+"""Webhook endpoints and deliveries: register, enqueue on signals, send signed bodies, retry.
+
+Changes to endpoints write (flush); the caller — the view — commits once. Sending runs in the outbox worker.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +64,7 @@ def _format(fmt: str, url: str) -> str:
 
 
 def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "", fmt: str = "") -> WebhookEndpoint:
-    """Register an endpoint (secret generated when none is given; format guessed from the URL when not chosen). Commits."""
+    """Register an endpoint (secret generated when none is given; format guessed from the URL when not chosen)."""
     url = url.strip()
     if problem := unsafe_target(url):
         raise WebhookError(problem)
@@ -76,7 +79,7 @@ def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "", fm
         format=_format(fmt, url),
     )
     db.session.add(endpoint)
-    db.session.commit()
+    db.session.flush()
     log.info(
         "webhook endpoint %s added to event %s (%s, %s)", endpoint.id, event.slug, endpoint.format, endpoint.topics
     )
@@ -84,23 +87,23 @@ def add_endpoint(event: Event, url: str, topics: list[str], secret: str = "", fm
 
 
 def set_format(endpoint: WebhookEndpoint, fmt: str) -> WebhookEndpoint:
-    """Change how an endpoint's calls are laid out; calls already queued keep their body. Commits."""
+    """Change how an endpoint's calls are laid out; calls already queued keep their body."""
     if fmt not in payloads.FORMATS:
         raise WebhookError(_l("Choose a format from the list."))
     endpoint.format = fmt
-    db.session.commit()
+    db.session.flush()
     log.info("webhook endpoint %s now receives %s", endpoint.id, fmt)
     return endpoint
 
 
 def delete_endpoint(endpoint: WebhookEndpoint) -> None:
-    """Remove an endpoint with its log; its calls still waiting are dropped. Commits."""
+    """Remove an endpoint with its log; its calls still waiting are dropped."""
     outbox_ids = [d.outbox_id for d in endpoint.deliveries]
     db.session.delete(endpoint)
     if outbox_ids:
         for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids))):
             db.session.delete(message)
-    db.session.commit()
+    db.session.flush()
     log.info("webhook endpoint %s deleted", endpoint.id)
 
 
@@ -180,9 +183,9 @@ def enqueue(event: Event, found: payloads.Notice, now: datetime | None = None) -
 
 
 def send_test(endpoint: WebhookEndpoint, now: datetime, text: str) -> None:
-    """Queue a `ping` to one endpoint (to check the receiver, the format and the signature). Commits."""
+    """Queue a `ping` to one endpoint (to check the receiver, the format and the signature)."""
     _queue(endpoint, notice(endpoint.event, "ping", text, {"endpoint": endpoint.id}, now), now)
-    db.session.commit()
+    db.session.flush()
 
 
 def _describe(error: requests.RequestException, target: transport.Target) -> str:
@@ -205,7 +208,8 @@ def send_webhook(envelope: outbox.Envelope, config: Mapping[str, Any]) -> outbox
     if endpoint is None:
         raise outbox.DeliveryError("the endpoint was removed", retry=False)
     secret, url = endpoint.secret, endpoint.url
-    db.session.commit()  # end the read before the network call
+    # The outbox worker is the edge here: end the read before the network call, no transaction stays open.
+    db.session.commit()
     # Resolved and checked now, and the call goes to that address: a name pointed at an internal address
     # after registration, or answering differently a second time (DNS rebinding), reaches nothing.
     try:

@@ -59,6 +59,7 @@ def index(slug: str) -> tuple[str, int]:
         except services.WebhookError as error:
             form.url.errors = [*form.url.errors, str(error)]
         else:
+            db.session.commit()
             flash(_("The endpoint was added. Copy its secret now: it will not be shown again."), "success")
             return _page(event, EndpointForm(formdata=None), created=endpoint)
     return _page(event, form, status=400 if form.errors else 200)
@@ -72,6 +73,7 @@ def delete(slug: str, endpoint_id: int) -> Response:
     endpoint = _endpoint_or_404(event, endpoint_id)
     if ConfirmForm().validate_on_submit():
         services.delete_endpoint(endpoint)
+        db.session.commit()
         flash(_("The endpoint was removed."), "success")
     return redirect(url_for("webhooks.index", slug=event.slug))
 
@@ -84,6 +86,7 @@ def test(slug: str, endpoint_id: int) -> Response:
     endpoint = _endpoint_or_404(event, endpoint_id)
     if ConfirmForm().validate_on_submit():
         hooks.send_test(endpoint)
+        db.session.commit()
         flash(_("A test call was queued. It appears in the log below once sent."), "success")
     return redirect(url_for("webhooks.index", slug=event.slug))
 
@@ -97,6 +100,7 @@ def change_format(slug: str, endpoint_id: int) -> Response:
     form = FormatForm()
     if form.validate_on_submit():
         services.set_format(endpoint, form.format.data or "")
+        db.session.commit()
         flash(_("The format was changed. Send a test call to see it."), "success")
     else:
         flash(_("Choose a format from the list."), "error")
@@ -112,5 +116,6 @@ def retry(slug: str, delivery_id: int) -> Response:
     if found is None or found.endpoint.event_id != event.id:
         abort(404)
     if ConfirmForm().validate_on_submit() and outbox.retry(found.outbox, utcnow()):
+        db.session.commit()
         flash(_("The delivery will be tried again shortly."), "success")
     return redirect(url_for("webhooks.index", slug=event.slug) + "#log")
