@@ -29,11 +29,13 @@ def undone_by_rollback(before: list[tuple[str, list[str]]]) -> bool:
 
 @contextmanager
 def commits() -> Iterator[list[int]]:
-    """Count the commits of every session while the block runs (one request: one commit)."""
+    """Count the real commits of every session while the block runs (one request: one commit; a savepoint
+    released is not one)."""
     count: list[int] = []
 
-    def counted(_session: Session) -> None:
-        count.append(1)
+    def counted(session: Session) -> None:
+        if not session.in_nested_transaction():
+            count.append(1)
 
     sa_event.listen(Session, "after_commit", counted)
     try:
