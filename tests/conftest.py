@@ -70,6 +70,17 @@ def db(app: Flask) -> Iterator[object]:
 
 
 @pytest.fixture()
+def committed_db(db: object) -> object:
+    """The database with real commits, seen by other connections, threads and processes; emptied after the test.
+
+    For browser tests against a live server, worker subprocesses, several servers, threads that race each
+    other and anything else that opens its own connection. Same as marking the test @pytest.mark.committed_db.
+    (Today every test commits for real; tests that need it say so before `db` rolls back instead.)
+    """
+    return db
+
+
+@pytest.fixture()
 def client(app: Flask, db: object) -> FlaskClient:
     """A test client; pages come in English unless a test sends Accept-Language (see BABEL_DEFAULT_LOCALE)."""
     return app.test_client()

@@ -70,6 +70,11 @@ OPEN_CONTEXTS: list[BrowserContext] = []
 
 
 @pytest.fixture(autouse=True)
+def _commits_for_the_live_server(committed_db: object) -> None:
+    """The live server reads from its own connections in its own threads: every browser test commits for real."""
+
+
+@pytest.fixture(autouse=True)
 def no_csp_or_accessibility_violations() -> Iterator[None]:
     """Every browser journey also proves that no page breaks the CSP (no inline code anywhere) and that
     every page it opened passes axe-core (WCAG 2.1 A/AA and best practices)."""
@@ -124,7 +129,7 @@ def new_context(
 
 
 @pytest.fixture()
-def page(browser: Browser, live_server: str, db: object) -> Iterator[Page]:
+def page(browser: Browser, live_server: str, committed_db: object) -> Iterator[Page]:
     """A Japanese-speaking visitor in Tokyo."""
     context = new_context(browser)
     context.set_default_timeout(10_000)

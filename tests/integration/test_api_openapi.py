@@ -30,6 +30,9 @@ from app.events.models import Event, EventStatus
 from app.extensions import db as _db
 from app.participants.models import Participant, Role
 
+# The served app answers from its own connections in its own threads: the demo it reads must be committed.
+pytestmark = pytest.mark.committed_db
+
 
 @pytest.fixture(scope="module")
 def served(app: Flask) -> Iterator[str]:

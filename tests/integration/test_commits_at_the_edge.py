@@ -237,3 +237,17 @@ def test_an_organiser_added_by_email_joins_at_login_in_the_logins_commit(client:
     db.session.expire_all()
     assert event.is_organized_by(colleague)
     assert rows(OrganizerInvite) == 0
+
+
+def test_after_commit_adds_no_listener_per_call(organizer: Organizer) -> None:
+    """A worker keeps one session for its life: a hundred changes leave the session's listeners as they were."""
+    ran: list[int] = []
+    after_commit(lambda: ran.append(0))
+    db.session.commit()
+    listeners = len(db.session().dispatch.after_commit), len(db.session().dispatch.after_transaction_end)
+    for n in range(1, 101):
+        organizer.display_name = f"変更{n}"
+        after_commit(lambda n=n: ran.append(n))
+        db.session.commit()
+    assert ran == list(range(101))
+    assert (len(db.session().dispatch.after_commit), len(db.session().dispatch.after_transaction_end)) == listeners

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
@@ -46,6 +47,7 @@ def test_claims_are_disjoint_and_leases_expire(db: object) -> None:
     assert outbox.deliver(ids[0], token, later) is None
 
 
+@pytest.mark.committed_db  # two worker threads claim from their own connections
 def test_two_workers_send_each_message_exactly_once(app: Flask, db: object) -> None:
     server = SMTPServer().start()
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TLS="none", SMTP_USER="")

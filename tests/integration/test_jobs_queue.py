@@ -62,6 +62,7 @@ def test_the_same_key_never_makes_a_second_job(db: object) -> None:
     assert _db.session.scalar(select(func.count()).select_from(Job)) == 1
 
 
+@pytest.mark.committed_db  # four threads click at once, each on its own connection
 def test_racing_requests_with_one_key_make_one_job(app: Flask, db: object) -> None:
     event_id = factories.make_event().id
     ids: list[int] = []

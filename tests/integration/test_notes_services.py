@@ -11,6 +11,7 @@ from app.notes.models import NoteRevision, RoundNote
 from tests.factories_notes import make_notes_cafe
 
 
+@pytest.mark.committed_db  # another connection commits under the service
 def test_a_save_racing_a_concurrent_commit_is_refused(db: object) -> None:
     cafe = make_notes_cafe()
     rnd, room = cafe.rounds[0], cafe.rooms[0]

@@ -54,7 +54,7 @@ def _env(app: Flask, smtp_port: int) -> dict[str, str]:
 
 
 @pytest.fixture()
-def servers(app: Flask, db: object, tmp_path: Path) -> Iterator[tuple[list[str], SMTPServer, dict[str, str]]]:
+def servers(app: Flask, committed_db: object, tmp_path: Path) -> Iterator[tuple[list[str], SMTPServer, dict[str, str]]]:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("two app servers share a PostgreSQL database (SQLite is one file on one machine)")
     smtp = SMTPServer()

@@ -87,7 +87,7 @@ def _job_done() -> int:
     return int(_db.session.scalar(select(Job.done)) or 0)
 
 
-def test_sigterm_mid_batch_loses_and_delays_nothing(app: Flask, db: object, tmp_path: Path) -> None:
+def test_sigterm_mid_batch_loses_and_delays_nothing(app: Flask, committed_db: object, tmp_path: Path) -> None:
     event = factories.make_event()
     for n in range(EMAILS):
         outbox.enqueue(
