@@ -1,7 +1,8 @@
 """State changes of a report's themes: grouping the rooms' points, and the organiser's review of the groups.
 
-Each function writes (flushes); its caller — the view, the job handler — commits once. Themes the organiser accepted (or renamed, merged, split) are
-theirs: regrouping leaves them and their points alone and only regroups the rest.
+Each function writes (flushes); its caller — the view, the job handler — commits once. Themes the organiser
+accepted (or renamed, merged, split) are theirs: regrouping leaves them and their points alone and only
+regroups the rest.
 """
 
 from __future__ import annotations
