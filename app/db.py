@@ -92,28 +92,35 @@ def savepoint(refused: Callable[[IntegrityError], Exception] | None = None) -> I
         raise refused(error) from error
 
 
+_PENDING = "after_commit"  # the session.info key of the callbacks waiting for the commit
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the caller has committed the current transaction; never if it is rolled back.
 
     For what must follow a real commit only (a cache told to forget, a signal to another process). The
-    release of a savepoint is not the commit, and a rolled-back transaction drops the callback.
+    release of a savepoint is not the commit, and a rolled-back transaction drops the callback. The session
+    gets its two listeners once (a worker keeps one session for its whole life: nothing piles up).
     """
     session = _session()
-    done = False
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        sa_event.listen(session, "after_commit", _run_pending)
+        sa_event.listen(session, "after_transaction_end", _drop_pending)
+    pending.append(callback)
 
-    def committed(sess: Session) -> None:
-        nonlocal done
-        if done or sess.in_nested_transaction():
-            return
-        done = True
+
+def _run_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    pending = session.info[_PENDING]
+    callbacks = list(pending)
+    pending.clear()
+    for callback in callbacks:
         callback()
 
-    def ended(_sess: Session, transaction: SessionTransaction) -> None:
-        nonlocal done
-        if transaction.parent is None:  # the outermost transaction ended: committed (called above) or not
-            done = True
 
-    # Listeners stay on the session (removing one while the session calls its listeners is not allowed);
-    # once `done` they do nothing, and the session itself ends with its request, command or job.
-    sa_event.listen(session, "after_commit", committed)
-    sa_event.listen(session, "after_transaction_end", ended)
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: committed (run above) or rolled back
+        session.info[_PENDING].clear()

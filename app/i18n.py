@@ -25,7 +25,8 @@ def select_locale() -> str:
 
 def current_language() -> str:
     """The two-letter code of the language this request is shown in."""
-    return str(get_locale() or "ja")[:2]
+    locale = get_locale()
+    return locale.language if locale is not None else "ja"
 
 
 def safe_next(target: str | None) -> str:

@@ -168,6 +168,7 @@ def main() -> None:
                 f"publish (build document, statistics, snapshot): {time.perf_counter() - t0:.2f} s, "
                 f"{len(version.data) / 1e6:.1f} MB JSON, avg new people met {json.loads(version.data)['stats']['avg_new_people']}"
             )
+            db.session.commit()  # the services leave the commit to their caller; the page below reads anew
         with app.test_request_context("/reports/bench-summit"):
             from flask import render_template
 

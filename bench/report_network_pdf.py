@@ -62,6 +62,7 @@ def main() -> None:
         db.session.commit()
         report = services.create_report(event, event.organizers[0])
         version = services.publish(report, event.organizers[0])
+        db.session.commit()  # the services leave the commit to their caller
         doc = json.loads(version.data)
         net = doc.get("network")
         if not net:

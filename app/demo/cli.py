@@ -107,7 +107,7 @@ def register(app: Flask) -> None:
             for number, step in enumerate(STEPS, start=1):
                 click.echo(f"Loading the demo ({number}/{len(STEPS)}): {step.__module__.rsplit('.', 1)[-1]}…")
                 events = step(organizer, events)
-            db.session.commit()
+                db.session.commit()  # the command is the edge: each step is saved once it is whole
         finally:
             app_log.setLevel(level)
         click.echo("Demo loaded.")

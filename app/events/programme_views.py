@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from app.auth.guard import current_organizer
 from app.events import programme_changes, queries, services
 from app.events.forms import ItemForm, RoundForm, ShiftForm, SpeakerForm
-from app.events.models import ItemKind, Speaker
+from app.events.models import Event, ItemKind, ProgrammeItem, Speaker
 from app.events.views import Page, bp
 from app.extensions import db
 from app.forms import ConfirmForm, show_service_error
@@ -32,6 +32,13 @@ def _item_data(form: ItemForm) -> services.ItemData:
         room_size_min=form.room_size_min.data or 4,
         room_size_max=form.room_size_max.data or 6,
     )
+
+
+def _saved(event: Event, item: ProgrammeItem, anchor: str = "") -> Response:
+    """Commit the page's change (the service only wrote it), say so, and go back to the item's page."""
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + anchor)
 
 
 @bp.route("/manage/events/<slug>/items/new", methods=["GET", "POST"])
@@ -81,9 +88,7 @@ def edit_item(slug: str, item_id: int) -> Page:
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id))
+            return _saved(event, item)
     return render_template(
         "events/item_form.html", form=form, event=event, item=item, speaker_form=SpeakerForm(), confirm=ConfirmForm()
     ), (400 if form.errors else 200)
@@ -165,9 +170,7 @@ def save_speaker(slug: str, item_id: int, speaker_id: int | None = None) -> Page
         except services.ProgrammeError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#speakers")
+            return _saved(event, item, "#speakers")
     return render_template("events/speaker_form.html", form=form, event=event, item=item, speaker=speaker), (
         400 if form.errors else 200
     )
@@ -212,9 +215,7 @@ def edit_round(slug: str, item_id: int, number: int) -> Page:
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("events.edit_item", slug=event.slug, item_id=item.id) + "#rounds")
+            return _saved(event, item, "#rounds")
     return render_template("events/round_form.html", form=form, event=event, item=item, round=round_), (
         400 if form.errors else 200
     )

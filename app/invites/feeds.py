@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.db import savepoint
 from app.domain import calendar as rules
 from app.events.models import Event
 from app.extensions import db
@@ -124,16 +125,15 @@ def tracked_by_person(
 def _synced(
     event: Event, person: Participant | None, drafts: list[Draft], now: datetime, *, cancel_all: bool
 ) -> list[Entry]:
-    """sync() for a feed request, committed; two clients polling at once may both insert: retry once."""
+    """sync() for a feed request, written (the view commits); two clients polling at once may both insert: the
+    unique UID decides in a savepoint, and the loser reads the winner's rows."""
     kind = EntryKind.PERSONAL if person else EntryKind.PUBLIC
-    entries = sync(event, person, drafts, now, kind=kind, cancel_all=cancel_all)
-    if db.session.new or db.session.dirty:
-        try:
-            db.session.commit()
-        except IntegrityError:  # the other one stored the same rows
-            db.session.rollback()
+    try:
+        with savepoint():
             entries = sync(event, person, drafts, now, kind=kind, cancel_all=cancel_all)
-            db.session.commit()
+    except IntegrityError:  # the other one stored the same rows
+        entries = sync(event, person, drafts, now, kind=kind, cancel_all=cancel_all)
+        db.session.flush()
     return entries
 
 

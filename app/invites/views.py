@@ -60,6 +60,7 @@ def public_ics(slug: str) -> Response:
     """The public programme as an iCalendar feed (download or webcal:// subscription)."""
     event = events.public_event_or_404(slug)
     feed = feeds.public_calendar(event, utcnow(), current_language())
+    db.session.commit()  # the entries' SEQUENCE numbers the feed recorded
     return _calendar_response(feed, f"{event.slug}.ics", private=False)
 
 
@@ -77,6 +78,7 @@ def personal_ics(token: str) -> Response:
     """A person's own calendar: an entry per café round with their room, host and link. The token is the only key."""
     person = _holder_or_404(token)
     feed = feeds.personal_calendar(person, utcnow())
+    db.session.commit()  # the entries' SEQUENCE numbers the feed recorded
     return _calendar_response(feed, f"{person.event.slug}-my-schedule.ics", private=True)
 
 

@@ -8,6 +8,9 @@ through its `JobContext`; each report commits the handler's work of that step to
 progress and extends the lease, so a job that stops (the worker was told to, or died) starts again
 from its last report. When the worker is stopping, `progress` raises `Stopped` and the job goes back in
 line at once, keeping its progress, instead of waiting out its lease.
+
+These functions commit on their own, deliberately, unlike the services: a claim, a release and an end are
+what other workers must see at once (the lease is the lock), and the handler runs between them.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.db import utcnow
+from app.db import savepoint, utcnow
 from app.domain import delivery
 from app.extensions import db
 from app.jobs.job_context import LEASE, N_, JobContext, JobFailed, LeaseLost, Stopped
@@ -65,7 +68,10 @@ def enqueue(
 ) -> tuple[Job, bool]:
     """Queue a job unless one with `key` exists; returns the job and whether it is new. Commits.
 
-    Safe under concurrency: the unique key decides, and the loser of a race gets the winner's job.
+    Safe under concurrency: the unique key decides (in a savepoint, so the caller's changes stay), and the
+    loser of a race gets the winner's job. It commits, unlike the services: the job is handed to another
+    process, and the pages of every feature that queue one (cafe, invites, participants, reports) count on the
+    worker and the progress poll seeing it as soon as this returns.
     """
     existing = db.session.scalar(select(Job).where(Job.key == key))
     if existing is not None:
@@ -80,15 +86,16 @@ def enqueue(
         max_attempts=MAX_ATTEMPTS,
         run_after=now or utcnow(),
     )
-    db.session.add(job)
     try:
-        db.session.commit()
+        with savepoint():
+            db.session.add(job)
     except IntegrityError:
-        db.session.rollback()
         winner = db.session.scalar(select(Job).where(Job.key == key))
         if winner is None:
             raise
+        db.session.commit()
         return winner, False
+    db.session.commit()
     log.info("job %s (%s) queued", job.id, kind)
     return job, True
 

@@ -78,6 +78,7 @@ def change_themes(slug: str) -> Page:
     except themes.ThemeError as error:
         flash(str(error), "error")
         return _answer(event, report, round_id, 400)
+    db.session.commit()
     return _answer(event, report, round_id)
 
 
@@ -125,6 +126,7 @@ def regroup(slug: str) -> Page:
             # the editor's page shows the progress (a plain form: this answer is a redirect)
             return redirect(url_for("reports.edit", slug=event.slug, round=round_id) + "#rounds")
         found = themes.regroup(report, [round_id])
+        db.session.commit()
         flash(_("%(count)s themes found.", count=found), "success")
     return _answer(event, report, round_id)
 
@@ -145,6 +147,7 @@ def redact_point(slug: str, point_id: int) -> Page:
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         versions.redact_point(report, point, current_organizer())
+        db.session.commit()
         flash(_("The point was removed from the report and from every published version."), "success")
         return redirect(url_for("reports.edit", slug=event.slug, round=point.round_id))
     return render_template(
@@ -163,6 +166,7 @@ def withdraw_version(slug: str, number: int) -> Page:
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         versions.withdraw_version(report, version, current_organizer())
+        db.session.commit()
         flash(_("Version %(number)s was withdrawn.", number=number), "success")
         return redirect(url_for("reports.edit", slug=event.slug) + "#versions")
     return render_template("reports/withdraw.html", event=event, report=report, version=version, form=form)

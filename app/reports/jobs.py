@@ -183,7 +183,7 @@ def run_create(context: JobContext) -> dict[str, Any]:
     if context.done < 1:
         context.progress(1, total)
     for step in range(max(context.done, 1), total):
-        themes.regroup(report, [rounds[step - 1]], commit=False)
+        themes.regroup(report, [rounds[step - 1]])
         context.progress(step + 1, total)
     return {"points": len(report.points), "themes": len(report.themes)}
 
@@ -193,7 +193,7 @@ def run_regroup(context: JobContext) -> dict[str, Any]:
     report = db.session.get(Report, context.payload.get("report_id") or 0)
     if report is None:
         raise JobFailed(REPORT_GONE)
-    found = themes.regroup(report, [int(context.payload["round_id"])], commit=False)
+    found = themes.regroup(report, [int(context.payload["round_id"])])
     context.progress(1, 1)
     return {"found": found}
 
@@ -211,9 +211,10 @@ def run_publish(context: JobContext) -> dict[str, Any]:
     try:
         version = services.publish(report, organizer)
     except services.ReportError as error:
+        db.session.commit()  # the refusal noted the draft's fingerprint (nothing to publish): keep it
         raise job_context.failed_with(error.args[0] if error.args else str(error)) from error
+    context.progress(1, 1)  # commits the new version
     start_pdfs(report, version)
-    context.progress(1, 1)
     return {"version": version.number}
 
 

@@ -1,4 +1,5 @@
-"""State changes of reports: harvest, refresh, edits, publish and unpublish. Each function is one transaction."""
+"""State changes of reports: harvest, refresh, edits, publish and unpublish. Each function writes (flushes);
+its caller — the view, the job handler — commits once."""
 
 from __future__ import annotations
 
@@ -140,8 +141,7 @@ def create_report(event: Event, actor: Organizer | None, *, group: bool = True) 
     _add_pending(report, pending(report))
     db.session.flush()
     if group:
-        themes.regroup(report, commit=False)
-    db.session.commit()
+        themes.regroup(report)
     log.info(
         "report created for event %s by organiser %s (%d points)",
         event.slug,
@@ -157,8 +157,7 @@ def refresh_from_notes(report: Report, actor: Organizer) -> int:
     _add_pending(report, found)
     db.session.flush()
     if found.points:
-        themes.regroup(report, {note.round_id for note, _point in found.points}, commit=False)
-    db.session.commit()
+        themes.regroup(report, {note.round_id for note, _point in found.points})
     log.info(
         "report %s refreshed by organiser %s: %d points, %d images",
         report.id,
@@ -170,19 +169,19 @@ def refresh_from_notes(report: Report, actor: Organizer) -> int:
 
 
 def update_settings(report: Report, *, overview: str, summary: str, tags: list[str], show_names: bool) -> None:
-    """Save the report's texts, tags (cleaned, duplicates dropped) and whether names are shown. Commits."""
+    """Save the report's texts, tags (cleaned, duplicates dropped) and whether names are shown."""
     report.overview = overview.strip()
     report.summary = summary.strip()
     report.tags = ",".join(dict.fromkeys(t.strip().replace(",", " ").replace("|", " ") for t in tags if t.strip()))
     report.show_names = show_names
-    db.session.commit()
+    db.session.flush()
     log.info("report %s settings saved (show_names=%s)", report.id, show_names)
 
 
 def update_item_summary(item: ProgrammeItem, summary: str) -> None:
     """A talk's or panel's summary lives on the programme item (also shown on the event page later)."""
     item.summary = summary.strip()
-    db.session.commit()
+    db.session.flush()
     log.info("summary of programme item %s saved", item.id)
 
 
@@ -205,7 +204,7 @@ def change_point(report: Report, point: ReportPoint, action: str) -> None:
     else:
         point.highlight = {"highlight": True, "unhighlight": False}.get(action, point.highlight)
         point.hidden = {"hide": True, "show": False}.get(action, point.hidden)
-    db.session.commit()
+    db.session.flush()
     log.info("report %s point %s: %s", report.id, point.id, action)
 
 
@@ -213,14 +212,14 @@ def edit_point(report: Report, point: ReportPoint, text: str) -> None:
     """Edit or redact a point's text in the report only; an empty text hides the point."""
     point.text = text.strip()
     point.hidden = point.hidden or not point.text
-    db.session.commit()
+    db.session.flush()
     log.info("report %s point %s edited", report.id, point.id)
 
 
 def set_image(report: Report, entry: ReportImage, included: bool) -> None:
-    """Include or leave out one note image in the report. Commits."""
+    """Include or leave out one note image in the report."""
     entry.included = included
-    db.session.commit()
+    db.session.flush()
     log.info("report %s image %s included=%s", report.id, entry.image_id, included)
 
 
@@ -263,8 +262,10 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
     latest = latest_version(report)
     if latest is not None and json.loads(latest.data) == json.loads(data):
         if report.state == ReportState.PUBLISHED:
-            latest.fingerprint = draft_fingerprint(report)  # what changed does not show: nothing to publish
-            db.session.commit()
+            # What changed does not show: nothing to publish. The fingerprint is noted (flushed) all the same,
+            # so the editor stops offering to publish; the caller commits it with the refusal.
+            latest.fingerprint = draft_fingerprint(report)
+            db.session.flush()
             raise ReportError(_l("Nothing changed since version %(number)s.", number=latest.number))
         version = latest  # republishing after an unpublish: same content, same version
     else:
@@ -287,7 +288,7 @@ def publish(report: Report, actor: Organizer) -> ReportVersion:
     versions.reindex(report, texts=False)
     # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
     report_published.send(report.event, report=report, version=version)
-    db.session.commit()
+    db.session.flush()
     log.info("report %s published as version %s by organiser %s", report.id, version.number, actor.id)
     return version
 
@@ -296,5 +297,5 @@ def unpublish(report: Report, actor: Organizer) -> None:
     """Hide the report from readers; its versions are kept for a later publish."""
     report.state = ReportState.DRAFT
     versions.reindex(report, texts=False)
-    db.session.commit()
+    db.session.flush()
     log.info("report %s unpublished by organiser %s", report.id, actor.id)

@@ -1,7 +1,8 @@
 """State changes of a report's themes: grouping the rooms' points, and the organiser's review of the groups.
 
-Each public function is one transaction. Themes the organiser accepted (or renamed, merged, split) are
-theirs: regrouping leaves them and their points alone and only regroups the rest.
+Each function writes (flushes); its caller — the view, the job handler — commits once. Themes the organiser
+accepted (or renamed, merged, split) are theirs: regrouping leaves them and their points alone and only
+regroups the rest.
 """
 
 from __future__ import annotations
@@ -64,14 +65,12 @@ def _regroup_round(report: Report, round_id: int, notes: dict[int, object]) -> i
     return len(found)
 
 
-def regroup(report: Report, round_ids: Iterable[int] | None = None, *, commit: bool = True) -> int:
+def regroup(report: Report, round_ids: Iterable[int] | None = None) -> int:
     """Group the rooms' points of the given rounds (all by default) into themes; returns how many were found."""
     notes = {n.id: n for n in publishable_notes(report.event)}
     wanted = set(round_ids) if round_ids is not None else {r.id for r in cafe_rounds(report.event)}
     found = sum(_regroup_round(report, round_id, notes) for round_id in sorted(wanted))
     db.session.flush()
-    if commit:
-        db.session.commit()
     log.info("report %s: %d themes grouped in %d rounds", report.id, found, len(wanted))
     return found
 
@@ -117,7 +116,7 @@ def change_themes(report: Report, themes: Sequence[ReportTheme], action: str, ac
             else:
                 theme.highlight = action == "highlight"
                 theme.accepted = True
-    db.session.commit()
+    db.session.flush()
     log.info("report %s themes %s: %s by organiser %s", report.id, [t.id for t in themes], action, actor.id)
 
 
@@ -142,7 +141,7 @@ def rename(report: Report, theme: ReportTheme, title: str, actor: Organizer) -> 
     theme.named = bool(title)
     theme.title = title or (members[0].text[:300] if members else "")
     theme.accepted = True
-    db.session.commit()
+    db.session.flush()
     log.info("report %s theme %s renamed by organiser %s", report.id, theme.id, actor.id)
 
 
@@ -164,7 +163,7 @@ def split(report: Report, theme: ReportTheme, points: Sequence[ReportPoint], act
     for point in chosen:
         point.theme = new
     theme.accepted = True
-    db.session.commit()
+    db.session.flush()
     log.info("report %s theme %s split (%d points) by organiser %s", report.id, theme.id, len(chosen), actor.id)
     return new
 
@@ -178,7 +177,7 @@ def remove_point(report: Report, point: ReportPoint, actor: Organizer) -> None:
     db.session.flush()
     theme.accepted = True
     _drop_if_empty(report, theme)
-    db.session.commit()
+    db.session.flush()
     log.info("report %s point %s taken out of theme %s by organiser %s", report.id, point.id, theme.id, actor.id)
 
 

@@ -99,7 +99,7 @@ def redact_point(report: Report, point: ReportPoint, actor: Organizer) -> None:
     point.theme = None
     db.session.flush()
     reindex(report)
-    db.session.commit()
+    db.session.flush()
     log.info("report %s point %s redacted in every version by organiser %s", report.id, point.id, actor.id)
 
 
@@ -120,7 +120,7 @@ def withdraw_version(report: Report, version: ReportVersion, actor: Organizer) -
             report.state = ReportState.DRAFT
     db.session.flush()
     reindex(report)
-    db.session.commit()
+    db.session.flush()
     log.info("report %s version %s withdrawn by organiser %s", report.id, version.number, actor.id)
 
 

@@ -13,6 +13,7 @@ from app.auth.guard import current_organizer
 from app.domain.report_digest import quoted
 from app.events import queries as event_queries
 from app.events.models import Event
+from app.extensions import db
 from app.forms import ConfirmForm
 from app.jobs import queue
 from app.reports import building, queries, services
@@ -96,6 +97,7 @@ def create(slug: str) -> Response:
                 flash(_("The draft report is already being created; nothing is done twice."), "info")
         else:
             services.create_report(event, current_organizer())
+            db.session.commit()
             flash(_("The draft report was created from the programme and the facilitators' notes."), "success")
     return redirect(url_for("reports.edit", slug=event.slug))
 
@@ -134,6 +136,7 @@ def save_settings(slug: str) -> Page:
         tags=(form.tags.data or "").replace("、", ",").split(","),
         show_names=bool(form.show_names.data),
     )
+    db.session.commit()
     flash(_("Saved."), "success")
     return _back(event)
 
@@ -149,6 +152,7 @@ def save_item_summary(slug: str, item_id: int) -> Response:
         abort(404)
     if form.validate_on_submit():
         services.update_item_summary(item, form.summary.data or "")
+        db.session.commit()
         flash(_("Saved."), "success")
     else:
         flash(_("The summary is too long."), "error")
@@ -164,6 +168,7 @@ def change_point(slug: str, point_id: int, action: str) -> Response:
     if ConfirmForm().validate_on_submit():
         try:
             services.change_point(report, point, action)
+            db.session.commit()
         except services.ReportError as error:
             flash(str(error), "error")
     return _back(event, point)
@@ -178,6 +183,7 @@ def edit_point(slug: str, point_id: int) -> Page:
     form = PointForm(obj=point if request.method == "GET" else None)
     if form.validate_on_submit():
         services.edit_point(report, point, form.text.data or "")
+        db.session.commit()
         flash(_("Saved."), "success")
         return _back(event, point)
     return render_template("reports/point_form.html", event=event, report=report, point=point, form=form), (
@@ -195,6 +201,7 @@ def change_image(slug: str, image_id: int, action: str) -> Response:
         abort(404)
     if ConfirmForm().validate_on_submit():
         services.set_image(report, entry, action == "include")
+        db.session.commit()
     return redirect(url_for("reports.edit", slug=event.slug) + "#gallery")
 
 
@@ -216,6 +223,7 @@ def refresh(slug: str) -> Page:
     event, report = _owned(slug)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
         added = services.refresh_from_notes(report, current_organizer())
+        db.session.commit()
         flash(_("%(count)s new items were added to the report.", count=added), "success")
         return _back(event)
     return render_template(
@@ -246,8 +254,10 @@ def publish(slug: str) -> Response:
         try:
             version = services.publish(report, current_organizer())
         except services.ReportError as error:
+            db.session.commit()  # the refusal noted the draft's fingerprint (nothing to publish): keep it
             flash(str(error), "error")
         else:
+            db.session.commit()
             report_jobs.start_pdfs(report, version)  # large reports: the worker lays the PDFs out now
             flash(_("The report is public (version %(number)s).", number=version.number), "success")
     return _back(event)
@@ -260,5 +270,6 @@ def unpublish(slug: str) -> Response:
     event, report = _owned(slug)
     if ConfirmForm().validate_on_submit():
         services.unpublish(report, current_organizer())
+        db.session.commit()
         flash(_("The report is no longer public."), "success")
     return _back(event)

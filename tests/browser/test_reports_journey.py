@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.auth.models import Organizer
+from app.extensions import db
 from app.reports import services
 from tests.browser.conftest import DOWNLOAD_TIMEOUT_MS, SCREENSHOTS, screenshot
 from tests.factories import PASSWORD
@@ -37,6 +38,7 @@ def test_reader_searches_reads_round_two_and_downloads_the_pdf(
         organizer=organizer, slug="other", title="別のサミット", people=3, rooms=1, rounds=1, with_notes=False
     )
     services.publish(services.create_report(other.event, organizer), organizer)
+    db.session.commit()  # the services leave the commit to their caller; the server reads its own session
 
     page.goto(live_server + "/")
     page.get_by_role("link", name=re.compile("レポート|Reports")).first.click()

@@ -65,8 +65,9 @@ def demo(runner: FlaskCliRunner) -> dict[str, Any]:
                 select(Participant).where(Participant.event_id == event.id, Participant.role == role)
             ).first()
             tokens.append(person.token)
-    return {"events": [upcoming.slug, finished.slug], "report": finished.slug, "api_token": issue_api_token(organizer),
-            "tokens": tokens}  # fmt: skip
+    api_token = issue_api_token(organizer)
+    _db.session.commit()  # the service leaves the commit to its caller; the served app reads its own connection
+    return {"events": [upcoming.slug, finished.slug], "report": finished.slug, "api_token": api_token, "tokens": tokens}
 
 
 def _schema(served: str) -> Any:

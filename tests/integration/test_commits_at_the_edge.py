@@ -3,16 +3,13 @@ the commit to their caller; each page commits once. (Participants and the day: t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from app.auth import services as auth_services
 from app.auth.models import Organizer
@@ -25,32 +22,8 @@ from app.outbox.models import OutboxMessage
 from app.webhooks import services as webhook_services
 from app.webhooks.models import WebhookEndpoint
 from tests import factories
-
-EVENT_FORM = {
-    "title": "全国自治体職員ネットワークサミット",
-    "slug": "summit-2026",
-    "description": "組織の壁を越えて。",
-    "timezone": "Asia/Tokyo",
-    "starts_at": "2026-07-25T13:00",
-    "ends_at": "2026-07-25T18:30",
-    "meeting_url": "https://zoom.us/j/81234567890",
-}
-
-
-@contextmanager
-def counted_commits() -> Iterator[list[int]]:
-    """Count the real commits of every session (a savepoint released is not one) while the block runs."""
-    commits: list[int] = []
-
-    def count(session: Session) -> None:
-        if not session.in_nested_transaction():
-            commits.append(1)
-
-    sa_event.listen(Session, "after_commit", count)
-    try:
-        yield commits
-    finally:
-        sa_event.remove(Session, "after_commit", count)
+from tests.commit_counting import counted_commits
+from tests.functional.test_events_manage import EVENT_FORM
 
 
 def rows(model: type) -> int:
@@ -264,3 +237,17 @@ def test_an_organiser_added_by_email_joins_at_login_in_the_logins_commit(client:
     db.session.expire_all()
     assert event.is_organized_by(colleague)
     assert rows(OrganizerInvite) == 0
+
+
+def test_after_commit_adds_no_listener_per_call(organizer: Organizer) -> None:
+    """A worker keeps one session for its life: a hundred changes leave the session's listeners as they were."""
+    ran: list[int] = []
+    after_commit(lambda: ran.append(0))
+    db.session.commit()
+    listeners = len(db.session().dispatch.after_commit), len(db.session().dispatch.after_transaction_end)
+    for n in range(1, 101):
+        organizer.display_name = f"変更{n}"
+        after_commit(lambda n=n: ran.append(n))
+        db.session.commit()
+    assert ran == list(range(101))
+    assert (len(db.session().dispatch.after_commit), len(db.session().dispatch.after_transaction_end)) == listeners
