@@ -69,5 +69,6 @@ def make_cafe_event(
         services.create_rooms(item, rooms, "Room %(number)s")
     if hosts and rooms:
         services.assign_hosts(item)
+    db.session.commit()  # the services write; the caller (here the factory) commits
     room_list = list(db.session.scalars(db.select(Room).where(Room.item_id == item.id).order_by(Room.position)))
     return Cafe(event, item, hosts_list, others, room_list)

@@ -1,6 +1,6 @@
 """Adjusting a café's draft plan by hand: moving one person to another room, swapping two people.
 
-Each public function is one transaction; rounds that have started are refused.
+Each function writes (flushes) and its caller commits; rounds that have started are refused.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def move_person(
         before=from_room,
         room=data.room_by_id[str(room_id)].name,
     )
-    db.session.commit()
+    db.session.flush()
     data = load(item)
     return _size_notes(data, round_no - 1)
 
@@ -137,7 +137,7 @@ def swap_people(
         round=round_no,
         people=[history.person(data.by_id[str(pid)]) for pid in (first_id, second_id)],
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _edited(item: ProgrammeItem, actor: Organizer | None, action: str, **data: object) -> None:

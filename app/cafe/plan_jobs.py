@@ -9,6 +9,7 @@ that stops before the end leaves the previous plan untouched and simply runs aga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -46,7 +47,9 @@ def _key(kind: str, item: ProgrammeItem, request_key: str) -> str:
 def start(
     kind: str, item: ProgrammeItem, organizer: Organizer | None, request_key: str, **payload: Any
 ) -> tuple[Job, bool]:
-    """Queue a new plan (GENERATE, payload seed) or a re-plan (REPLAN, payload from_round). Commits."""
+    """Queue a new plan (GENERATE, payload seed) or a re-plan (REPLAN, payload from_round).
+
+    Commits (app.jobs.queue.enqueue), with whatever the caller wrote before in this transaction."""
     return queue.enqueue(
         kind,
         _key(kind, item, request_key),
@@ -77,34 +80,40 @@ def _item(context: JobContext) -> tuple[ProgrammeItem, Organizer | None]:
     return item, db.session.get(Organizer, context.payload.get("organizer_id") or 0)
 
 
-def run_generate(context: JobContext) -> dict[str, Any]:
-    """The job: a new plan for every round not yet started (services.generate commits it)."""
+def _run(context: JobContext, make: Callable[[ProgrammeItem, Organizer | None], dict[str, Any]]) -> dict[str, Any]:
+    """Make the plan and commit it with the job's outcome, in one transaction (the progress report commits)."""
     if context.done:  # the plan was made and recorded; the job only stopped before saying so
         return dict(context.payload.get("outcome", {}))
     item, organizer = _item(context)
-    seed = context.payload.get("seed")
     try:
-        result = services.generate(item, seed, organizer, now=utcnow())
+        outcome = make(item, organizer)
     except services.PlanError as error:
         raise job_context.failed_with(error.args[0] if error.args else str(error)) from error
-    context.remember(outcome={"seconds": round(result.stats.seconds, 2)})
+    context.remember(outcome=outcome)
     context.progress(1, 1)
-    return dict(context.payload["outcome"])
+    return dict(outcome)
+
+
+def run_generate(context: JobContext) -> dict[str, Any]:
+    """The job: a new plan for every round not yet started."""
+    seed = context.payload.get("seed")
+
+    def make(item: ProgrammeItem, organizer: Organizer | None) -> dict[str, Any]:
+        result = services.generate(item, seed, organizer, now=utcnow())
+        return {"seconds": round(result.stats.seconds, 2)}
+
+    return _run(context, make)
 
 
 def run_replan(context: JobContext) -> dict[str, Any]:
-    """The job: re-plan from a round around who is here now (services.replan commits it)."""
-    if context.done:
-        return dict(context.payload.get("outcome", {}))
-    item, organizer = _item(context)
+    """The job: re-plan from a round around who is here now."""
     from_round = int(context.payload["from_round"])
-    try:
+
+    def make(item: ProgrammeItem, organizer: Organizer | None) -> dict[str, Any]:
         result = services.replan(item, from_round, actor=organizer, now=utcnow())
-    except services.PlanError as error:
-        raise job_context.failed_with(error.args[0] if error.args else str(error)) from error
-    context.remember(outcome={"from_round": from_round, "changed": result.changed})
-    context.progress(1, 1)
-    return dict(context.payload["outcome"])
+        return {"from_round": from_round, "changed": result.changed}
+
+    return _run(context, make)
 
 
 queue.register(GENERATE, run_generate)

@@ -1,6 +1,7 @@
 """Organiser pages of a café's plan: generating, reviewing, adjusting by hand, publishing, re-planning, undoing.
 
-The routes join the café blueprint of app/cafe/views.py, which imports this module once it is defined.
+Each action is one transaction: its services write (flush), and the view commits once on success (a large
+café's plan is queued as a job instead, committed with the job's row).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.guard import current_organizer
 from app.cafe import plan_jobs, planner, publishing, queries, services
+from app.cafe.blueprint import GRID_ROOMS_PER_PAGE, PATHS_PER_PAGE, Page, back, bp, form_errors, owned, picked
 from app.cafe.forms import (
     AbsentForm,
     GenerateForm,
@@ -22,42 +24,43 @@ from app.cafe.forms import (
     ReplanForm,
     SwapForm,
 )
-from app.cafe.views import GRID_ROOMS_PER_PAGE, PATHS_PER_PAGE, Page, _back, _form_errors, _owned, _picked, bp
 from app.db import utcnow
 from app.domain import zoom
-from app.events.models import ProgrammeItem
+from app.events.models import Event, ProgrammeItem
+from app.extensions import db
 from app.forms import ConfirmForm, new_request_key
 from app.jobs import queue as jobs
 from app.pagination import page_arg, pager
+
+
+def queued(event: Event, item: ProgrammeItem, kind: str, request_key: str | None, **payload: object) -> Response:
+    """Queue a large café's plan job (GENERATE or REPLAN; its row commits this request's work with it) and go
+    back to the plan page, which shows the job's progress. A second click (the same request key) finds the job."""
+    _job, created = plan_jobs.start(kind, item, current_organizer(), request_key or new_request_key(), **payload)
+    if created:
+        flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
+    return back(event, item, "plan", "#plan-job")
 
 
 @bp.post("/<int:item_id>/generate")
 @login_required
 def generate(slug: str, item_id: int) -> Response:
     """Make a new draft plan (with the seed given, or a new one: re-roll)."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     form = GenerateForm()
     if not form.validate_on_submit():
-        _form_errors(form)
-        return _back(event, item)
+        form_errors(form)
+        return back(event, item)
     if plan_jobs.in_background(event):
-        _job, created = plan_jobs.start(
-            plan_jobs.GENERATE,
-            item,
-            current_organizer(),
-            form.request_key.data or new_request_key(),
-            seed=form.seed.data,
-        )
-        if created:
-            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
-        return _back(event, item, "plan", "#plan-job")
+        return queued(event, item, plan_jobs.GENERATE, form.request_key.data, seed=form.seed.data)
     try:
         result = services.generate(item, form.seed.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
-        return _back(event, item)
+        return back(event, item)
+    db.session.commit()
     flash(_("A new draft plan was made in %(seconds)s s.", seconds=f"{result.stats.seconds:.2f}"), "success")
-    return _back(event, item, "plan")
+    return back(event, item, "plan")
 
 
 def _plan_job(item: ProgrammeItem) -> dict[str, object] | None:
@@ -73,7 +76,7 @@ def _plan_job(item: ProgrammeItem) -> dict[str, object] | None:
 @login_required
 def plan_job(slug: str, item_id: int) -> Response:
     """The plan job's state and progress for the plan page's script."""
-    _event, item = _owned(slug, item_id)
+    _event, item = owned(slug, item_id)
     job = plan_jobs.shown(item)
     response = jsonify({"job": jobs.as_json(job) if job is not None else None})
     response.headers["Cache-Control"] = "private, no-store"
@@ -84,7 +87,7 @@ def plan_job(slug: str, item_id: int) -> Response:
 @login_required
 def plan(slug: str, item_id: int) -> Page:
     """Review the draft: rooms × rounds, everyone's path, the measures; adjust, publish, re-plan."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     review = queries.review(item, utcnow(), published=request.args.get("view") == "published")
     rounds = [(r.number, _("Round %(number)s", number=r.number)) for r in review.data.rounds]
     move, swap = MoveForm(prefix="move"), SwapForm(prefix="swap")
@@ -141,54 +144,56 @@ def plan(slug: str, item_id: int) -> Page:
 @login_required
 def move(slug: str, item_id: int) -> Response:
     """Move one person to another room for one round."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     form = MoveForm(prefix="move")
     if not form.validate_on_submit() or form.room.data is None:
         flash(_("Please pick a round, a person and a room."), "error")
-        return _back(event, item, "plan", "#adjust")
+        return back(event, item, "plan", "#adjust")
     try:
-        person = _picked(event, form.person.data, "seated")
+        person = picked(event, form.person.data, "seated")
         if person is None:
             raise services.PlanError(_("Please pick a round, a person and a room."))
         notes = services.move_person(item, form.round.data, person, form.room.data, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
+        db.session.commit()
         flash(_("Moved. The measures below are updated."), "success")
         for note in notes:
             flash(note, "info")
-    return _back(event, item, "plan", "#measures")
+    return back(event, item, "plan", "#measures")
 
 
 @bp.post("/<int:item_id>/swap")
 @login_required
 def swap(slug: str, item_id: int) -> Response:
     """Exchange the rooms of two people in one round."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     form = SwapForm(prefix="swap")
     if not form.validate_on_submit():
         flash(_("Please pick a round and two people."), "error")
-        return _back(event, item, "plan", "#adjust")
+        return back(event, item, "plan", "#adjust")
     try:
-        first, second = _picked(event, form.first.data, "seated"), _picked(event, form.second.data, "seated")
+        first, second = picked(event, form.first.data, "seated"), picked(event, form.second.data, "seated")
         if first is None or second is None:
             raise services.PlanError(_("Please pick a round and two people."))
         services.swap_people(item, form.round.data, first, second, current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
+        db.session.commit()
         flash(_("Swapped. The measures below are updated."), "success")
-    return _back(event, item, "plan", "#measures")
+    return back(event, item, "plan", "#measures")
 
 
 @bp.post("/<int:item_id>/publish")
 @login_required
 def publish(slug: str, item_id: int) -> Page:
     """Publish rounds 1..k; if that changes rounds already published, show the changes and ask first."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     form = PublishForm()
     if not form.validate_on_submit():
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
     try:
         numbers = publishing.publish(
             item, form.upto.data, confirm=form.confirm.data, actor=current_organizer(), now=utcnow()
@@ -198,38 +203,31 @@ def publish(slug: str, item_id: int) -> Page:
         return render_template("cafe/publish_confirm.html", event=event, item=item, form=form, changes=changes), 409
     except services.PlanError as error:
         flash(str(error), "error")
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
+    db.session.commit()
     if numbers:
         flash(_("Published: rounds %(rounds)s.", rounds=", ".join(map(str, numbers))), "success")
     else:
         flash(_("Nothing changed: the published rounds already match the plan."), "info")
-    return _back(event, item, "plan")
+    return back(event, item, "plan")
 
 
 @bp.post("/<int:item_id>/replan")
 @login_required
 def replan(slug: str, item_id: int) -> Response:
     """Re-plan rounds k.. around who is here now, keeping earlier rounds as they were held."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     form = ReplanForm()
     if not form.validate_on_submit():
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
     if plan_jobs.in_background(event):
-        _job, created = plan_jobs.start(
-            plan_jobs.REPLAN,
-            item,
-            current_organizer(),
-            form.request_key.data or new_request_key(),
-            from_round=form.from_round.data,
-        )
-        if created:
-            flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
-        return _back(event, item, "plan", "#plan-job")
+        return queued(event, item, plan_jobs.REPLAN, form.request_key.data, from_round=form.from_round.data)
     try:
         result = services.replan(item, form.from_round.data, actor=current_organizer(), now=utcnow())
     except services.PlanError as error:
         flash(str(error), "error")
     else:
+        db.session.commit()
         flash(
             _(
                 "Rounds %(number)s onwards were re-planned: %(changed)s seats changed. Review the changes, then publish.",
@@ -238,50 +236,55 @@ def replan(slug: str, item_id: int) -> Response:
             ),
             "success",
         )
-    return _back(event, item, "plan", "#changes")
+    return back(event, item, "plan", "#changes")
 
 
 @bp.post("/<int:item_id>/absent")
 @login_required
 def absent(slug: str, item_id: int) -> Response:
     """On the day: mark the people who did not come (or left) as absent."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     form = AbsentForm()
     if not form.validate_on_submit() or not form.people.data:
         flash(_("Please pick at least one person."), "error")
     else:
         count = services.mark_absent(item, form.people.data, current_organizer())
+        db.session.commit()
         flash(_("%(count)s people were marked absent. Now re-plan the coming rounds.", count=count), "success")
-    return _back(event, item, "plan", "#on-the-day")
+    return back(event, item, "plan", "#on-the-day")
 
 
 @bp.post("/<int:item_id>/rsvp-absent")
 @login_required
 def take_out_cant_attend(slug: str, item_id: int) -> Response:
     """Before the café: the people who said they can't attend are marked absent and the plan is re-planned."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     if not ConfirmForm().validate_on_submit():
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
     now = utcnow()
     data = planner.load(item)
     started = planner.started_upto(data, now)
     people, _hosts = queries.said_cant_attend(data)
     if started or not people:
         flash(_("Nobody to take out: the answers have changed or the café has started. Please look again."), "info")
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
+    # Marking them absent and re-planning around them is one transaction: a re-plan that fails marks nobody.
     count = services.mark_absent(item, [p.id for p in people], current_organizer(), now=now)
     if not data.has_draft():
+        db.session.commit()
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
     if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
-        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)  # commits both
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
-        return _back(event, item, "plan", "#plan-job")
+        return back(event, item, "plan", "#plan-job")
     try:
         result = services.replan(item, 1, actor=current_organizer(), now=now)
     except services.PlanError as error:
+        db.session.rollback()
         flash(str(error), "error")
-        return _back(event, item, "plan")
+        return back(event, item, "plan")
+    db.session.commit()
     flash(
         _(
             "%(count)s people who can't attend were taken out of the plan: %(changed)s seats changed. "
@@ -291,35 +294,37 @@ def take_out_cant_attend(slug: str, item_id: int) -> Response:
         ),
         "success",
     )
-    return _back(event, item, "plan", "#changes")
+    return back(event, item, "plan", "#changes")
 
 
 @bp.post("/<int:item_id>/discard")
 @login_required
 def discard(slug: str, item_id: int) -> Response:
     """Throw the draft away: back to the published plan."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     if ConfirmForm().validate_on_submit():
         try:
             count = publishing.discard_draft(item, current_organizer(), now=utcnow())
         except services.PlanError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(_("The draft was discarded: %(count)s seats are back as published.", count=count), "success")
-    return _back(event, item, "plan", "#changes")
+    return back(event, item, "plan", "#changes")
 
 
 @bp.post("/<int:item_id>/undo")
 @login_required
 def undo(slug: str, item_id: int) -> Response:
     """Undo the last publish for the rounds that have not started."""
-    event, item = _owned(slug, item_id)
+    event, item = owned(slug, item_id)
     if ConfirmForm().validate_on_submit():
         try:
             version = publishing.undo_last_publish(item, current_organizer(), now=utcnow())
         except services.PlanError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(
                 _(
                     "Publish %(number)s was undone: participants see the plan as it was before it. "
@@ -328,4 +333,4 @@ def undo(slug: str, item_id: int) -> Response:
                 ),
                 "success",
             )
-    return _back(event, item, "plan", "#history")
+    return back(event, item, "plan", "#history")

@@ -2,6 +2,8 @@
 
 Every publish is a PlanVersion holding the published seats after it, so the last publish can be undone
 for the rounds that have not started. Rounds that have started never change (see planner.freeze).
+Each function writes (flushes) and its caller commits; the "rounds published" signal is sent before that commit,
+so the webhook deliveries it queues in the outbox land with the seats or not at all (app/signals.py).
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def publish(
         )
         history.record(item, actor, "publish", at=now, version=number, rounds=numbers, changed=len(changes))
         rounds_published.send(item.event, item=item, rounds=numbers)
-    db.session.commit()
+    db.session.flush()
     return numbers
 
 
@@ -127,7 +129,7 @@ def discard_draft(item: ProgrammeItem, actor: Organizer | None = None, *, now: d
     record = planner.plan_record(item)
     record.edited_at = None
     history.record(item, actor, "discard", at=now, changed=reset)
-    db.session.commit()
+    db.session.flush()
     return reset
 
 
@@ -172,6 +174,6 @@ def undo_last_publish(
         item, actor, "undo", version=last.number, rounds=restored, back_to=previous.number if previous else 0
     )
     rounds_published.send(item.event, item=item, rounds=restored)
-    db.session.commit()
+    db.session.flush()
     log.info("cafe publish undone: item=%s version=%s rounds=%s", item.id, last.number, restored)
     return last

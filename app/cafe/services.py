@@ -1,6 +1,7 @@
 """State changes of a café: rooms and hosts, keep-apart pairs, generating, adjusting, re-planning, publishing.
 
-Each public function is one transaction; the acting organiser is passed in for the log.
+Each function writes (flushes) and its caller (a view, a job handler, the demo) commits, so an action made of
+several (mark absent, then re-plan) is one transaction. The acting organiser is passed in for the history.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import delete, select
 from app.auth.models import Organizer
 from app.cafe import history, planner
 from app.cafe.adjusting import move_person, swap_people
-from app.cafe.models import CafePlan, KeepApart, Room, Seat
+from app.cafe.models import KeepApart, Room, Seat
 from app.cafe.planner import CafeData, PlanError, attends, build_instance, load, write_draft
 from app.cafe.publishing import NeedsConfirmation, publish
 from app.db import utcnow
@@ -75,7 +76,7 @@ def create_rooms(item: ProgrammeItem, count: int, name_pattern: str, actor: Orga
         added += 1
     if added:
         history.record(item, actor, "rooms", count=added)
-    db.session.commit()
+    db.session.flush()
     return added
 
 
@@ -103,7 +104,7 @@ def update_room(
     room.name, room.breakout_url, room.host_id = name, breakout_url, host_id
     new_host = db.session.get(Participant, host_id) if host_id is not None else None
     history.record(item, actor, "room", room=name, host=history.person(new_host) if new_host else None)
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_room(item: ProgrammeItem, room: Room, actor: Organizer | None = None) -> None:
@@ -112,7 +113,7 @@ def delete_room(item: ProgrammeItem, room: Room, actor: Organizer | None = None)
         raise PlanError(_l("%(room)s is in the published plan and cannot be deleted.", room=room.name))
     db.session.delete(room)
     history.record(item, actor, "room-deleted", room=room.name)
-    db.session.commit()
+    db.session.flush()
 
 
 def assign_hosts(item: ProgrammeItem, actor: Organizer | None = None) -> int:
@@ -127,7 +128,7 @@ def assign_hosts(item: ProgrammeItem, actor: Organizer | None = None) -> int:
             count += 1
     if count:
         history.record(item, actor, "hosts", count=count)
-    db.session.commit()
+    db.session.flush()
     return count
 
 
@@ -145,13 +146,13 @@ def add_keep_apart(item: ProgrammeItem, first_id: int, second_id: int, actor: Or
     if exists is None:
         db.session.add(KeepApart(item_id=item.id, first_id=low, second_id=high))
         history.record(item, actor, "keep-apart", people=[history.person(p) for p in people if p is not None])
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_keep_apart(item: ProgrammeItem, pair: KeepApart, actor: Organizer | None = None) -> None:
     db.session.delete(pair)
     history.record(item, actor, "keep-apart-removed", people=[history.person(pair.first), history.person(pair.second)])
-    db.session.commit()
+    db.session.flush()
 
 
 def mark_absent(
@@ -164,7 +165,7 @@ def mark_absent(
     for person in people:
         person.status = Status.ABSENT
     history.record(item, actor, "absent", at=now, people=[history.person(p) for p in people])
-    db.session.commit()
+    db.session.flush()
     return len(people)
 
 
@@ -195,7 +196,7 @@ def release_from_running_round(
             round=current.number,
             people=[history.person(p) for p in data.people if p.id in gone],
         )
-    db.session.commit()
+    db.session.flush()
     return int(freed or 0)
 
 
@@ -218,10 +219,6 @@ def _solve(data: CafeData, seed: int, from_round: int, keep_previous: bool) -> r
         raise PlanError(_l("The plan could not be made: %(reason)s", reason=str(error))) from error
 
 
-def _plan_record(item: ProgrammeItem) -> CafePlan:
-    return planner.plan_record(item)
-
-
 def new_seed() -> int:
     return secrets.randbelow(1_000_000) + 1
 
@@ -241,14 +238,14 @@ def generate(
     seed = new_seed() if seed is None else seed
     schedule = _solve(data, seed, upto + 1, keep_previous=False)
     write_draft(data, schedule.rounds, from_round=upto + 1)
-    record = _plan_record(item)
+    record = planner.plan_record(item)
     record.seed, record.planned_from, record.stats = seed, upto + 1, schedule.stats.as_dict()
     record.generated_at, record.edited_at = now, None
     item.rotation_seed = seed
     history.record(
         item, actor, "generate", at=now, seed=seed, from_round=upto + 1, repeat_pairs=schedule.stats.repeat_pairs
     )
-    db.session.commit()
+    db.session.flush()
     return PlanResult(schedule.stats, 0)
 
 
@@ -278,7 +275,7 @@ def replan(
     # Who this re-plan took out of the rounds to come, and who it seated there (latecomers).
     was, now_seated = history.seated(before[from_round - 1 :]), history.seated(schedule.rounds[from_round - 1 :])
     left_out, newly_seated = was - now_seated, now_seated - was
-    record = _plan_record(item)
+    record = planner.plan_record(item)
     record.seed, record.planned_from, record.stats = seed, from_round, schedule.stats.as_dict()
     record.generated_at, record.edited_at = now, None
     history.record(
@@ -292,7 +289,7 @@ def replan(
         absent=[history.person(p) for p in data.people if str(p.id) in left_out],
         late=[history.person(p) for p in data.people if str(p.id) in newly_seated],
     )
-    db.session.commit()
+    db.session.flush()
     return PlanResult(schedule.stats, changed)
 
 

@@ -17,6 +17,7 @@ from app.domain import late_arrivals
 from app.domain.attendance import ReportError, match, parse_report
 from app.events.models import Event
 from app.events.queries import owned_event_or_404
+from app.extensions import db
 from app.forms import ConfirmForm
 from app.participants.models import Status
 
@@ -182,6 +183,7 @@ def missing_replan(slug: str) -> Response:
             except cafe_services.PlanError as error:
                 flash(str(error), "error")
             else:
+                db.session.commit()
                 flash(
                     _(
                         "Rounds %(number)s onwards were re-planned: %(changed)s seats changed. "
@@ -207,6 +209,7 @@ def missing_publish(slug: str) -> Response:
         except cafe_services.PlanError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             if numbers:
                 flash(_("Published: rounds %(rounds)s.", rounds=", ".join(map(str, numbers))), "success")
             else:
@@ -224,6 +227,7 @@ def missing_discard(slug: str) -> Response:
     if ConfirmForm().validate_on_submit() and item is not None:
         try:
             count = publishing.discard_draft(item, current_organizer(), now=now)
+            db.session.commit()
             flash(_("The draft was discarded: %(count)s seats are back as published.", count=count), "success")
         except cafe_services.PlanError as error:
             flash(str(error), "error")

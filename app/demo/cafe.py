@@ -135,4 +135,5 @@ def seed_cafe(organizer: Organizer, events: Events | None) -> Events | None:
     upcoming, finished = events
     _seed_cafe(upcoming, "upcoming", organizer)
     _seed_cafe(finished, "finished", organizer)
+    db.session.commit()  # the café services write without committing: this step is their edge
     return events

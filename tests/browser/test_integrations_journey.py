@@ -40,6 +40,7 @@ def test_zoom_page_and_excel_seating(page: Page, live_server: str, organizer: Or
     db.session.commit()
     services.generate(cafe.item, seed=3)
     services.publish(cafe.item, 1, confirm=False)
+    db.session.commit()  # the services write; the test, their caller here, commits
     _login(page, live_server, organizer)
     page.goto(f"{live_server}/manage/events/{cafe.event.slug}/cafe/{cafe.item.id}/plan")
     page.get_by_role("link", name="Zoomページ（自動で割り当てられる人、CSV・Excelファイル）").click()

@@ -19,6 +19,7 @@ def cafe(db: object) -> Cafe:
     sa.session.commit()
     services.generate(cafe.item, seed=4)
     services.publish(cafe.item, 2, confirm=False)
+    sa.session.commit()
     return cafe
 
 
@@ -57,6 +58,7 @@ def test_drafts_are_not_returned(client: FlaskClient, cafe: Cafe) -> None:
     target = next(r for r in cafe.rooms if r.name not in [x["name"] for x in before["cafes"][0]["rounds"][0]["rooms"]
                                                         if person.email in [m["email"] for m in x["members"]]])  # fmt: skip
     services.move_person(cafe.item, 1, person.id, target.id)
+    sa.session.commit()
     assert _get(client, cafe.event.slug, token).get_json() == before
 
 

@@ -19,6 +19,7 @@ from tests.factories_cafe import Cafe, make_cafe_event
 def cafe(logged_in: Organizer) -> Cafe:
     cafe = make_cafe_event(organizer=logged_in, people=20, facilitators=4, rooms=5, rounds=3)
     services.generate(cafe.item, seed=11)
+    db.session.commit()
     return cafe
 
 
@@ -28,6 +29,7 @@ def _url(cafe: Cafe, number: int, tail: str) -> str:
 
 def test_zoom_csv_of_a_published_round(client: FlaskClient, cafe: Cafe) -> None:
     services.publish(cafe.item, 2, confirm=False)
+    db.session.commit()
     response = client.get(_url(cafe, 2, "zoom.csv"))
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -69,6 +71,7 @@ def test_room_names_with_commas_and_japanese_are_quoted(client: FlaskClient, caf
 
 def test_seating_chart(client: FlaskClient, cafe: Cafe) -> None:
     services.publish(cafe.item, 1, confirm=False)
+    db.session.commit()
     text = client.get(_url(cafe, 1, "roster")).get_data(as_text=True)
     assert "Seating chart" in text and "DRAFT" not in text
     for room in cafe.rooms:
@@ -81,6 +84,7 @@ def test_seating_chart(client: FlaskClient, cafe: Cafe) -> None:
 
 def test_mover_sheet_groups_by_destination(client: FlaskClient, cafe: Cafe) -> None:
     services.publish(cafe.item, 3, confirm=False)
+    db.session.commit()
     text = client.get(_url(cafe, 1, "movers")).get_data(as_text=True)
     assert "Mover sheet: round 1 → round 2" in text
     data = planner.load(cafe.item)
@@ -96,6 +100,7 @@ def test_mover_sheet_groups_by_destination(client: FlaskClient, cafe: Cafe) -> N
 
 def test_mover_sheet_needs_both_rounds_published_and_a_next_round(client: FlaskClient, cafe: Cafe) -> None:
     services.publish(cafe.item, 1, confirm=False)
+    db.session.commit()
     response = client.get(_url(cafe, 1, "movers"), follow_redirects=True)
     assert "Round 2 is not published yet" in response.get_data(as_text=True)
     assert client.get(_url(cafe, 1, "movers?draft=1")).status_code == 200
@@ -108,6 +113,7 @@ def test_printouts_split_among_co_hosts(client: FlaskClient, logged_in: Organize
     cafe = make_cafe_event(organizer=logged_in, people=40, facilitators=10, rooms=10, rounds=2)
     services.generate(cafe.item, seed=5)
     services.publish(cafe.item, 2, confirm=False)
+    db.session.commit()
     names = [room.name for room in cafe.rooms]
     roster = client.get(_url(cafe, 1, "roster?cohosts=3")).get_data(as_text=True)
     heads = re.findall(r'<h2 class="cohost-head">([^<]+)</h2>', roster)

@@ -84,6 +84,7 @@ def test_discard_and_undo_from_the_plan_page(client: FlaskClient, cafe: Cafe) ->
         client.post(_url(cafe, "/publish"), data={"upto": 3})
         first = planner.load(cafe.item).published
         services.mark_absent(cafe.item, [cafe.people[0].id])
+        db.session.commit()
         client.post(_url(cafe, "/replan"), data={"from_round": 2})
         html = client.get(_url(cafe, "/plan"), headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert "Discard the draft" in html

@@ -75,6 +75,7 @@ def test_other_organisers_get_404_everywhere(client: FlaskClient, logged_in: Org
     other = make_cafe_event(organizer=factories.make_organizer(), people=8, facilitators=2)
     services.generate(other.item, seed=1)
     services.publish(other.item, 3, confirm=False)
+    db.session.commit()
     base = f"/manage/events/{other.event.slug}/cafe"
     assert client.get(base).status_code == 404
     for tail in ("/plan", "/rounds/1/zoom.csv", "/rounds/1/roster", "/rounds/1/movers"):
@@ -151,6 +152,7 @@ def test_host_must_be_a_facilitator_hosting_no_other_room(client: FlaskClient, c
 
 def test_warns_when_fewer_facilitators_than_rooms(client: FlaskClient, cafe: Cafe) -> None:
     services.create_rooms(cafe.item, 7, "Room %(number)s")
+    db.session.commit()
     text = client.get(f"/manage/events/{cafe.event.slug}/cafe").get_data(as_text=True)
     assert "There are 5 facilitators for 7 rooms: 2 rooms will run without a host" in text
 
@@ -163,6 +165,7 @@ def test_delete_room_keeps_published_rooms(client: FlaskClient, cafe: Cafe) -> N
     assert db.session.get(Room, extra.id) is None
     services.generate(cafe.item, seed=2)
     services.publish(cafe.item, 3, confirm=False)
+    db.session.commit()
     text = client.post(_url(cafe, f"/rooms/{cafe.rooms[0].id}/delete"), follow_redirects=True).get_data(as_text=True)
     assert "cannot be deleted" in text
     assert db.session.get(Room, cafe.rooms[0].id) is not None
@@ -234,6 +237,7 @@ def test_zero_repeat_verdict_is_replaced_by_the_lower_bound_when_impossible(
 
 def test_move_person_updates_measures_and_warns_above_max(client: FlaskClient, cafe: Cafe) -> None:
     services.generate(cafe.item, seed=3)
+    db.session.commit()
     cafe.item.room_size_max = 5
     db.session.commit()
     person = cafe.people[0]
@@ -253,6 +257,7 @@ def test_move_person_updates_measures_and_warns_above_max(client: FlaskClient, c
 
 def test_moving_a_host_is_refused(client: FlaskClient, cafe: Cafe) -> None:
     services.generate(cafe.item, seed=3)
+    db.session.commit()
     host = cafe.facilitators[0]
     text = client.post(
         _url(cafe, "/move"), data={"move-round": 2, "move-person": host.id, "move-room": cafe.rooms[1].id},
@@ -272,6 +277,7 @@ def test_move_before_any_plan_is_refused(client: FlaskClient, cafe: Cafe) -> Non
 
 def test_swap_two_people(client: FlaskClient, cafe: Cafe) -> None:
     services.generate(cafe.item, seed=3)
+    db.session.commit()
     a = cafe.people[0]
     room_a = _draft_room(cafe, 2, a.id)
     b = next(p for p in cafe.people if _draft_room(cafe, 2, p.id) != room_a)
@@ -291,6 +297,7 @@ def test_publish_then_republish_asks_for_confirmation(client: FlaskClient, cafe:
         received.append((sender, extra))
 
     services.generate(cafe.item, seed=3)
+    db.session.commit()
     with rounds_published.connected_to(listener):
         assert client.post(_url(cafe, "/publish"), data={"upto": 2}).status_code == 302
         rounds = sorted(cafe.item.rounds, key=lambda r: r.number)
@@ -300,6 +307,7 @@ def test_publish_then_republish_asks_for_confirmation(client: FlaskClient, cafe:
         person = cafe.people[0]
         target = next(r for r in cafe.rooms if r.id != _draft_room(cafe, 1, person.id))
         services.move_person(cafe.item, 1, person.id, target.id)
+        db.session.commit()
         response = client.post(_url(cafe, "/publish"), data={"upto": 3})
         assert response.status_code == 409
         assert person.family_name in response.get_data(as_text=True)
@@ -328,6 +336,7 @@ def test_mark_absent_and_replan_from_round_2(client: FlaskClient, cafe: Cafe) ->
     db.session.commit()
     services.generate(cafe.item, seed=5)
     services.publish(cafe.item, 3, confirm=False)
+    db.session.commit()
     gone = cafe.people[:3]
     client.post(_url(cafe, "/absent"), data={"people": [p.id for p in gone]})
     assert all(p.status == Status.ABSENT for p in gone)
@@ -349,6 +358,7 @@ def test_before_the_cafe_people_who_cant_attend_are_counted_and_taken_out_of_the
         r.starts_at, r.ends_at = r.starts_at.replace(year=2099), r.ends_at.replace(year=2099)
     services.generate(cafe.item, seed=5)
     services.publish(cafe.item, 3, confirm=False)
+    db.session.commit()
     said_no = cafe.people[:3]
     host = cafe.facilitators[0]
     for person in (*said_no, host):
@@ -377,6 +387,7 @@ def test_once_the_cafe_has_started_cant_attend_answers_change_nothing_on_the_pla
     client: FlaskClient, cafe: Cafe
 ) -> None:
     services.generate(cafe.item, seed=5)
+    db.session.commit()
     cafe.people[0].rsvp = Rsvp.NO
     for r in cafe.item.rounds:
         r.starts_at, r.ends_at = r.starts_at.replace(year=2020), r.ends_at.replace(year=2020)
@@ -389,6 +400,7 @@ def test_once_the_cafe_has_started_cant_attend_answers_change_nothing_on_the_pla
 
 def test_replan_form_offers_only_rounds_not_started(client: FlaskClient, cafe: Cafe) -> None:
     services.generate(cafe.item, seed=5)
+    db.session.commit()
     for r in cafe.item.rounds:  # the café is now in the past: every round has started
         r.starts_at, r.ends_at = r.starts_at.replace(year=2020), r.ends_at.replace(year=2020)
     db.session.commit()
@@ -399,6 +411,7 @@ def test_replan_form_offers_only_rounds_not_started(client: FlaskClient, cafe: C
 def test_published_view_and_unknown_item(client: FlaskClient, cafe: Cafe) -> None:
     services.generate(cafe.item, seed=5)
     services.publish(cafe.item, 1, confirm=False)
+    db.session.commit()
     text = client.get(_url(cafe, "/plan?view=published")).get_data(as_text=True)
     assert "Adjust by hand" not in text and "Rooms × rounds" in text
     assert client.get(f"/manage/events/{cafe.event.slug}/cafe/999999/plan").status_code == 404

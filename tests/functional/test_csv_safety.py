@@ -37,6 +37,7 @@ def test_zoom_pre_assignment_neutralises_formulas(client: FlaskClient, logged_in
     cafe.rooms[1].name = "@SUM(1+1)"
     db.session.commit()
     services.generate(cafe.item, seed=3)
+    db.session.commit()
     url = f"/manage/events/{cafe.event.slug}/cafe/{cafe.item.id}/rounds/1/zoom.csv?draft=1"
     rows = list(csv.reader(io.StringIO(client.get(url).data.decode("utf-8"))))[1:]
     cells = [cell for row in rows for cell in row]

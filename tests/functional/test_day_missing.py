@@ -32,6 +32,7 @@ def cafe(logged_in: Organizer) -> Cafe:
     db.session.commit()
     services.generate(made.item, seed=3, now=BEFORE)
     publishing.publish(made.item, 3, confirm=False, now=BEFORE)
+    db.session.commit()
     return made
 
 
@@ -150,6 +151,7 @@ def test_replan_preview_then_publish_keeps_started_rounds(client: FlaskClient, c
     held = {n: seats(cafe, n) for n in (1, 2)}
     gone = cafe.people[:3]
     services.mark_absent(cafe.item, [p.id for p in gone])
+    db.session.commit()
     with freeze_time(IN_ROUND_2):
         html = client.get(url(cafe), headers=EN).get_data(as_text=True)
         assert "no longer match who is here" in html
@@ -167,6 +169,7 @@ def test_replan_preview_then_publish_keeps_started_rounds(client: FlaskClient, c
 
 def test_discard_the_re_plan(client: FlaskClient, cafe: Cafe) -> None:
     services.mark_absent(cafe.item, [cafe.people[0].id])
+    db.session.commit()
     with freeze_time(IN_ROUND_2):
         client.post(url(cafe, "/replan"))
         client.post(url(cafe, "/discard"))

@@ -28,6 +28,7 @@ def cafe(logged_in: Organizer) -> Cafe:
     db.session.commit()
     services.generate(cafe.item, seed=11)
     services.publish(cafe.item, 2, confirm=False)
+    db.session.commit()
     return cafe
 
 
@@ -222,6 +223,7 @@ def test_a_cafe_beyond_zoom_limits_is_offered_links_per_room_and_several_meeting
     big.rooms[0].breakout_url = "https://zoom.us/j/900"
     db.session.commit()
     services.generate(big.item, seed=2)
+    db.session.commit()
     base = f"/manage/events/{big.event.slug}/cafe/{big.item.id}"
     page = client.get(f"{base}/zoom").get_data(as_text=True)
     assert "What works at this size" in page and "1 of 120 rooms have a link." in page
@@ -241,5 +243,6 @@ def test_a_cafe_beyond_zoom_limits_is_offered_links_per_room_and_several_meeting
     assert "This café has 120 rooms and 600 people" in plan
     small = make_cafe_event(organizer=logged_in, people=20, facilitators=4, rooms=5)
     services.generate(small.item, seed=2)
+    db.session.commit()
     quiet = client.get(f"/manage/events/{small.event.slug}/cafe/{small.item.id}/zoom").get_data(as_text=True)
     assert "What works at this size" not in quiet

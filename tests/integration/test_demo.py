@@ -52,7 +52,7 @@ def test_demo_shows_the_live_day(runner: FlaskCliRunner) -> None:
     cafe = next(i for i in finished.items if i.rounds)  # type: ignore[union-attr]
     versions = db.session.scalars(
         select(PlanVersion).where(PlanVersion.item_id == cafe.id).order_by(PlanVersion.number)
-    ).all()  # in order: PostgreSQL returns rows in any order without one (an updated row moves)
+    ).all()
     assert [(v.number, v.rounds) for v in versions] == [(1, [1, 2, 3]), (2, [2, 3])]
     assert all(v.organizer_id is not None for v in versions)
     actions = [c.action for c in db.session.scalars(select(PlanChange).where(PlanChange.item_id == cafe.id))]

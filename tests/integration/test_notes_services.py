@@ -17,6 +17,7 @@ def test_a_save_racing_a_concurrent_commit_is_refused(db: object) -> None:
     rnd, room = cafe.rounds[0], cafe.rooms[0]
     actor = services.Actor(participant_id=cafe.hosts[0].id)
     services.save_note(rnd, room, NoteContent(summary="v1"), 0, actor)
+    db.session.commit()  # type: ignore[attr-defined]  (the service writes; its caller commits)
     note = queries.note_for(rnd.id, room.id)
     assert note is not None and note.version == 1
     # Another request commits version 2 on its own connection while this session still holds version 1.
