@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import MetaData
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Connection, MetaData
 
 from app import create_app
 from app.auth.models import Organizer
@@ -49,21 +52,85 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         existing.reflect(bind=_db.engine)
         existing.drop_all(bind=_db.engine)  # PostgreSQL keeps tables between runs
         _db.create_all()  # the migrations are checked against the models in test_migrations.py
+    # Sessions may join a test's transaction (the db fixture): Flask-SQLAlchemy's session learns to honour that.
+    factory = _db.session.session_factory
+    factory.class_ = type(factory.class_.__name__, (factory.class_,), {"get_bind": _get_bind_of_a_joined_session})
     yield application
     with application.app_context():
         _db.session.remove()
         _db.engine.dispose()
 
 
+def _get_bind_of_a_joined_session(
+    self: FlaskSession, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
+) -> Any:
+    """The test's connection when the session is joined to it, otherwise the engine of the bind key.
+
+    Flask-SQLAlchemy 3 picks the engine of the model's bind key and ignores a session-level bind
+    (pallets-eco/flask-sqlalchemy#1167), so a session joined to the test's transaction has to say so here.
+    The connection is the test thread's: a session opened in another thread would share it mid-statement, so
+    it fails at once and names what such a test needs.
+    """
+    if bind is None and isinstance(self.bind, Connection):
+        if threading.get_ident() != _JOINED_THREAD[0]:
+            raise RuntimeError(
+                "a database session in another thread cannot join the test's rolled-back transaction: "
+                "mark the test @pytest.mark.committed_db (docs/architecture.md, 'How tests are kept apart')"
+            )
+        return self.bind
+    return FlaskSession.get_bind(self, mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+_JOINED_THREAD: list[int] = [0]
+
+
+def _commits_for_real(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("committed_db") is not None or "committed_db" in request.fixturenames
+
+
 @pytest.fixture()
-def db(app: Flask) -> Iterator[object]:
-    """The database, emptied after each test."""
+def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[object]:
+    """The database, left as it was after each test.
+
+    Each test runs in one transaction on one connection that is rolled back at the end; every session of the
+    test (its own, each request's, each CLI command's) joins it with a savepoint, so a service's or a view's
+    commit releases a savepoint and the next statement sees the data. Tests whose data must be seen by other
+    connections, threads or processes ask for `committed_db` (or carry the marker): they commit for real and
+    the tables are emptied afterwards.
+    """
     with app.app_context():
+        if _commits_for_real(request):
+            yield from _committed()
+        else:
+            yield from _rolled_back()
+        # Rolled-back or deleted ids come again: no per-process snapshot of the day may outlive the test.
+        forget_everything()
+
+
+def _rolled_back() -> Iterator[object]:
+    factory = _db.session.session_factory
+    before = dict(factory.kw)
+    _db.session.remove()
+    connection = _db.engine.connect()
+    outer = connection.begin()
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    _JOINED_THREAD[0] = threading.get_ident()
+    try:
         yield _db
+    finally:
+        _db.session.remove()
+        factory.kw = before
+        if outer.is_active:
+            outer.rollback()
+        connection.close()
+
+
+def _committed() -> Iterator[object]:
+    try:
+        yield _db
+    finally:
         _db.session.rollback()
         _db.session.remove()
-        # Ids start again on an emptied SQLite database: no per-process snapshot of the day may outlive it.
-        forget_everything()
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
@@ -75,7 +142,6 @@ def committed_db(db: object) -> object:
 
     For browser tests against a live server, worker subprocesses, several servers, threads that race each
     other and anything else that opens its own connection. Same as marking the test @pytest.mark.committed_db.
-    (Today every test commits for real; tests that need it say so before `db` rolls back instead.)
     """
     return db
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.auth.guard import current_organizer
@@ -32,6 +33,18 @@ def _item_data(form: ItemForm) -> services.ItemData:
         room_size_min=form.room_size_min.data or 4,
         room_size_max=form.room_size_max.data or 6,
     )
+
+
+def _form_page(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:
+    """A form's page (again): 400 when the form was refused, with what the organiser typed still in it."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200
+
+
+def _programme_changed(event: Event, message: str) -> Response:
+    """Commit the page's change (the service only wrote it), say so, and go back to the programme."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("events.manage", slug=event.slug) + "#programme")
 
 
 def _saved(event: Event, item: ProgrammeItem, anchor: str = "") -> Response:
@@ -64,10 +77,8 @@ def add_item(slug: str) -> Page:
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
-            db.session.commit()
-            flash(_("The item was added."), "success")
-            return redirect(url_for("events.manage", slug=event.slug) + "#programme")
-    return render_template("events/item_form.html", form=form, event=event, item=None), 400 if form.errors else 200
+            return _programme_changed(event, _("The item was added."))
+    return _form_page("events/item_form.html", form, event=event, item=None)
 
 
 @bp.route("/manage/events/<slug>/items/<int:item_id>", methods=["GET", "POST"])
@@ -89,9 +100,9 @@ def edit_item(slug: str, item_id: int) -> Page:
             show_service_error(form, error)
         else:
             return _saved(event, item)
-    return render_template(
-        "events/item_form.html", form=form, event=event, item=item, speaker_form=SpeakerForm(), confirm=ConfirmForm()
-    ), (400 if form.errors else 200)
+    return _form_page(
+        "events/item_form.html", form, event=event, item=item, speaker_form=SpeakerForm(), confirm=ConfirmForm()
+    )
 
 
 @bp.route("/manage/events/<slug>/items/<int:item_id>/delete", methods=["POST"])
@@ -138,10 +149,8 @@ def shift_item(slug: str, item_id: int) -> Page:
         except services.ProgrammeError as error:
             show_service_error(form, error)
         else:
-            db.session.commit()
-            flash(_("The programme was updated."), "success")
-            return redirect(url_for("events.manage", slug=event.slug) + "#programme")
-    return render_template("events/shift.html", form=form, event=event, item=item), 400 if form.errors else 200
+            return _programme_changed(event, _("The programme was updated."))
+    return _form_page("events/shift.html", form, event=event, item=item)
 
 
 @bp.route("/manage/events/<slug>/items/<int:item_id>/speakers", methods=["POST"])
@@ -171,9 +180,7 @@ def save_speaker(slug: str, item_id: int, speaker_id: int | None = None) -> Page
             flash(str(error), "error")
         else:
             return _saved(event, item, "#speakers")
-    return render_template("events/speaker_form.html", form=form, event=event, item=item, speaker=speaker), (
-        400 if form.errors else 200
-    )
+    return _form_page("events/speaker_form.html", form, event=event, item=item, speaker=speaker)
 
 
 @bp.route("/manage/events/<slug>/items/<int:item_id>/speakers/<int:speaker_id>/delete", methods=["POST"])
@@ -216,9 +223,7 @@ def edit_round(slug: str, item_id: int, number: int) -> Page:
             show_service_error(form, error)
         else:
             return _saved(event, item, "#rounds")
-    return render_template("events/round_form.html", form=form, event=event, item=item, round=round_), (
-        400 if form.errors else 200
-    )
+    return _form_page("events/round_form.html", form, event=event, item=item, round=round_)
 
 
 @bp.route("/manage/events/<slug>/items/<int:item_id>/rounds/<action>", methods=["POST"])

@@ -29,6 +29,10 @@
       });
   }
 
+  // A name typed before this script ran (a slow connection, a quick organiser) is searched now, not lost.
+  var shown = new URL(window.location.href).searchParams.get("q") || "";
+  if (input.value.trim() && input.value.trim() !== shown.trim()) search();
+
   input.addEventListener("input", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 180);

@@ -22,8 +22,8 @@ from app.outbox.models import OutboxMessage
 from app.webhooks import services as webhook_services
 from app.webhooks.models import WebhookEndpoint
 from tests import factories
-from tests.commit_counting import counted_commits
 from tests.functional.test_events_manage import EVENT_FORM
+from tests.unit_of_work import commits as counted_commits
 
 
 def rows(model: type) -> int:

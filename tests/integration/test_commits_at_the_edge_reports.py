@@ -13,10 +13,10 @@ from app.connections.models import ContactCard
 from app.extensions import db
 from app.reports import services, themes, versions
 from app.reports.models import Report, ReportPoint, ReportState, ReportTheme, ReportVersion
-from tests.commit_counting import counted_commits
 from tests.factories_day import make_day
 from tests.factories_reports import Summit, make_summit
 from tests.instants import AFTER_SUMMIT
+from tests.unit_of_work import commits as counted_commits
 
 
 @pytest.fixture()
