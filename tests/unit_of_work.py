@@ -1,11 +1,14 @@
 """Checks of the unit of work (docs/architecture.md, "How a transaction flows"): what a service leaves in the
-session before its caller commits (commits are counted by tests/commit_counting.py)."""
+session before its caller commits, and how many times one request commits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -33,3 +36,20 @@ def check_left_to_the_caller(prepare: Callable[[], object], act: Callable[[], ob
     act()
     assert snapshot() != before, f"{name} changed nothing: the check would prove nothing"
     assert undone_by_rollback(before), f"{name} committed on its own"
+
+
+@contextmanager
+def commits() -> Iterator[list[int]]:
+    """Count the real commits of every session while the block runs (one request: one commit; a savepoint
+    released is not one)."""
+    count: list[int] = []
+
+    def counted(session: Session) -> None:
+        if not session.in_nested_transaction():
+            count.append(1)
+
+    sa_event.listen(Session, "after_commit", counted)
+    try:
+        yield count
+    finally:
+        sa_event.remove(Session, "after_commit", counted)

@@ -13,8 +13,8 @@ from app.cafe import planner, publishing, services
 from app.extensions import db
 from app.participants import picker
 from app.participants.models import Participant, Rsvp, Status
-from tests.commit_counting import counted_commits
 from tests.factories_cafe import Cafe, make_cafe_event
+from tests.unit_of_work import commits
 
 
 class WriteRefused(Exception):
@@ -46,7 +46,7 @@ def _url(cafe: Cafe, tail: str = "") -> str:
 
 def _post_once(client: FlaskClient, url: str, data: dict[str, Any] | None = None) -> str:
     """POST and check that the request committed exactly once; returns the page it leads to."""
-    with counted_commits() as count:
+    with commits() as count:
         response = client.post(url, data=data or {})
     assert response.status_code == 302, response.get_data(as_text=True)
     assert len(count) == 1, f"{url}: {len(count)} commits"
@@ -115,7 +115,7 @@ def test_a_failed_replan_marks_nobody_absent(client: FlaskClient, published: Caf
         person.rsvp = Rsvp.NO
     published.item.room_size_min = published.item.room_size_max = 40  # no room can be filled: the plan fails
     db.session.commit()
-    with counted_commits() as count:
+    with commits() as count:
         response = client.post(_url(published, "/rsvp-absent"), follow_redirects=True)
     assert "The rooms cannot hold this attendance" in response.get_data(as_text=True)
     assert count == []

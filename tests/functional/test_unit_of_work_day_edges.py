@@ -16,11 +16,11 @@ from app.cafe import publishing, services
 from app.day.models import Broadcast
 from app.extensions import db
 from app.notes.models import NoteImage
-from tests.commit_counting import counted_commits
 from tests.factories_cafe import Cafe, make_cafe_event
 from tests.factories_day import Day, make_day
 from tests.factories_notes import NotesCafe, make_notes_cafe, png_bytes
 from tests.instants import FUTURE_SUMMIT, ROUND_1
+from tests.unit_of_work import commits
 
 BEFORE = FUTURE_SUMMIT - timedelta(days=7)
 IN_ROUND_2 = FUTURE_SUMMIT + timedelta(minutes=35)
@@ -28,7 +28,7 @@ IN_ROUND_2 = FUTURE_SUMMIT + timedelta(minutes=35)
 
 def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> tuple[int, int]:
     """POST; returns the status and how many commits the request made."""
-    with counted_commits() as count:
+    with commits() as count:
         response = client.post(url, data=data or {}, **kwargs)
     return response.status_code, len(count)
 
@@ -107,7 +107,7 @@ def test_a_note_save_commits_once_and_a_conflict_commits_nothing(client: FlaskCl
     assert post(client, url, note_data(0, "最初")) == (302, 1)
     assert post(client, url, note_data(0, "古い版から")) == (409, 0)  # someone saved since: both shown, nothing saved
     assert post(client, url, note_data(1, "次")) == (302, 1)
-    with counted_commits() as count:
+    with commits() as count:
         assert client.post(url + "/autosave", json={"version": 2, "summary": "自動保存"}).status_code == 200
         assert client.post(url + "/autosave", json={"version": 2, "summary": "古い"}).status_code == 409
     assert len(count) == 1
