@@ -3,7 +3,7 @@ session before its caller commits, and how many times one request commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event as sa_event
@@ -25,6 +25,17 @@ def undone_by_rollback(before: list[tuple[str, list[str]]]) -> bool:
     """Roll the session back and say whether the database is as `before` (a service that committed is not)."""
     db.session.rollback()
     return snapshot() == before
+
+
+def check_left_to_the_caller(prepare: Callable[[], object], act: Callable[[], object], name: str) -> None:
+    """After `prepare` (committed), run a service and check that it wrote something and that a rollback undoes
+    it all: it left the commit to its caller."""
+    prepare()
+    db.session.commit()
+    before = snapshot()
+    act()
+    assert snapshot() != before, f"{name} changed nothing: the check would prove nothing"
+    assert undone_by_rollback(before), f"{name} committed on its own"
 
 
 @contextmanager

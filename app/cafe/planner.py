@@ -190,7 +190,7 @@ def review_instance(data: CafeData, plans: Sequence[RoundPlan]) -> Instance:
 
 
 def write_draft(data: CafeData, plans: Sequence[RoundPlan], *, from_round: int = 1) -> None:
-    """Replace the draft seats of rounds `from_round`.. with the plan (no commit: the service commits)."""
+    """Replace the draft seats of rounds `from_round`.. with the plan (no commit: the caller of the service commits)."""
     for index in range(from_round - 1, len(data.rounds)):
         write_draft_round(data, index, plans[index])
 

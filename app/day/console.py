@@ -26,6 +26,7 @@ from app.db import utcnow
 from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
 from app.domain.attendance import ReportError, ReportProblem, match, parse_report
 from app.events.queries import owned_event_or_404
+from app.extensions import db
 from app.forms import ConfirmForm, Form
 from app.pagination import page_arg, paginate
 from app.participants.models import Status
@@ -99,6 +100,7 @@ def next_round(slug: str) -> Response:
     if _confirmed(form):
         try:
             rnd = services.start_next_round(event, current_organizer(), utcnow(), round_id=form.round_id.data)
+            db.session.commit()
             flash(_("Round %(number)s started. Everyone's page switches within seconds.", number=rnd.number), "success")
         except services.DayError as error:
             flash(str(error), "error")
@@ -115,6 +117,7 @@ def extend_round(slug: str) -> Response:
         minutes = (form.minutes.data or 0) * (-1 if form.direction.data == "earlier" else 1)
         try:
             rnd = services.extend_round(event, minutes, current_organizer(), utcnow())
+            db.session.commit()
             flash(
                 _(
                     "Round %(number)s now ends at %(time)s. Every countdown changes within seconds.",
@@ -137,6 +140,7 @@ def end_round(slug: str) -> Response:
     if _confirmed(form):
         try:
             rnd = services.end_round(event, current_organizer(), utcnow())
+            db.session.commit()
             flash(_("Round %(number)s has ended.", number=rnd.number), "success")
         except services.DayError as error:
             flash(str(error), "error")
@@ -152,6 +156,7 @@ def post_broadcast(slug: str) -> Page:
     if not form.validate_on_submit():
         return _render_console(slug, 400, broadcast_form=form)
     services.post_broadcast(event, form.body.data or "", current_organizer(), urgent=form.urgent.data)
+    db.session.commit()
     flash(_("The message is on everyone's page."), "success")
     return redirect(_console_url(slug, "broadcasts"))
 
@@ -164,6 +169,7 @@ def delete_broadcast(slug: str, broadcast_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         try:
             services.delete_broadcast(event, broadcast_id, current_organizer())
+            db.session.commit()
             flash(_("The message was removed."), "success")
         except services.DayError as error:
             flash(str(error), "error")
@@ -185,6 +191,7 @@ def attendance(slug: str) -> Response:
     if form.validate_on_submit() and value in Status._value2member_map_:
         try:
             changed = services.set_attendance(event, ids, Status(value), current_organizer())
+            db.session.commit()
             flash(_("%(count)s people updated.", count=changed), "success")
         except services.DayError as error:
             flash(str(error), "error")
@@ -211,6 +218,7 @@ def late_arrival(slug: str) -> Page:
     except services.DayError as error:
         form.email.errors = [*form.email.errors, str(error)]
         return _render_console(slug, 400, late_form=form)
+    db.session.commit()
     flash(_("Added and checked in. Re-plan the next round to seat them."), "success")
     return redirect(_console_url(slug, "late"))
 
@@ -307,6 +315,7 @@ def reissue(slug: str, participant_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         try:
             services.reissue_token(event, participant_id, current_organizer(), utcnow())
+            db.session.commit()
             flash(_("A new link was issued; the old one no longer works. Send the new one to the person."), "success")
         except services.DayError as error:
             flash(str(error), "error")

@@ -9,7 +9,7 @@ tests, i.e. on every request). Bounds this gives (documented in docs/day-caching
 
 - any change a personal page shows (seats, room names and links, round times, broadcasts, notes, names, the
   event's meeting link) reaches every worker within DAY_LIVE_CHECK_SECONDS, and at once in the worker that
-  made it when its service calls `forget`; the page then shows it at its next poll;
+  made it when its service's commit calls `forget` (app.db.after_commit); the page then shows it at its next poll;
 - a re-issued token, a deleted person or a deleted event stops working within the same bound (a deleted person at
   once in the process that removed them: app.signals.participant_deleted);
 - a token only ever maps to its own holder: the roster is keyed by the full token, read from the database.

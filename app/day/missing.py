@@ -85,6 +85,7 @@ def missing_status(slug: str) -> Page:
     if form.validate_on_submit() and form.status.data in services.CHECKIN_VALUES:
         try:
             services.set_attendance(event, [form.participant_id.data], Status(form.status.data), current_organizer())
+            db.session.commit()
         except services.DayError as error:
             flash(str(error), "error")
     else:
@@ -118,6 +119,7 @@ def missing_late(slug: str) -> Page:
     except services.DayError as error:
         form.people.errors = [*form.people.errors, str(error)]
         return _render(event, 400, flow=flow, late_form=form)
+    db.session.commit()
     flash(_("%(count)s late arrivals added and checked in. Re-plan to give them a room.", count=len(added)), "success")
     return redirect(_url(slug, "late"))
 
@@ -152,6 +154,7 @@ def apply_zoom_attendance(event: Event) -> None:
         present = [int(i) for i in (form.present.data or "").split(",") if i.isdigit()]
         absent = [int(i) for i in (form.absent.data or "").split(",") if i.isdigit()]
         marked = services.apply_attendance(event, present, absent, current_organizer())
+        db.session.commit()
         flash(
             _("Attendance updated: %(present)s present, %(absent)s absent.", present=marked[0], absent=marked[1]),
             "success",

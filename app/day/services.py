@@ -1,4 +1,9 @@
-"""State changes on the day: the clock (start, extend, end rounds), broadcasts, links, check-in, late arrivals, Zoom."""
+"""State changes on the day: the clock (start, extend, end rounds), broadcasts, links, check-in, late arrivals, Zoom.
+
+Each function writes (flushes) and its caller (the console's views) commits once. What this process keeps of
+the day (timetable, roster, live check: docs/day-caching.md) is dropped only after that commit: dropped before
+it, another request could read the old rows and keep them again under the new live check.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from app.auth.models import Organizer
 from app.day import holders
 from app.day.models import Broadcast, ClockAction, ClockEntry, LiveState
 from app.day.timetable import forget_programme
-from app.db import utcnow
+from app.db import after_commit, utcnow
 from app.domain import clock
 from app.events.models import CafeRound, Event, ProgrammeItem
 from app.extensions import db
@@ -39,6 +44,11 @@ def live_state(event: Event, *, lock: bool = False) -> LiveState:
         db.session.add(state)
         db.session.flush()
     return state
+
+
+def _forget_after_commit(event_id: int) -> None:
+    """This process's timetable, seating, roster and live check of the event go once the change is committed."""
+    after_commit(lambda: forget_programme(event_id))
 
 
 def _cafe_rounds(event: Event, now: datetime) -> list[CafeRound]:
@@ -106,8 +116,8 @@ def _move_clock(
     state.revision += 1
     if kind == ClockAction.START:
         round_started.send(event, round=target)  # webhooks queue their deliveries in this transaction
-    db.session.commit()
-    forget_programme(event.id)
+    db.session.flush()
+    _forget_after_commit(event.id)
     log.info(
         "clock: event=%s round=%s %s %s min by organiser=%s", event.id, target.number, kind.value, minutes, organizer.id
     )
@@ -166,8 +176,8 @@ def post_broadcast(event: Event, body: str, organizer: Organizer, *, urgent: boo
     message = Broadcast(event_id=event.id, body=body[:500], urgent=urgent, created_by_id=organizer.id)
     db.session.add(message)
     live_state(event).revision += 1
-    db.session.commit()
-    forget_programme(event.id)
+    db.session.flush()
+    _forget_after_commit(event.id)
     log.info("broadcast posted: event=%s id=%s by organiser=%s", event.id, message.id, organizer.id)
     return message
 
@@ -179,8 +189,8 @@ def delete_broadcast(event: Event, broadcast_id: int, organizer: Organizer) -> N
         raise DayError(str(_l("That message no longer exists.")))
     db.session.delete(message)
     live_state(event).revision += 1
-    db.session.commit()
-    forget_programme(event.id)
+    db.session.flush()
+    _forget_after_commit(event.id)
     log.info("broadcast deleted: event=%s id=%s by organiser=%s", event.id, broadcast_id, organizer.id)
 
 
@@ -195,12 +205,13 @@ def _person_of(event: Event, participant_id: int) -> Participant:
 
 def reissue_token(event: Event, participant_id: int, organizer: Organizer, now: datetime) -> Participant:
     """Give a person a new personal link; the old one stops working at once."""
-    person = _person_of(event, participant_id)
+    person, event_id = _person_of(event, participant_id), event.id
     person.token = new_token()
     person.token_issued_at = now
-    db.session.commit()
-    # The old token must stop working at once here; other workers see the change within their live check.
-    holders.forget(event.id)
+    db.session.flush()
+    # The old token must stop working at once here (once committed); other workers see the change within
+    # their live check.
+    after_commit(lambda: holders.forget(event_id))
     # Never log the token itself.
     log.info("personal link re-issued: event=%s participant=%s by organiser=%s", event.id, person.id, organizer.id)
     return person
@@ -225,7 +236,7 @@ def set_attendance(event: Event, participant_ids: Iterable[int], status: Status,
         if person.status != status:
             person.status = status
             changed += 1
-    db.session.commit()
+    db.session.flush()
     log.info("check-in: event=%s %s people → %s by organiser=%s", event.id, changed, status.value, organizer.id)
     return changed
 
@@ -278,7 +289,7 @@ def add_late_arrival(
         raise DayError(str(error)) from error
     # The participants feature does not set joins_round; it is the re-plan's input, so it is ours to set.
     person.joins_round = joins_round
-    db.session.commit()
+    db.session.flush()
     log.info(
         "late arrival added: event=%s participant=%s joins_round=%s by organiser=%s",
         event.id,
@@ -330,7 +341,7 @@ def add_late_arrivals(
             raise DayError(f"{data.family_name} {data.given_name}: {error}") from error
         person.joins_round = joins_round
         added.append(person)
-    db.session.commit()
+    db.session.flush()
     log.info(
         "late arrivals added: event=%s count=%s joins_round=%s by organiser=%s",
         event.id,
@@ -359,6 +370,6 @@ def apply_attendance(
         else:
             person.status = Status.ABSENT
             counts[1] += 1
-    db.session.commit()
+    db.session.flush()
     log.info("zoom report applied: event=%s present=%s absent=%s by organiser=%s", event.id, *counts, organizer.id)
     return counts[0], counts[1]

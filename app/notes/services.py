@@ -1,6 +1,8 @@
 """State changes of round notes: saves (optimistic versioning, one revision each) and images.
 
-Each public function is one transaction and takes the acting person as an `Actor`.
+Each function writes (flushes) and its caller (a view) commits, and takes the acting person as an `Actor`.
+A save's version check is made in a savepoint: a conflict undoes that save alone and the caller's
+transaction stays usable. An image's file goes from the disk only once its row's deletion is committed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.cafe.models import Room
-from app.db import utcnow
+from app.db import after_commit, savepoint, utcnow
 from app.domain.notes import TEXT_FIELDS, NoteContent
 from app.events.models import CafeRound
 from app.extensions import db
@@ -66,38 +68,44 @@ def save_note(
     unchanged = NoteContent.of(note).normalised() == content if note else content.is_empty
     if unchanged and (submit is None or (note is not None and submit == note.submitted)):
         return note
-    new_version = current + 1
     was_public = note is not None and note.publishable and note.has_content
     try:
-        if note is None:
-            note = RoundNote(round_id=round_.id, room_id=room.id, version=new_version)
-            db.session.add(note)
-        else:
-            # The guard against a concurrent save: only one UPDATE can move the version on from `current`.
-            moved = db.session.execute(
-                update(RoundNote)
-                .where(RoundNote.id == note.id, RoundNote.version == current)
-                .values(version=new_version)
-                .execution_options(synchronize_session=False)
-            )
-            if moved.rowcount != 1:  # type: ignore[attr-defined]
-                raise NoteConflict(note)
-            note.version = new_version
-        newly_submitted = _apply(note, content, actor, submit)
-        db.session.flush()
-        db.session.add(_revision(note, actor, autosave))
-        if newly_submitted:
-            # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
-            notes_submitted.send(note, actor=actor)
-        if was_public and not note.publishable:
-            note_retracted.send(note, actor=actor)  # published reports stop showing and finding it
-        db.session.commit()
+        with savepoint():
+            note = _next_version(round_, room, note, current)
+            newly_submitted = _apply(note, content, actor, submit)
+            db.session.flush()
+            db.session.add(_revision(note, actor, autosave))
     except (NoteConflict, IntegrityError):
-        db.session.rollback()
+        # Saved by someone else between our read and our write: the savepoint took this save back alone.
         raise NoteConflict(queries.note_for(round_.id, room.id)) from None
+    if newly_submitted:
+        # Subscribers (webhooks) add their outbox rows to this transaction: both land or neither.
+        notes_submitted.send(note, actor=actor)
+    if was_public and not note.publishable:
+        note_retracted.send(note, actor=actor)  # published reports stop showing and finding it
+    db.session.flush()
     log.info("note %s (round %s, room %s) saved as version %s by %s", note.id, round_.id, room.id, note.version, actor)
     if newly_submitted:
         log.info("note %s submitted by %s", note.id, actor)
+    return note
+
+
+def _next_version(round_: CafeRound, room: Room, note: RoundNote | None, current: int) -> RoundNote:
+    """The note at version `current` + 1; NoteConflict (or, for a new note, IntegrityError) if it moved on."""
+    if note is None:
+        note = RoundNote(round_id=round_.id, room_id=room.id, version=current + 1)
+        db.session.add(note)
+        return note
+    # The guard against a concurrent save: only one UPDATE can move the version on from `current`.
+    moved = db.session.execute(
+        update(RoundNote)
+        .where(RoundNote.id == note.id, RoundNote.version == current)
+        .values(version=current + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise NoteConflict(note)
+    note.version = current + 1
     return note
 
 
@@ -155,12 +163,11 @@ def _note_for_images(round_: CafeRound, room: Room) -> RoundNote:
     """The note to hang an image on; a note created here has version 0 (no text saved yet)."""
     note = queries.note_for(round_.id, room.id)
     if note is None:
-        note = RoundNote(round_id=round_.id, room_id=room.id, version=0)
-        db.session.add(note)
         try:
-            db.session.flush()
+            with savepoint():
+                note = RoundNote(round_id=round_.id, room_id=room.id, version=0)
+                db.session.add(note)
         except IntegrityError:  # created at the same moment by another request: use that one
-            db.session.rollback()
             note = queries.note_for(round_.id, room.id)
             assert note is not None
     return note
@@ -185,11 +192,10 @@ def add_image(
         uploaded_by_id=actor.participant_id,
         uploaded_by_organizer_id=actor.organizer_id,
     )
-    db.session.add(image)
     try:
-        db.session.commit()
+        with savepoint():
+            db.session.add(image)
     except Exception:
-        db.session.rollback()
         storage.remove_file(stored.filename)  # no row, no file: the two stay consistent
         raise
     log.info("image %s added to note %s by %s", image.id, note.id, actor)
@@ -200,7 +206,7 @@ def update_image(image: NoteImage, caption: str, publishable: bool, actor: Actor
     """Change an image's caption and whether the public report may show it."""
     image.caption = caption.strip()[:300]
     image.publishable = publishable
-    db.session.commit()
+    db.session.flush()
     log.info("image %s updated by %s", image.id, actor)
 
 
@@ -208,6 +214,6 @@ def delete_image(image: NoteImage, actor: Actor) -> None:
     """Remove an image and its file."""
     filename, image_id = image.filename, image.id
     db.session.delete(image)
-    db.session.commit()
-    storage.remove_file(filename)
+    db.session.flush()
+    after_commit(lambda: storage.remove_file(filename))  # a deletion rolled back keeps its file
     log.info("image %s deleted by %s", image_id, actor)

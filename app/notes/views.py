@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from app.auth.guard import current_organizer
 from app.domain.notes import NoteContent, changed_fields, merge, split_items
 from app.events import queries as event_queries
+from app.extensions import db
 from app.forms import Form
 from app.notes import queries, services, storage
 from app.notes.forms import (
@@ -97,6 +98,7 @@ def _edit(scope: Scope) -> Page:
         )
     except services.NoteConflict as conflict:
         return _conflict_page(scope, conflict.note, content, base, action)
+    db.session.commit()
     messages = {"submit": _("Your note is submitted. Thank you!"), "draft": _("Saved as a draft.")}
     flash(messages.get(action, _("Saved.")), "success")
     return redirect(scope.url("edit"))
@@ -136,6 +138,7 @@ def _autosave(scope: Scope) -> Page:
         version = conflict.note.version if conflict.note else 0
         message = _("Someone else saved this note. Your text is kept on this device.")
         return jsonify(status="conflict", version=version, message=message), 409
+    db.session.commit()
     return jsonify(
         status="saved",
         version=note.version if note else 0,
@@ -184,6 +187,7 @@ def _restore(scope: Scope, version: int) -> Page:
     except services.NoteConflict:
         flash(_("Someone saved this note meanwhile. Check the newest version, then restore again if needed."), "error")
         return redirect(scope.url("history"))
+    db.session.commit()
     flash(_("Version %(old)s was restored as version %(new)s.", old=version, new=note.version), "success")
     return redirect(scope.url("edit"))
 
@@ -201,6 +205,7 @@ def _upload(scope: Scope) -> Page:
         except storage.ImageError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(_("The image was added."), "success")
     else:
         for errors in form.errors.values():
@@ -224,6 +229,7 @@ def _image_update(scope: Scope, image_id: int) -> Page:
     form = ImageEditForm()
     if form.validate_on_submit():
         services.update_image(image, form.caption.data or "", bool(form.publishable.data), scope.actor)
+        db.session.commit()
         flash(_("The image was updated."), "success")
     else:
         flash(_("The caption is too long (300 characters at most)."), "error")
@@ -236,6 +242,7 @@ def _image_delete(scope: Scope, image_id: int) -> Page:
     image = _own_image(scope, image_id)
     if Form().validate_on_submit():
         services.delete_image(image, scope.actor)
+        db.session.commit()
         flash(_("The image was deleted."), "success")
     return redirect(scope.url("edit") + "#images")
 

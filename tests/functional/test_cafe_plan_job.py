@@ -1,17 +1,23 @@
 """A large café's plan is made by a background job: the button returns at once, a double click makes one
-plan, the plan page shows the job and then its outcome; refusals come back in the reader's language."""
+plan, the plan page shows the job and then its outcome; refusals come back in the reader's language; the plan
+is committed with the job's outcome (one transaction)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from freezegun import freeze_time
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.auth.models import Organizer
 from app.cafe import planner
+from app.cafe.models import Seat
 from app.extensions import db
 from app.jobs.models import Job, JobState
 from app.participants.models import Rsvp
@@ -107,3 +113,39 @@ def test_taking_out_who_cant_attend_replans_in_the_background(client: FlaskClien
     assert work_off() == 1
     seated = {m for plan in planner.load(cafe.item).draft for members in plan.values() for m in members}
     assert not {str(p.id) for p in said_no} & seated
+
+
+class WriteRefused(Exception):
+    """What the database would raise if it refused a write (a full disk, a lost connection)."""
+
+
+@contextmanager
+def progress_refused() -> Iterator[None]:
+    """The job's progress report (the UPDATE of its `done`) fails, as a write the database refuses would."""
+
+    def refuse(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("UPDATE job SET done="):
+            raise WriteRefused()
+
+    sa_event.listen(db.engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", refuse)
+
+
+def _seats() -> int:
+    return int(db.session.scalar(select(func.count()).select_from(Seat)) or 0)
+
+
+def test_a_plan_job_commits_the_plan_with_its_outcome(client: FlaskClient, cafe: Cafe) -> None:
+    """The plan and the job's report of it are one transaction: a report that fails leaves no plan behind."""
+    client.post(_url(cafe, "/generate"), data={"seed": "7", "request_key": "render-1"})
+    with progress_refused():
+        work_off()
+    db.session.rollback()
+    job = db.session.scalars(select(Job)).one()
+    assert job.state == JobState.QUEUED and job.attempts == 1 and _seats() == 0  # to be tried again
+    with freeze_time(job.run_after):
+        assert work_off() == 1
+    assert job.state == JobState.DONE and _seats() > 0

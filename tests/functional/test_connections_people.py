@@ -79,6 +79,7 @@ def test_a_round_started_by_hand_counts_before_its_timetable(client: FlaskClient
     day = day6()
     me = day.people[0]
     services.start_next_round(day.event, day.event.organizers[0], BETWEEN_ROUNDS)  # round 2, before 14:25
+    db.session.commit()  # the service writes; its caller commits
     with freeze_time(BETWEEN_ROUNDS + timedelta(minutes=1)):
         html = people_page(client, me.token)
     assert "Round 2" in html and "ホストA" in html

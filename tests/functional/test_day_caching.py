@@ -56,6 +56,7 @@ def test_a_reissued_link_stops_at_once_in_the_same_process(
         assert client.get(f"/p/{old}").status_code == 200
         assert client.get(f"/p/{old}/state.json").status_code == 200
         services.reissue_token(day.event, me.id, organizer, utcnow())
+        _db.session.commit()  # the service writes; its caller commits (and this process forgets the old link)
         assert client.get(f"/p/{old}").status_code == 404
         assert client.get(f"/p/{old}/state.json").status_code == 404
         assert client.get(f"/p/{me.token}").status_code == 200
@@ -118,6 +119,7 @@ def test_a_round_started_by_hand_shows_at_once_in_the_same_process(
     with freeze_time(ROUND_1):
         first = client.get(f"/p/{me.token}/state.json")
         services.start_next_round(day.event, organizer, utcnow())
+        _db.session.commit()
         after = client.get(f"/p/{me.token}/state.json", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200
     assert "data-room-name>部屋A</p>" in after.get_json()["html"]  # round 2's room

@@ -66,6 +66,7 @@ def test_a_note_made_internal_leaves_every_published_version(client: FlaskClient
         note.version,
         note_services.Actor(participant_id=note.room.host_id),
     )
+    db.session.commit()  # the service writes; its caller commits
     for text in _everything(client):
         assert SECRET_STORY not in text and "確執" not in text
     assert not _found(client, "確執の話")

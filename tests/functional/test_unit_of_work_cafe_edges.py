@@ -1,28 +1,19 @@
-"""The edge commits once: each café action of the organiser's pages (and a large café's plan job) is one
+"""The edge commits once: each café action of the organiser's pages is one
 transaction, committed by the view (or the job) after the services have written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from freezegun import freeze_time
-from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
 
 from app.auth.models import Organizer
 from app.cafe import planner, publishing, services
-from app.cafe.models import Seat
 from app.extensions import db
-from app.jobs.models import Job, JobState
 from app.participants import picker
 from app.participants.models import Participant, Rsvp, Status
 from tests.factories_cafe import Cafe, make_cafe_event
-from tests.jobs_helpers import work_off
 from tests.unit_of_work import commits
 
 
@@ -130,43 +121,3 @@ def test_a_failed_replan_marks_nobody_absent(client: FlaskClient, published: Caf
     assert count == []
     db.session.expire_all()
     assert all(p.status != Status.ABSENT for p in said_no)
-
-
-@pytest.fixture()
-def large(app: Flask) -> Iterator[None]:
-    old = app.config.get("CAFE_BACKGROUND_PEOPLE")
-    app.config["CAFE_BACKGROUND_PEOPLE"] = 10
-    yield
-    app.config["CAFE_BACKGROUND_PEOPLE"] = old
-
-
-@contextmanager
-def progress_refused() -> Iterator[None]:
-    """The job's progress report (the UPDATE of its `done`) fails, as a write the database refuses would."""
-
-    def refuse(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("UPDATE job SET done="):
-            raise WriteRefused()
-
-    sa_event.listen(db.engine, "before_cursor_execute", refuse)
-    try:
-        yield
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", refuse)
-
-
-def _seats() -> int:
-    return int(db.session.scalar(select(func.count()).select_from(Seat)) or 0)
-
-
-def test_a_plan_job_commits_the_plan_with_its_outcome(client: FlaskClient, cafe: Cafe, large: None) -> None:
-    """The plan and the job's report of it are one transaction: a report that fails leaves no plan behind."""
-    client.post(_url(cafe, "/generate"), data={"seed": "7", "request_key": "render-1"})
-    with progress_refused():
-        work_off()
-    db.session.rollback()
-    job = db.session.scalars(select(Job)).one()
-    assert job.state == JobState.QUEUED and job.attempts == 1 and _seats() == 0  # to be tried again
-    with freeze_time(job.run_after):
-        assert work_off() == 1
-    assert job.state == JobState.DONE and _seats() > 0

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.participants.models import Status
 from tests.factories_cafe import Cafe, make_cafe_event
 from tests.instants import FUTURE_SUMMIT
-from tests.unit_of_work import snapshot, undone_by_rollback
+from tests.unit_of_work import check_left_to_the_caller
 
 BEFORE = FUTURE_SUMMIT - timedelta(days=7)
 IN_ROUND_1 = FUTURE_SUMMIT + timedelta(minutes=10)
@@ -101,9 +101,4 @@ ACTIONS: dict[str, tuple[Callable[[Cafe], object], Callable[[Cafe], object]]] = 
 @pytest.mark.parametrize("name", ACTIONS)
 def test_a_cafe_service_leaves_the_commit_to_its_caller(cafe: Cafe, name: str) -> None:
     prepare, act = ACTIONS[name]
-    prepare(cafe)
-    db.session.commit()
-    before = snapshot()
-    act(cafe)
-    assert snapshot() != before, "the service changed nothing: the check would prove nothing"
-    assert undone_by_rollback(before), f"{name} committed on its own"
+    check_left_to_the_caller(lambda: prepare(cafe), lambda: act(cafe), name)

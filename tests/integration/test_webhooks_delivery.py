@@ -221,6 +221,7 @@ def test_starting_a_round_by_hand_queues_round_started(receiver: Receiver, cafe_
     organizer = event.organizers[0]
     just_before_round_2 = cafe.rounds[1].starts_at - timedelta(seconds=30)
     day_services.start_next_round(event, organizer, just_before_round_2)
+    db.session.commit()  # the service writes; its caller commits
     [delivery] = db.session.scalars(select(WebhookDelivery)).all()
     assert delivery.topic == "round.started"
     assert outbox.drain(utcnow()).sent == 1
