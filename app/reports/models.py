@@ -42,16 +42,16 @@ class Report(db.Model):
 
     event: Mapped[Event] = relationship()
     points: Mapped[list[ReportPoint]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="ReportPoint.position"
+        back_populates="report", cascade="all, delete-orphan", order_by=lambda: (ReportPoint.position, ReportPoint.id)
     )
     images: Mapped[list[ReportImage]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="ReportImage.position"
+        back_populates="report", cascade="all, delete-orphan", order_by=lambda: (ReportImage.position, ReportImage.id)
     )
     versions: Mapped[list[ReportVersion]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportVersion.number"
     )
     themes: Mapped[list[ReportTheme]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="ReportTheme.position"
+        back_populates="report", cascade="all, delete-orphan", order_by=lambda: (ReportTheme.position, ReportTheme.id)
     )
 
     @property
@@ -121,7 +121,9 @@ class ReportTheme(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="themes")
     round: Mapped[CafeRound] = relationship()
-    points: Mapped[list[ReportPoint]] = relationship(back_populates="theme", order_by="ReportPoint.position")
+    points: Mapped[list[ReportPoint]] = relationship(
+        back_populates="theme", order_by=lambda: (ReportPoint.position, ReportPoint.id)
+    )
 
 
 class ReportImage(db.Model):

@@ -109,7 +109,10 @@ def _points(*where: Any) -> list[ReportPoint]:
     """Report points (with their rooms) matching the conditions, in report order."""
     return list(
         db.session.scalars(
-            select(ReportPoint).where(*where).options(selectinload(ReportPoint.room)).order_by(ReportPoint.position)
+            select(ReportPoint)
+            .where(*where)
+            .options(selectinload(ReportPoint.room))
+            .order_by(ReportPoint.position, ReportPoint.id)
         )
     )
 

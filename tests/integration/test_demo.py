@@ -14,12 +14,6 @@ from app.auth.models import Organizer
 from app.events.models import Event, EventStatus, ProgrammeItem
 from app.extensions import db
 
-# On PostgreSQL a second run inside the test's one rolled-back transaction publishes the finished event's report
-# again (version 2): Report.themes is ordered by position only, themes of one round share a position, and the
-# rows updated by the first run come back in another order, so draft_fingerprint() differs. Real commits until
-# the fingerprint (or the relationship's order) breaks the tie by id.
-pytestmark = pytest.mark.committed_db
-
 
 def _counts() -> dict[str, int]:
     return {
