@@ -63,6 +63,14 @@ def schemas() -> dict[str, Schema]:
         "ends_at": INSTANT,
         "url": URL,
     }
+    cafe_round = {
+        "id": ID,
+        "number": {"type": "integer", "minimum": 1},
+        "question": TEXT,
+        "starts_at": INSTANT,
+        "ends_at": INSTANT,
+    }
+    room = {"id": ID, "name": STRING, "breakout_url": nullable(URL)}
     item_brief = closed_object(
         {
             "id": ID,
@@ -101,15 +109,7 @@ def schemas() -> dict[str, Schema]:
                 "bio": TEXT,
             }
         ),
-        "Round": closed_object(
-            {
-                "id": ID,
-                "number": {"type": "integer", "minimum": 1},
-                "question": TEXT,
-                "starts_at": INSTANT,
-                "ends_at": INSTANT,
-            }
-        ),  # fmt: skip
+        "Round": closed_object(cafe_round),
         "ProgrammeItem": closed_object(
             {
                 "id": ID,
@@ -164,19 +164,13 @@ def schemas() -> dict[str, Schema]:
                                 "type": "array",
                                 "items": closed_object(
                                     {
-                                        "id": ID,
-                                        "number": {"type": "integer", "minimum": 1},
-                                        "question": TEXT,
-                                        "starts_at": INSTANT,
-                                        "ends_at": INSTANT,
+                                        **cafe_round,
                                         "published_at": nullable(INSTANT),
                                         "rooms": {
                                             "type": "array",
                                             "items": closed_object(
                                                 {
-                                                    "id": ID,
-                                                    "name": STRING,
-                                                    "breakout_url": nullable(URL),
+                                                    **room,
                                                     "host": nullable(ref("PersonWithEmail")),
                                                     "members": {"type": "array", "items": ref("PersonWithEmail")},
                                                 }
@@ -271,18 +265,12 @@ def schemas() -> dict[str, Schema]:
                     "type": "array",
                     "items": closed_object(
                         {
-                            "id": ID,
-                            "number": {"type": "integer", "minimum": 1},
-                            "question": TEXT,
-                            "starts_at": INSTANT,
-                            "ends_at": INSTANT,
+                            **cafe_round,
                             "current": {"type": "boolean"},
                             "room": nullable(
                                 closed_object(
                                     {
-                                        "id": ID,
-                                        "name": STRING,
-                                        "breakout_url": nullable(URL),
+                                        **room,
                                         "host": nullable(ref("Person")),
                                         "you_host": {"type": "boolean"},
                                         "room_mates": {"type": "array", "items": ref("Person")},
