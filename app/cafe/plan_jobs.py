@@ -47,9 +47,7 @@ def _key(kind: str, item: ProgrammeItem, request_key: str) -> str:
 def start(
     kind: str, item: ProgrammeItem, organizer: Organizer | None, request_key: str, **payload: Any
 ) -> tuple[Job, bool]:
-    """Queue a new plan (GENERATE, payload seed) or a re-plan (REPLAN, payload from_round).
-
-    Commits (app.jobs.queue.enqueue), with whatever the caller wrote before in this transaction."""
+    """Queue a new plan (GENERATE, payload seed) or a re-plan (REPLAN, payload from_round)."""
     return queue.enqueue(
         kind,
         _key(kind, item, request_key),

@@ -34,9 +34,10 @@ from app.pagination import page_arg, pager
 
 
 def queued(event: Event, item: ProgrammeItem, kind: str, request_key: str | None, **payload: object) -> Response:
-    """Queue a large café's plan job (GENERATE or REPLAN; its row commits this request's work with it) and go
-    back to the plan page, which shows the job's progress. A second click (the same request key) finds the job."""
+    """Queue a large café's plan job (GENERATE or REPLAN; committed with this request's work) and go back to
+    the plan page, which shows the job's progress. A second click (the same request key) finds the job."""
     _job, created = plan_jobs.start(kind, item, current_organizer(), request_key or new_request_key(), **payload)
+    db.session.commit()
     if created:
         flash(_("The plan is being made in the background. This page shows when it is ready."), "success")
     return back(event, item, "plan", "#plan-job")
@@ -275,7 +276,8 @@ def take_out_cant_attend(slug: str, item_id: int) -> Response:
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
         return back(event, item, "plan")
     if plan_jobs.in_background(event):  # a second click finds nobody left to take out: one key per click is enough
-        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)  # commits both
+        plan_jobs.start(plan_jobs.REPLAN, item, current_organizer(), new_request_key(), from_round=1)
+        db.session.commit()  # the absences and the re-plan's job together
         flash(_("%(count)s people who can't attend were marked absent.", count=count), "success")
         return back(event, item, "plan", "#plan-job")
     try:

@@ -41,7 +41,7 @@ def job_key(event_id: int, request_key: str) -> str:
 
 
 def start(event: Event, organizer: Organizer | None, audience: str, request_key: str) -> tuple[Job, bool]:
-    """Queue the send of one confirmation (or find it, when the confirmation comes twice). Commits."""
+    """Queue the send of one confirmation (or find it, when the confirmation comes twice)."""
     return queue.enqueue(
         KIND,
         job_key(event.id, request_key),

@@ -264,6 +264,7 @@ def send(slug: str) -> Response:
             flash(" ".join(found), "error")
             return redirect(url_for("invites.index", slug=event.slug))
         _job, created = invite_jobs.start(event, current_organizer(), form.audience.data, request_key)
+        db.session.commit()
         if created:
             flash(_("The invitations are being prepared in the background. This page shows how far it got."), "success")
         else:

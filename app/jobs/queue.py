@@ -9,8 +9,9 @@ progress and extends the lease, so a job that stops (the worker was told to, or 
 from its last report. When the worker is stopping, `progress` raises `Stopped` and the job goes back in
 line at once, keeping its progress, instead of waiting out its lease.
 
-These functions commit on their own, deliberately, unlike the services: a claim, a release and an end are
-what other workers must see at once (the lease is the lock), and the handler runs between them.
+`enqueue` writes like a service (the request that queues a job commits it with its own work). The worker's
+steps commit on their own, deliberately: a claim, a release and an end are what other workers must see at
+once (the lease is the lock), and the handler runs between them.
 """
 
 from __future__ import annotations
@@ -66,12 +67,11 @@ def enqueue(
     total: int = 0,
     now: datetime | None = None,
 ) -> tuple[Job, bool]:
-    """Queue a job unless one with `key` exists; returns the job and whether it is new. Commits.
+    """Queue a job unless one with `key` exists; returns the job and whether it is new. The caller commits:
+    the worker sees the job together with the work of the request that queued it, or neither.
 
     Safe under concurrency: the unique key decides (in a savepoint, so the caller's changes stay), and the
-    loser of a race gets the winner's job. It commits, unlike the services: the job is handed to another
-    process, and the pages of every feature that queue one (cafe, invites, participants, reports) count on the
-    worker and the progress poll seeing it as soon as this returns.
+    loser of a race gets the winner's job once the winner commits.
     """
     existing = db.session.scalar(select(Job).where(Job.key == key))
     if existing is not None:
@@ -93,9 +93,7 @@ def enqueue(
         winner = db.session.scalar(select(Job).where(Job.key == key))
         if winner is None:
             raise
-        db.session.commit()
         return winner, False
-    db.session.commit()
     log.info("job %s (%s) queued", job.id, kind)
     return job, True
 

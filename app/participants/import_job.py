@@ -44,7 +44,7 @@ def job_key(event_id: int, upload_key: str) -> str:
 def start(
     event: Event, upload_key: str, mapping: list[str], organizer: Organizer | None, rows: int
 ) -> tuple[Job, bool]:
-    """Queue the import of a kept upload with the confirmed mapping (or find it when confirmed twice). Commits."""
+    """Queue the import of a kept upload with the confirmed mapping (or find it when confirmed twice)."""
     return queue.enqueue(
         KIND,
         job_key(event.id, upload_key),

@@ -271,6 +271,7 @@ def import_preview(slug: str, key: str) -> Page:
     if request.form.get("action") == "apply" and form.validate_on_submit() and parsed is not None:
         if parsed.valid and len(parsed.rows) > import_job.background_rows():
             _job, created = import_job.start(event, key, list(mapping), current_organizer(), len(parsed.rows))
+            db.session.commit()
             if not created:
                 flash(_("This file is already being imported; nothing is imported twice."), "info")
             return redirect(url_for("participants.import_status", slug=event.slug, key=key))

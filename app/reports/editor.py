@@ -121,6 +121,7 @@ def regroup(slug: str) -> Page:
     if ConfirmForm().validate_on_submit():
         if report_jobs.in_background(event):
             _job, created = report_jobs.start_regroup(report, round_id, current_organizer())
+            db.session.commit()
             if not created:
                 flash(_("This round is already being grouped; nothing is done twice."), "info")
             # the editor's page shows the progress (a plain form: this answer is a redirect)

@@ -73,7 +73,7 @@ def _count(kind: str, event_id: int, like: str, state: JobState) -> int:
 
 
 def start_create(event: Event, organizer: Organizer | None) -> tuple[Job, bool]:
-    """Queue the creation of the draft (or find the one queued). Commits."""
+    """Queue the creation of the draft (or find the one queued)."""
     failed = _count(CREATE, event.id, f"{CREATE}:{event.id}:%", JobState.FAILED)
     return queue.enqueue(
         CREATE,
@@ -86,7 +86,7 @@ def start_create(event: Event, organizer: Organizer | None) -> tuple[Job, bool]:
 
 
 def start_regroup(report: Report, round_id: int, organizer: Organizer | None) -> tuple[Job, bool]:
-    """Queue grouping one round again (or find the one queued for it). Commits."""
+    """Queue grouping one round again (or find the one queued for it)."""
     prefix = f"{REGROUP}:{report.id}:{round_id}:"
     finished = sum(_count(REGROUP, report.event_id, prefix + "%", s) for s in (JobState.DONE, JobState.FAILED))
     return queue.enqueue(
@@ -100,7 +100,7 @@ def start_regroup(report: Report, round_id: int, organizer: Organizer | None) ->
 
 
 def start_publish(report: Report, organizer: Organizer | None) -> tuple[Job, bool]:
-    """Queue publishing the draft as it is now (or find the job queued for this very draft). Commits."""
+    """Queue publishing the draft as it is now (or find the job queued for this very draft)."""
     state = f"{report.state.value}:{report.current_version}:{building.draft_fingerprint(report)[:24]}"
     return queue.enqueue(
         PUBLISH,
@@ -123,7 +123,7 @@ def pdf_data(doc: dict[str, Any]) -> str:
 
 
 def start_pdf(report: Report, version: ReportVersion, lang: str, doc: dict[str, Any]) -> tuple[Job, bool]:
-    """Queue laying out a version's PDF in a language (or find the job already queued). Commits."""
+    """Queue laying out a version's PDF in a language (or find the job already queued)."""
     digest = hashlib.sha256(pdf_data(doc).encode()).hexdigest()[:24]
     return queue.enqueue(
         PDF,

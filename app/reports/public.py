@@ -79,6 +79,7 @@ def _export(report: Report, version: ReportVersion, fmt: str) -> Response:
             # A large report's PDF is laid out by the worker (queued when it was published): say so and
             # come back (the page reloads by itself, without script), never a request that runs for minutes.
             job, _created = report_jobs.start_pdf(report, version, lang, doc)
+            db.session.commit()
             page = render_template(
                 "reports/pdf_wait.html", event=report.event, version=version, job=jobs_queue.as_json(job)
             )

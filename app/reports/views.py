@@ -93,6 +93,7 @@ def create(slug: str) -> Response:
             pass  # created already (a second click): the editor shows it
         elif report_jobs.in_background(event):
             _job, created = report_jobs.start_create(event, current_organizer())
+            db.session.commit()
             if not created:
                 flash(_("The draft report is already being created; nothing is done twice."), "info")
         else:
@@ -248,6 +249,7 @@ def publish(slug: str) -> Response:
     confirmed = ConfirmForm().validate_on_submit()
     if confirmed and report_jobs.in_background(event):  # seconds at 400 rooms: the worker publishes
         _job, created = report_jobs.start_publish(report, current_organizer())
+        db.session.commit()
         if not created:
             flash(_("This draft is already being published; nothing is done twice."), "info")
     elif confirmed:
@@ -257,8 +259,8 @@ def publish(slug: str) -> Response:
             db.session.commit()  # the refusal noted the draft's fingerprint (nothing to publish): keep it
             flash(str(error), "error")
         else:
-            db.session.commit()
             report_jobs.start_pdfs(report, version)  # large reports: the worker lays the PDFs out now
+            db.session.commit()
             flash(_("The report is public (version %(number)s).", number=version.number), "success")
     return _back(event)
 

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from app.auth.models import Organizer
 from app.connections.models import ContactCard
 from app.extensions import db
+from app.jobs.models import Job
+from app.reports import jobs as report_jobs
 from app.reports import services, themes, versions
 from app.reports.models import Report, ReportPoint, ReportState, ReportTheme, ReportVersion
 from tests.factories_day import make_day
@@ -91,6 +93,19 @@ def test_each_report_page_commits_once(client: FlaskClient, summit: Summit) -> N
     db.session.rollback()
     db.session.expire_all()
     assert theme.accepted and point.redacted and report.versions[0].withdrawn
+
+
+def test_publishing_a_large_report_commits_the_version_and_its_pdf_jobs_once(
+    client: FlaskClient, summit: Summit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_jobs, "COMPACT_PDF_POINTS", 0)  # every report is "large": its PDFs are queued
+    services.create_report(summit.event, summit.event.organizers[0])
+    db.session.commit()
+    with counted_commits() as commits:
+        assert client.post(f"/manage/events/{summit.event.slug}/report/publish").status_code == 302
+    assert len(commits) == 1
+    db.session.rollback()
+    assert rows(ReportVersion) == 1 and rows(Job) == len(client.application.config["LANGUAGES"])
 
 
 def test_publishing_an_unchanged_draft_is_refused_and_commits_once(client: FlaskClient, summit: Summit) -> None:

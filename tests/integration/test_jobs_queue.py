@@ -62,6 +62,15 @@ def test_the_same_key_never_makes_a_second_job(db: object) -> None:
     assert _db.session.scalar(select(func.count()).select_from(Job)) == 1
 
 
+def test_queueing_leaves_the_commit_to_the_caller(db: object) -> None:
+    event = factories.make_event()
+    _db.session.commit()
+    job, created = queue.enqueue("test.steps", "undone", event_id=event.id)
+    assert created and job.id is not None
+    _db.session.rollback()
+    assert _db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
 @pytest.mark.committed_db  # four threads click at once, each on its own connection
 def test_racing_requests_with_one_key_make_one_job(app: Flask, db: object) -> None:
     event_id = factories.make_event().id
@@ -74,6 +83,7 @@ def test_racing_requests_with_one_key_make_one_job(app: Flask, db: object) -> No
             with app.app_context():
                 barrier.wait()
                 job, _created = queue.enqueue("test.steps", "double-click", event_id=event_id)
+                _db.session.commit()  # as the request that queued it does
                 ids.append(job.id)
         except BaseException as error:  # surfaced below
             errors.append(error)

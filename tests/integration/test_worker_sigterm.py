@@ -104,6 +104,7 @@ def test_sigterm_mid_batch_loses_and_delays_nothing(app: Flask, committed_db: ob
     queue.enqueue(
         "test.count", "count-once", {"file": str(written), "n": STEPS, "step_seconds": 0.01}, event_id=event.id
     )
+    _db.session.commit()
 
     recorder = GatedRecorder()
     server = SMTPServer()
