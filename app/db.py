@@ -1,5 +1,6 @@
 """Typed declarative base, constraint naming convention, an aware-UTC datetime type, and the two helpers of
-the unit of work: a savepoint for writes the database decides, and a hook that runs after the real commit."""
+the unit of work: a savepoint for writes the database decides, and hooks that run after the real commit (or
+after a rollback, to undo what lies outside the database)."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ def savepoint(refused: Callable[[IntegrityError], Exception] | None = None) -> I
         raise refused(error) from error
 
 
-_PENDING = "after_commit"  # the session.info key of the callbacks waiting for the commit
+_ON_COMMIT, _ON_ROLLBACK = "after_commit", "after_rollback"  # session.info keys of the waiting callbacks
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -102,25 +103,40 @@ def after_commit(callback: Callable[[], None]) -> None:
     release of a savepoint is not the commit, and a rolled-back transaction drops the callback. The session
     gets its two listeners once (a worker keeps one session for its whole life: nothing piles up).
     """
-    session = _session()
-    pending = session.info.get(_PENDING)
-    if pending is None:
-        pending = session.info[_PENDING] = []
-        sa_event.listen(session, "after_commit", _run_pending)
-        sa_event.listen(session, "after_transaction_end", _drop_pending)
-    pending.append(callback)
+    _pending(_session(), _ON_COMMIT).append(callback)
 
 
-def _run_pending(session: Session) -> None:
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run `callback` if the current transaction ends without a commit (rolled back, or the request failed and
+    its session was closed); never once it is committed. For undoing what is outside the database: a file
+    written for a row that never lands."""
+    _pending(_session(), _ON_ROLLBACK).append(callback)
+
+
+def _pending(session: Session, key: str) -> list[Callable[[], None]]:
+    if _ON_COMMIT not in session.info:
+        session.info[_ON_COMMIT], session.info[_ON_ROLLBACK] = [], []
+        sa_event.listen(session, "after_commit", _committed)
+        sa_event.listen(session, "after_transaction_end", _ended)
+    callbacks: list[Callable[[], None]] = session.info[key]
+    return callbacks
+
+
+def _committed(session: Session) -> None:
     if session.in_nested_transaction():
         return
-    pending = session.info[_PENDING]
+    session.info[_ON_ROLLBACK].clear()
+    _run(session.info[_ON_COMMIT])
+
+
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: committed (run above) or rolled back
+        session.info[_ON_COMMIT].clear()
+        _run(session.info[_ON_ROLLBACK])
+
+
+def _run(pending: list[Callable[[], None]]) -> None:
     callbacks = list(pending)
     pending.clear()
     for callback in callbacks:
         callback()
-
-
-def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended: committed (run above) or rolled back
-        session.info[_PENDING].clear()

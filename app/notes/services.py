@@ -2,7 +2,8 @@
 
 Each function writes (flushes) and its caller (a view) commits, and takes the acting person as an `Actor`.
 A save's version check is made in a savepoint: a conflict undoes that save alone and the caller's
-transaction stays usable. An image's file goes from the disk only once its row's deletion is committed.
+transaction stays usable. An image's file goes from the disk only once its row's deletion is committed, and
+as soon as its new row is rolled back.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.cafe.models import Room
-from app.db import after_commit, savepoint, utcnow
+from app.db import after_commit, after_rollback, savepoint, utcnow
 from app.domain.notes import TEXT_FIELDS, NoteContent
 from app.events.models import CafeRound
 from app.extensions import db
@@ -198,6 +199,7 @@ def add_image(
     except Exception:
         storage.remove_file(stored.filename)  # no row, no file: the two stay consistent
         raise
+    after_rollback(lambda: storage.remove_file(stored.filename))  # nor when the caller's commit never comes
     log.info("image %s added to note %s by %s", image.id, note.id, actor)
     return image
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from app.auth import services as auth_services
 from app.auth.models import Organizer
-from app.db import after_commit, savepoint
+from app.db import after_commit, after_rollback, savepoint
 from app.events import programme_changes
 from app.events import services as event_services
 from app.events.models import Event, ItemKind, OrganizerInvite, ProgrammeItem
@@ -148,6 +148,26 @@ def test_after_commit_is_dropped_when_the_transaction_is_rolled_back(organizer: 
     organizer.display_name = "別の変更"
     db.session.commit()
     assert ran == []
+
+
+def test_after_rollback_runs_when_the_transaction_ends_without_a_commit(organizer: Organizer) -> None:
+    ran: list[str] = []
+    organizer.display_name = "変更"
+    after_rollback(lambda: ran.append("rolled back"))
+    with savepoint():
+        organizer.display_name = "もう一度"
+    assert ran == []  # a savepoint released ends nothing
+    db.session.rollback()
+    assert ran == ["rolled back"]
+    organizer.display_name = "また変更"
+    db.session.flush()
+    after_rollback(lambda: ran.append("closed"))
+    db.session.close()  # a failed request's session is closed, never committed
+    assert ran == ["rolled back", "closed"]
+    after_rollback(lambda: ran.append("committed"))
+    db.session.commit()
+    db.session.rollback()
+    assert ran == ["rolled back", "closed"]  # a committed transaction's callbacks are gone
 
 
 # ---- the edges commit once ---------------------------------------------------------------------------

@@ -178,6 +178,19 @@ def test_a_deleted_images_file_goes_only_with_the_commit(notes: NotesCafe) -> No
     assert not path.exists()
 
 
+def test_an_added_images_file_goes_when_its_row_is_rolled_back(notes: NotesCafe) -> None:
+    with_image(notes)
+    path = Path(storage.image_path(image()))
+    assert path.exists()
+    db.session.rollback()  # the request's commit never came (a later step failed)
+    assert not path.exists()
+    with_image(notes)
+    path = Path(storage.image_path(image()))
+    db.session.commit()
+    db.session.rollback()
+    assert path.exists()  # committed: the file stays with its row
+
+
 @pytest.mark.committed_db  # another connection commits under the service
 def test_a_note_conflict_leaves_the_callers_transaction_usable(notes: NotesCafe) -> None:
     """The version check is made in a savepoint: a save refused by it is undone alone."""
