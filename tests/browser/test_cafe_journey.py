@@ -74,7 +74,7 @@ def test_organiser_plans_publishes_and_replans_the_cafe(page: Page, live_server:
 
     # On the day: three people are absent and two latecomers join for round 2; re-plan from round 2.
     for n in range(2):
-        late = make_person(cafe.event, 900 + n, org="遅刻市")
+        late = make_person(cafe.event, 900 + n, org="上越市")
         late.joins_round = 2
     db.session.commit()
     page.reload()
@@ -98,7 +98,7 @@ def test_organiser_plans_publishes_and_replans_the_cafe(page: Page, live_server:
     expect(page.locator(".conflict")).to_be_visible()
     screenshot(page, "cafe-publish-confirm")
     page.locator(".conflict button[type=submit]").click()
-    expect(page.locator("#changes")).not_to_contain_text("遅刻市")
+    expect(page.locator("#changes")).not_to_contain_text("上越市")
 
     # Exports: the Zoom CSV of round 2 and the mover sheet 1 → 2.
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
