@@ -224,10 +224,10 @@ def test_rehearsal_of_the_live_cafe(browser: Browser, site: str, db: object, tmp
     expect(console.locator(".flash-success")).to_be_visible()
     console.fill(
         "#people",
-        "森田 一郎\ti.morita@city.kobe.example.lg.jp\t神戸市\n野口 花子\th.noguchi@pref.nagano.example.lg.jp\t長野県\n",
+        "杉浦 一郎\ti.sugiura@city.kobe.example.lg.jp\t神戸市\n堀内 花子\th.horiuchi@pref.nagano.example.lg.jp\t長野県\n",
     )
     click("#late button[type=submit]")
-    expect(console.locator("#late")).to_contain_text("森田 一郎")
+    expect(console.locator("#late")).to_contain_text("杉浦 一郎")
     click("[data-action=replan]")
     expect(console.locator("#preview")).to_contain_text("再編成後")
     screenshot(console, "rehearsal-missing-preview")
