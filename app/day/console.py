@@ -23,8 +23,7 @@ from app.day.forms import (
     ZoomReportForm,
 )
 from app.db import utcnow
-from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
-from app.domain.attendance import ReportError, ReportProblem, match, parse_report
+from app.domain.attendance import match
 from app.events.queries import owned_event_or_404
 from app.extensions import db
 from app.forms import ConfirmForm, Form
@@ -223,40 +222,13 @@ def late_arrival(slug: str) -> Page:
     return redirect(_console_url(slug, "late"))
 
 
-def _report_problem(error: ReportError) -> str:
-    """Why a Zoom participant report cannot be read, in the organiser's language."""
-    messages = {
-        ReportProblem.ENCODING: _(
-            "The file's character encoding could not be read (it is neither UTF-8 nor Shift_JIS). "
-            "Download the participant report from Zoom again and upload it as it is."
-        ),
-        ReportProblem.TOO_MANY_ROWS: _("The file has too many rows (at most %(max)s).", max=MAX_REPORT_ROWS),
-        ReportProblem.TOO_MANY_COLUMNS: _(
-            "Row %(row)s has too many columns for a Zoom participant report. Please upload the report as Zoom made it.",
-            row=error.row,
-        ),
-        ReportProblem.BROKEN_ROW: _(
-            "Row %(row)s cannot be read: a cell is extremely long or a quotation mark is not closed.", row=error.row
-        ),
-        ReportProblem.NO_TABLE: _(
-            "No participant table found: the file needs a name column, e.g. “Name (Original Name)”."
-        ),
-    }
-    return messages[error.problem]
-
-
 @bp.post("/manage/events/<slug>/live/zoom")
 @login_required
 def zoom_preview(slug: str) -> Page:
     """Read a Zoom participant report and show who would be marked present or absent."""
     event = owned_event_or_404(slug, current_organizer())
     form = ZoomReportForm()
-    if not form.validate_on_submit():
-        return _render_console(slug, 400, report_form=form)
-    try:
-        rows = parse_report(form.report.data.read())
-    except ReportError as error:
-        form.report.errors = [*form.report.errors, _report_problem(error)]
+    if (rows := form.read_rows()) is None:
         return _render_console(slug, 400, report_form=form)
     entries, people = console_queries.roster(event)
     result = match(rows, entries)

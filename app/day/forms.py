@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from app.domain.attendance import MAX_ROWS as MAX_REPORT_ROWS
+from app.domain.attendance import ReportError, ReportProblem, ReportRow, parse_report
 from app.forms import Form
 
 MAX_REPORT_BYTES = 2 * 1024 * 1024
@@ -48,6 +51,38 @@ class ZoomReportForm(Form):
         ],
         description=_l("Zoom → Reports → Usage → Participants → Export. UTF-8 or Shift_JIS."),
     )
+
+    def read_rows(self) -> list[ReportRow] | None:
+        """The report's people once the upload is valid and readable; else None, the reason among its errors."""
+        if not self.validate_on_submit():
+            return None
+        try:
+            return parse_report(self.report.data.read())
+        except ReportError as error:
+            self.report.errors = [*self.report.errors, _report_problem(error)]
+            return None
+
+
+def _report_problem(error: ReportError) -> str:
+    """Why a Zoom participant report cannot be read, in the organiser's language."""
+    messages = {
+        ReportProblem.ENCODING: _(
+            "The file's character encoding could not be read (it is neither UTF-8 nor Shift_JIS). "
+            "Download the participant report from Zoom again and upload it as it is."
+        ),
+        ReportProblem.TOO_MANY_ROWS: _("The file has too many rows (at most %(max)s).", max=MAX_REPORT_ROWS),
+        ReportProblem.TOO_MANY_COLUMNS: _(
+            "Row %(row)s has too many columns for a Zoom participant report. Please upload the report as Zoom made it.",
+            row=error.row,
+        ),
+        ReportProblem.BROKEN_ROW: _(
+            "Row %(row)s cannot be read: a cell is extremely long or a quotation mark is not closed.", row=error.row
+        ),
+        ReportProblem.NO_TABLE: _(
+            "No participant table found: the file needs a name column, e.g. “Name (Original Name)”."
+        ),
+    }
+    return messages[error.problem]
 
 
 class ApplyAttendanceForm(Form):

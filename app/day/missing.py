@@ -14,7 +14,7 @@ from app.day.blueprint import bp
 from app.day.forms import ApplyAttendanceForm, LateListForm, PersonStatusForm, ZoomReportForm
 from app.db import utcnow
 from app.domain import late_arrivals
-from app.domain.attendance import ReportError, match, parse_report
+from app.domain.attendance import match
 from app.events.models import Event
 from app.events.queries import owned_event_or_404
 from app.extensions import db
@@ -130,12 +130,7 @@ def missing_zoom(slug: str) -> Page:
     """Read Zoom's participant report: who is not in the meeting, ready to be marked absent in one click."""
     event = owned_event_or_404(slug, current_organizer())
     form = ZoomReportForm()
-    if not form.validate_on_submit():
-        return _render(event, 400, report_form=form)
-    try:
-        rows = parse_report(form.report.data.read())
-    except ReportError as error:
-        form.report.errors = [*form.report.errors, _("This file could not be read: %(reason)s", reason=str(error))]
+    if (rows := form.read_rows()) is None:
         return _render(event, 400, report_form=form)
     entries, people = console_queries.roster(event)
     result = match(rows, entries)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.auth.models import Organizer
 from app.cafe import planner, publishing, services
 from app.cafe.models import Seat
+from app.domain.attendance import ReportProblem
 from app.extensions import db
 from app.participants.models import Participant, Rsvp, Status
 from tests import factories
@@ -145,6 +146,25 @@ def test_zoom_report_shows_who_is_not_in_the_meeting_then_marks_them(client: Fla
     assert {p.id for p in db.session.scalars(select(Participant).where(Participant.status == Status.ABSENT))} == {
         p.id for p in cafe.people[:2]
     }
+
+
+def test_a_zoom_file_that_cannot_be_read_is_explained_in_the_organisers_words(client: FlaskClient, cafe: Cafe) -> None:
+    cases = [
+        ("日付,件数\r\n1,2\r\n".encode(), "ja", "参加者の表が見つかりません"),
+        (b"\xef\xbb\xbfName,Email\r\n\xff\xfe\xfa,a@b.jp\r\n", "en", "encoding could not be read"),
+        (("Name,Email\r\n" + ",".join(["x"] * 5000) + "\r\n").encode(), "en", "Row 2 has too many columns"),
+    ]
+    with freeze_time(IN_ROUND_2):
+        for data, lang, message in cases:
+            response = client.post(
+                url(cafe, "/zoom"),
+                data={"report": (io.BytesIO(data), "participants.csv")},
+                content_type="multipart/form-data",
+                headers={"Accept-Language": lang},
+            )
+            html = response.get_data(as_text=True)
+            assert response.status_code == 400 and message in html, message
+            assert not any(f": {problem.value}" in html for problem in ReportProblem)  # never the code's word
 
 
 def test_replan_preview_then_publish_keeps_started_rounds(client: FlaskClient, cafe: Cafe) -> None:
