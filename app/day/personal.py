@@ -31,19 +31,27 @@ def poll_seconds(state: queries.Personal) -> int:
     return POLL_SECONDS
 
 
+_PRIVATE_HEADERS = (
+    ("Cache-Control", "private, no-cache"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Robots-Tag", "noindex, nofollow"),
+    ("Vary", "Cookie, Accept-Language"),
+)
+
+
 def _private(response: Response, etag: str) -> Response:
-    """Personal pages: never cached by proxies, never indexed, and the token never leaves in a Referer."""
+    """Personal pages: never cached by proxies, never indexed, and the token never leaves in a Referer.
+
+    `response` is one the view has just made (none of these headers yet): they are added in one go.
+    """
+    response.headers.extend(_PRIVATE_HEADERS)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.vary.update(("Cookie", "Accept-Language"))
     return response
 
 
 def _not_modified(etag: str) -> Response | None:
     if etag in request.if_none_match:
-        return _private(make_response("", 304), etag)
+        return _private(current_app.response_class(status=304), etag)
     return None
 
 

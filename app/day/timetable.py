@@ -7,6 +7,7 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import false, select
 
@@ -67,6 +68,11 @@ class Programme:
     content: str = ""
 
     def signature(self) -> str:
+        return self._signature
+
+    @cached_property
+    def _signature(self) -> str:
+        """Made once per snapshot: every poll of every page puts it in its ETag."""
         published = ",".join(
             f"{r.id}:{r.published_at.timestamp() if r.published_at else 0}" for r in self.rounds.values()
         )

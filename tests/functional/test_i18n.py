@@ -7,6 +7,12 @@ from flask.testing import FlaskClient
 def test_language_follows_the_browser(client: FlaskClient, db: object) -> None:
     assert 'lang="en"' in client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
     assert 'lang="ja"' in client.get("/login", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
+    # Weights decide, an unknown language falls back to Japanese, and asking again (the choice is memoised per
+    # header) gives the same answers in any order.
+    cases = {"ja;q=0.4, en-GB;q=0.8": "en", "fr-FR,fr;q=0.9": "ja", "en;q=0.1, ja;q=0.2": "ja", "": "ja"}
+    for header, lang in [*cases.items(), *reversed(cases.items())]:
+        page = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
+        assert f'lang="{lang}"' in page, header
 
 
 def test_japanese_by_default(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
