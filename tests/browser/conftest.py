@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
-from werkzeug.serving import make_server
 
 from app import create_app
-from app.extensions import db as _db
 from tests.browser.accessibility import Audit
+from tests.wsgi_server import serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Every expect() waits for its condition this long: well above any poll interval of the pages (the personal
@@ -40,14 +38,8 @@ def live_server(app: Flask) -> Iterator[str]:
             "MAIL_FROM": "summit@city.kobe.lg.jp",
         }
     )
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with served.app_context():
-        _db.engine.dispose()
+    with serving(served) as url:
+        yield url
 
 
 # Console errors from the Content-Security-Policy (an inline script or style slipped into a page),

@@ -15,7 +15,6 @@ allowance for a shared machine).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,7 +24,6 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.cafe.models import Room, Seat
@@ -38,6 +36,7 @@ from app.notes import queries as notes
 from app.participants.models import Participant, Role, Status
 from tests.browser.conftest import new_context, screenshot
 from tests.browser.test_notes_journey import wait_state
+from tests.wsgi_server import serving
 
 pytestmark = pytest.mark.browser
 
@@ -61,14 +60,8 @@ def site(app: Flask, db: object) -> Iterator[str]:
             "DAY_LIVE_CHECK_SECONDS": 1.0,
         }
     )
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with served.app_context():
-        db.engine.dispose()
+    with serving(served) as url:
+        yield url
 
 
 def load_demo() -> Event:

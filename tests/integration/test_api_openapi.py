@@ -8,7 +8,6 @@ undescribed field fails).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth.models import Organizer
@@ -29,6 +27,7 @@ from app.auth.services import issue_api_token
 from app.events.models import Event, EventStatus
 from app.extensions import db as _db
 from app.participants.models import Participant, Role
+from tests.wsgi_server import serving
 
 # The served app answers from its own connections in its own threads: the demo it reads must be committed.
 pytestmark = pytest.mark.committed_db
@@ -40,14 +39,8 @@ def served(app: Flask) -> Iterator[str]:
     server_app = create_app(
         {"TESTING": True, "SECRET_KEY": "api-test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
     )
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with server_app.app_context():
-        _db.engine.dispose()
+    with serving(server_app) as url:
+        yield url
 
 
 @pytest.fixture()
