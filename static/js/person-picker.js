@@ -118,7 +118,10 @@
     if (event.target === input) close();
   });
   document.addEventListener("input", function (event) {
-    if (event.target !== input) return;
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-person-source")) return;
+    attach(box);
+    input = box;
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 150);
   });
@@ -141,4 +144,13 @@
     }
   });
   window.addEventListener("resize", function () { if (list && !list.hidden) place(); });
+
+  // A box focused and typed in before this script ran (a slow connection, a quick organiser) is searched now:
+  // its focus came before the listeners above, so nothing else would make it the current box.
+  var early = document.activeElement;
+  if (early instanceof HTMLInputElement && early.hasAttribute("data-person-source")) {
+    input = early;
+    ensureList();
+    if (early.value.trim()) search();
+  }
 })();
