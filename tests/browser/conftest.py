@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
 
 from app import create_app
+from app.auth.models import Organizer
 from tests.browser.accessibility import Audit
+from tests.factories import PASSWORD
+from tests.waiting import wait_until
 from tests.wsgi_server import serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -136,3 +139,26 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page: Page, base: str, organizer: Organizer) -> None:
+    """Sign in as `organizer` (whose password is the factories' PASSWORD) and land on My events."""
+    page.goto(f"{base}/login")
+    page.fill("#email", organizer.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/manage/")
+
+
+def open_with_script_held(page: Page, url: str, script: str) -> Callable[[], None]:
+    """Open `url` with its script `script` held back, as on a slow connection, so that the test can type before
+    it runs; returns the function that lets the script through."""
+    held: list[Route] = []
+    page.route(f"**/js/{script}", lambda route: held.append(route))
+    page.goto(url, wait_until="commit")
+
+    def release() -> None:
+        wait_until(lambda: page.evaluate("0") == 0 and bool(held), f"the browser to ask for {script}")
+        held[0].continue_()
+
+    return release

@@ -9,19 +9,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.auth.models import Organizer
 from app.db import utcnow
-from tests.browser.conftest import new_context, screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in, new_context, screenshot
 from tests.factories_day import make_day
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, base: str, organizer: Organizer) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", organizer.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/manage/")
 
 
 def start_next_round(page: Page) -> None:

@@ -17,20 +17,11 @@ from app import outbox
 from app.auth.models import Organizer
 from app.cafe import services
 from app.extensions import db
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in, screenshot
 from tests.factories_cafe import make_cafe_event
 from tests.http_receiver import start_receiver
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Page, base: str, organizer: Organizer) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", organizer.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/manage/")
 
 
 def test_zoom_page_and_excel_seating(page: Page, live_server: str, organizer: Organizer) -> None:
@@ -41,7 +32,7 @@ def test_zoom_page_and_excel_seating(page: Page, live_server: str, organizer: Or
     services.generate(cafe.item, seed=3)
     services.publish(cafe.item, 1, confirm=False)
     db.session.commit()  # the services write; the test, their caller here, commits
-    _login(page, live_server, organizer)
+    log_in(page, live_server, organizer)
     page.goto(f"{live_server}/manage/events/{cafe.event.slug}/cafe/{cafe.item.id}/plan")
     page.get_by_role("link", name="Zoomページ（自動で割り当てられる人、CSV・Excelファイル）").click()
     expect(page.get_by_role("heading", name="Zoomが自動で割り当てる人")).to_be_visible()
@@ -68,7 +59,7 @@ def test_teams_and_slack_webhooks_from_the_page(page: Page, live_server: str, or
     slack, slack_server, slack_thread = start_receiver(shape="slack")
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True
     try:
-        _login(page, live_server, organizer)
+        log_in(page, live_server, organizer)
         page.goto(f"{live_server}/manage/events/{cafe.event.slug}/webhooks")
         for receiver, label in (
             (teams, "Microsoft Teams（アダプティブカード）"),

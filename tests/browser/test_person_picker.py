@@ -4,33 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from app.auth.models import Organizer
 from app.db import utcnow
-from tests import factories
+from tests.browser.conftest import log_in, open_with_script_held
 from tests.factories_cafe import make_cafe_event
-from tests.waiting import wait_until
 
 
 def test_a_host_typed_before_the_script_ran_is_suggested(page: Page, live_server: str, organizer: Organizer) -> None:
     start = utcnow().replace(second=0, microsecond=0) + timedelta(days=30)
     cafe = make_cafe_event(organizer=organizer, people=12, facilitators=4, rooms=3, hosts=False, starts_at=start)
     wanted = cafe.facilitators[2]
-    page.goto(f"{live_server}/login")
-    page.fill("#email", organizer.email)
-    page.fill("#password", factories.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/manage/")
-
-    # The picker's script is held back while the organiser types a host's name into the first room.
-    held: list[Route] = []
-    page.route("**/js/person-picker.js", lambda route: held.append(route))
-    page.goto(f"{live_server}/manage/events/{cafe.event.slug}/cafe", wait_until="commit")
+    log_in(page, live_server, organizer)
+    # The picker's script is held back (a slow connection) while the organiser types a host's name.
+    release = open_with_script_held(page, f"{live_server}/manage/events/{cafe.event.slug}/cafe", "person-picker.js")
     picker = page.locator(".rooms-table tbody tr").first.locator("input[data-person-source]")
     picker.fill(wanted.family_name)
-    wait_until(lambda: page.evaluate("0") == 0 and bool(held), "the browser to ask for the script")
-    held[0].continue_()
+    release()
     expect(page.locator("#person-picker-list li[data-index]")).to_have_count(1)
     expect(page.locator("#person-picker-list")).to_contain_text(f"{wanted.family_name} {wanted.given_name}")
     picker.press("ArrowDown")
