@@ -105,23 +105,27 @@
     box.setAttribute("aria-controls", "person-picker-list");
   }
 
-  document.querySelectorAll("input[data-person-source]").forEach(attach);
+  function isPicker(element) {
+    return element instanceof HTMLInputElement && element.hasAttribute("data-person-source");
+  }
 
-  document.addEventListener("focusin", function (event) {
-    var box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-person-source")) return;
+  function adopt(box) {  // the box the organiser is in becomes the one suggestions are for
     attach(box);
     input = box;
     ensureList();
+  }
+
+  document.querySelectorAll("input[data-person-source]").forEach(attach);
+
+  document.addEventListener("focusin", function (event) {
+    if (isPicker(event.target)) adopt(event.target);
   });
   document.addEventListener("focusout", function (event) {
     if (event.target === input) close();
   });
   document.addEventListener("input", function (event) {
-    var box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-person-source")) return;
-    attach(box);
-    input = box;
+    if (!isPicker(event.target)) return;
+    adopt(event.target);
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 150);
   });
@@ -147,10 +151,8 @@
 
   // A box focused and typed in before this script ran (a slow connection, a quick organiser) is searched now:
   // its focus came before the listeners above, so nothing else would make it the current box.
-  var early = document.activeElement;
-  if (early instanceof HTMLInputElement && early.hasAttribute("data-person-source")) {
-    input = early;
-    ensureList();
-    if (early.value.trim()) search();
+  if (isPicker(document.activeElement)) {
+    adopt(document.activeElement);
+    if (input.value.trim()) search();
   }
 })();
